@@ -1,0 +1,58 @@
+#!/usr/bin/env python3
+"""CDK app: one ModelSchedule-<store> stack per store of the fleet in cdk.json context.
+
+This is the only place that reads context or the environment; it builds one frozen FleetConfig
+and hands each stack its store. A bad configuration ends the synth with one line per problem and
+exit status 2, without a Python traceback.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+
+# jsii prints a multi-line end-of-life banner for Node 20 on every run unless told not to.
+os.environ.setdefault("JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION", "20")
+
+import aws_cdk as cdk  # noqa: E402
+from cdk_nag import AwsSolutionsChecks, NIST80053R5Checks, ServerlessChecks  # noqa: E402
+
+from fleet.errors import ConfigError  # noqa: E402
+from fleet.loader import load_fleet  # noqa: E402
+from stacks.model_schedule_stack import ModelScheduleStack  # noqa: E402
+
+EXIT_BAD_CONFIG = 2
+
+
+def build(app: cdk.App) -> list[ModelScheduleStack]:
+    """Add the selected stores' stacks and the cdk-nag packs to `app`, from its context."""
+    fleet = load_fleet(app.node.get_all_context())
+    stacks = [ModelScheduleStack(app, store=store) for store in fleet.selected]
+    cdk.Validations.of(app).add_plugins(
+        AwsSolutionsChecks(app, verbose=True),
+        NIST80053R5Checks(app, verbose=True),
+        ServerlessChecks(app, verbose=True),
+    )
+    return stacks
+
+
+def main() -> int:
+    app = cdk.App()
+    try:
+        build(app)
+    except ConfigError as error:
+        count = len(error.problems)
+        print(
+            f"rekognition-model-scheduler: {count} problem{'s' if count != 1 else ''} in the "
+            "configuration (cdk.json context and -c values); nothing was synthesized:",
+            file=sys.stderr,
+        )
+        for problem in error.problems:
+            print(f"  error: {problem}", file=sys.stderr)
+        return EXIT_BAD_CONFIG
+    app.synth()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

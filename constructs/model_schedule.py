@@ -1,0 +1,164 @@
+"""The schedule pair that starts and stops one Rekognition Custom Labels model version."""
+
+from __future__ import annotations
+
+from aws_cdk import Duration, RemovalPolicy, TimeZone
+from aws_cdk import aws_iam as iam
+from aws_cdk import aws_scheduler as scheduler
+from aws_cdk import aws_scheduler_targets as targets
+from aws_cdk import aws_sqs as sqs
+
+from constructs import Construct
+from fleet.arn import ModelVersion
+from fleet.model import RetryPolicy
+from fleet.weekly import WeeklyTime
+
+START_ACTION = "startProjectVersion"
+STOP_ACTION = "stopProjectVersion"
+
+
+class ModelSchedule(Construct):
+    """Schedule group, managed policy, execution role, and the start and stop schedules.
+
+    The role is passed to the targets as `without_policy_updates()`, so the targets cannot add
+    their default `Resource: "*"` policy or an inline DLQ statement: everything the role may do is
+    in the one managed policy below, scoped to the model's project and to the DLQ.
+    """
+
+    def __init__(
+        self,
+        scope: Construct,
+        construct_id: str,
+        *,
+        group_name: str,
+        model: ModelVersion,
+        time_zone: str,
+        start: WeeklyTime,
+        stop: WeeklyTime,
+        min_inference_units: int,
+        max_inference_units: int | None,
+        retry: RetryPolicy,
+        dead_letter_queue: sqs.IQueue,
+    ) -> None:
+        super().__init__(scope, construct_id)
+        project_scope_arn = model.project_scope_arn
+
+        self.group = scheduler.ScheduleGroup(
+            self,
+            "Group",
+            schedule_group_name=group_name,
+            # The group has a fixed name: a retained group would make destroy-then-deploy fail.
+            removal_policy=RemovalPolicy.DESTROY,
+        )
+        group_arn = (
+            f"arn:{model.partition}:scheduler:{model.region}:{model.account}:"
+            f"schedule-group/{group_name}"
+        )
+
+        model_statement = iam.PolicyStatement(
+            sid="StartStopDescribeModelVersions",
+            actions=[
+                "rekognition:StartProjectVersion",
+                "rekognition:StopProjectVersion",
+                "rekognition:DescribeProjectVersions",
+            ],
+            resources=[project_scope_arn],
+        )
+        self.policy = iam.ManagedPolicy(
+            self,
+            "Policy",
+            description=f"Start, stop and describe versions of {project_scope_arn}",
+            statements=[
+                model_statement,
+                iam.PolicyStatement(
+                    sid="SendFailedCallsToDeadLetterQueue",
+                    actions=["sqs:SendMessage"],
+                    resources=[dead_letter_queue.queue_arn],
+                ),
+            ],
+        )
+
+        # Confused-deputy guard as AWS recommends it: the account, and the schedule *group*.
+        self.role = iam.Role(
+            self,
+            "ExecutionRole",
+            description=f"Assumed by EventBridge Scheduler for the schedules in {group_name}",
+            assumed_by=iam.ServicePrincipal(
+                "scheduler.amazonaws.com",
+                conditions={
+                    "StringEquals": {"aws:SourceAccount": model.account, "aws:SourceArn": group_arn}
+                },
+            ),
+            managed_policies=[self.policy],
+        )
+        fixed_role = self.role.without_policy_updates()
+
+        start_input: dict[str, object] = {
+            "ProjectVersionArn": model.arn,
+            "MinInferenceUnits": min_inference_units,
+        }
+        if max_inference_units is not None:
+            start_input["MaxInferenceUnits"] = max_inference_units
+
+        self.start = self._schedule(
+            "Start",
+            name="start-model",
+            action=START_ACTION,
+            payload=start_input,
+            when=start,
+            time_zone=time_zone,
+            role=fixed_role,
+            role_statement=model_statement,
+            retry=retry,
+            dead_letter_queue=dead_letter_queue,
+        )
+        self.stop = self._schedule(
+            "Stop",
+            name="stop-model",
+            action=STOP_ACTION,
+            payload={"ProjectVersionArn": model.arn},
+            when=stop,
+            time_zone=time_zone,
+            role=fixed_role,
+            role_statement=model_statement,
+            retry=retry,
+            dead_letter_queue=dead_letter_queue,
+        )
+
+    def _schedule(
+        self,
+        construct_id: str,
+        *,
+        name: str,
+        action: str,
+        payload: dict[str, object],
+        when: WeeklyTime,
+        time_zone: str,
+        role: iam.IRole,
+        role_statement: iam.PolicyStatement,
+        retry: RetryPolicy,
+        dead_letter_queue: sqs.IQueue,
+    ) -> scheduler.Schedule:
+        target = targets.Universal(
+            service="rekognition",
+            action=action,
+            input=scheduler.ScheduleTargetInput.from_object(payload),
+            role=role,
+            # Already in the managed policy, and the role takes no updates; given only so that
+            # Universal does not fall back to its default statement with `Resource: "*"`.
+            policy_statements=[role_statement],
+            dead_letter_queue=dead_letter_queue,
+            retry_attempts=retry.maximum_retry_attempts,
+            max_event_age=Duration.minutes(retry.maximum_event_age_minutes),
+        )
+        return scheduler.Schedule(
+            self,
+            construct_id,
+            schedule_name=name,
+            schedule_group=self.group,
+            description=f"{construct_id.lower()} {when.describe()} ({time_zone})",
+            schedule=scheduler.ScheduleExpression.expression(when.cron(), TimeZone.of(time_zone)),
+            target=target,
+            # Start and stop must fire when the store needs them, not somewhere in a window.
+            time_window=scheduler.TimeWindow.off(),
+        )

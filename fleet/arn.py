@@ -1,0 +1,82 @@
+"""Rekognition Custom Labels ARNs.
+
+A model *version* ARN is `...:project/<project>/version/<version>/<timestamp>`; a *project* ARN is
+`...:project/<project>/<timestamp>` with a different timestamp, so one cannot be derived from the
+other. What can be derived is the IAM scope `project/<project>/*`, which covers the project and all
+its versions: rotating to another version of the same project changes no IAM.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+# botocore's own pattern for ProjectVersionArn, made strict about what it leaves loose:
+# re.ASCII so `\d` is 0-9 only, fullmatch so a trailing newline is not accepted, and a real
+# partition / region / 13-digit millisecond timestamp.
+_NAME = r"[a-zA-Z0-9_.\-]{1,255}"
+_PARTITION = r"aws|aws-cn|aws-us-gov"
+_REGION = r"[a-z]{2}(?:-[a-z]+)+-\d{1,2}"
+VERSION_ARN = re.compile(
+    rf"arn:(?P<partition>{_PARTITION}):rekognition:(?P<region>{_REGION}):(?P<account>\d{{12}}):"
+    rf"project/(?P<project>{_NAME})/version/(?P<version>{_NAME})/(?P<timestamp>\d{{13}})",
+    flags=re.ASCII,
+)
+PROJECT_ARN = re.compile(
+    rf"arn:(?:{_PARTITION}):rekognition:(?:{_REGION}):\d{{12}}:project/{_NAME}/\d{{13}}",
+    flags=re.ASCII,
+)
+MIN_LENGTH, MAX_LENGTH = 20, 2048  # botocore's bounds for ProjectVersionArn
+
+EXAMPLE = (
+    "arn:aws:rekognition:ap-northeast-1:111122223333:"
+    "project/bread/version/bread.2026-11-01T09.00.00/1761987600000"
+)
+
+
+@dataclass(frozen=True)
+class ModelVersion:
+    arn: str
+    partition: str
+    region: str
+    account: str
+    project_name: str
+    version_name: str
+
+    @property
+    def project_scope_arn(self) -> str:
+        return (
+            f"arn:{self.partition}:rekognition:{self.region}:{self.account}:"
+            f"project/{self.project_name}/*"
+        )
+
+
+def parse_version_arn(value: str) -> ModelVersion:
+    """Parse a version ARN or raise ValueError saying what is wrong with it."""
+    if not value:
+        raise ValueError("is empty")
+    if value != value.strip():
+        raise ValueError("has leading or trailing whitespace (a newline from copy-paste?)")
+    if not (MIN_LENGTH <= len(value) <= MAX_LENGTH):
+        raise ValueError(f"is {len(value)} characters long; an ARN has {MIN_LENGTH} to {MAX_LENGTH}")
+    if not value.isascii():
+        raise ValueError("contains non-ASCII characters")
+    if PROJECT_ARN.fullmatch(value):
+        raise ValueError(
+            "is a project ARN, not a model version ARN: use the ARN of the version to run "
+            "(it contains /version/<name>/)"
+        )
+    match = VERSION_ARN.fullmatch(value)
+    if match is None:
+        raise ValueError(
+            "is not a Rekognition Custom Labels model version ARN "
+            "(arn:<partition>:rekognition:<region>:<account>:project/<project>/version/<version>/<timestamp>)"
+        )
+    return ModelVersion(
+        arn=value,
+        partition=match["partition"],
+        region=match["region"],
+        account=match["account"],
+        project_name=match["project"],
+        version_name=match["version"],
+    )

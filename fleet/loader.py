@@ -1,0 +1,411 @@
+"""Build the FleetConfig from CDK context, collecting every problem before failing.
+
+Where a setting comes from, lowest precedence first:
+  1. `fleet.defaults.<setting>` in cdk.json
+  2. `fleet.stores.<store-id>.<setting>` in cdk.json
+  3. the top-level context key `<setting>:<store-id>`, in cdk.json or as `-c <setting>:<store-id>=...`
+The model version ARN is only ever given the third way, so rotating a model is one value.
+Values from `-c` arrive as strings; numbers and day lists are accepted in string form too.
+"""
+
+from __future__ import annotations
+
+import difflib
+import json
+import re
+from collections.abc import Callable, Mapping
+from typing import Any
+from zoneinfo import available_timezones
+
+from fleet.arn import EXAMPLE as EXAMPLE_ARN
+from fleet.arn import ModelVersion, parse_version_arn
+from fleet.errors import ConfigError
+from fleet.model import FleetConfig, RetryPolicy, StoreConfig
+from fleet.weekly import MINUTES_PER_DAY, Weekday, shortest_gap
+
+FLEET_KEY = "fleet"
+SELECT_KEY = "store"
+ARN_SETTING = "modelVersionArn"
+
+# Scheduler may deliver a retry at any point inside maximumEventAge, and a DST change can
+# shorten the wall-clock gap between a start and the following stop by up to an hour.
+RETRY_MARGIN_MINUTES = 60
+
+STORE_ID = re.compile(r"[a-z](?:[a-z0-9-]{0,38}[a-z0-9])?", flags=re.ASCII)
+_HHMM = re.compile(r"([01][0-9]|2[0-3]):([0-5][0-9])", flags=re.ASCII)
+_DIGITS = re.compile(r"[0-9]+", flags=re.ASCII)
+
+# Keys other tools put in the context (feature flags, CLI settings, lookups) are not ours.
+_FOREIGN_PREFIXES = ("@", "aws:", "aws-cdk", "cdk")
+
+
+class Invalid(ValueError):
+    """A setting's value is wrong; the message says why and how to fix it."""
+
+
+def _show(value: Any) -> str:
+    return json.dumps(value, ensure_ascii=True)
+
+
+def _suggest(word: str, choices: list[str]) -> str:
+    close = difflib.get_close_matches(word, choices, n=1)
+    return f" (did you mean {close[0]!r}?)" if close else ""
+
+
+def _whole_number(value: Any, lo: int, hi: int | None) -> int:
+    if isinstance(value, bool):
+        number = None
+    elif isinstance(value, int):
+        number = value
+    elif isinstance(value, str) and _DIGITS.fullmatch(value):
+        number = int(value)
+    else:
+        number = None
+    bounds = f"from {lo} to {hi}" if hi is not None else f"of at least {lo}"
+    if number is None or number < lo or (hi is not None and number > hi):
+        raise Invalid(f"must be a whole number {bounds}")
+    return number
+
+
+def _minutes(lo: int, hi: int) -> Callable[[Any], int]:
+    return lambda value: _whole_number(value, lo, hi)
+
+
+def _inference_units(value: Any) -> int:
+    return _whole_number(value, 1, None)
+
+
+def _optional_inference_units(value: Any) -> int | None:
+    if value is None:
+        return None
+    return _inference_units(value)
+
+
+def _clock(value: Any) -> int:
+    match = _HHMM.fullmatch(value) if isinstance(value, str) else None
+    if match is None:
+        raise Invalid('must be a 24-hour local time "HH:MM", e.g. "07:00" or "19:30"')
+    return int(match[1]) * 60 + int(match[2])
+
+
+_ZONES = sorted(available_timezones())
+
+
+def _timezone(value: Any) -> str:
+    if not isinstance(value, str) or value not in _ZONES:
+        hint = _suggest(value, _ZONES) if isinstance(value, str) else ""
+        raise Invalid(
+            f"is not an IANA time zone{hint}; use a name such as Asia/Tokyo or America/Los_Angeles"
+        )
+    return value
+
+
+def _weekdays(value: Any) -> frozenset[Weekday]:
+    names = [n.strip() for n in value.split(",")] if isinstance(value, str) else value
+    valid = ", ".join(d.name for d in Weekday)
+    if not isinstance(names, list) or not names or not all(isinstance(n, str) for n in names):
+        raise Invalid(f"must be a non-empty list of weekday names from {valid}")
+    days: list[Weekday] = []
+    for name in names:
+        if name.upper() not in Weekday.__members__:
+            raise Invalid(f"{name!r} is not a weekday; use {valid}")
+        day = Weekday[name.upper()]
+        if day in days:
+            raise Invalid(f"{name!r} is listed twice")
+        days.append(day)
+    return frozenset(days)
+
+
+def _retry_attempts(value: Any) -> int:
+    return _whole_number(value, 0, 185)  # EventBridge Scheduler's own bounds
+
+
+# Every setting a store has, with its parser. Order is the order of the README's table.
+SETTINGS: dict[str, Callable[[Any], Any]] = {
+    "timezone": _timezone,
+    "opens": _clock,
+    "closes": _clock,
+    "openDays": _weekdays,
+    "startLeadMinutes": _minutes(0, 720),
+    "stopLagMinutes": _minutes(0, 720),
+    "minInferenceUnits": _inference_units,
+    "maxInferenceUnits": _optional_inference_units,
+    "maximumRetryAttempts": _retry_attempts,
+    "maximumEventAgeMinutes": _minutes(1, 1440),  # Scheduler: 60 s to 24 h
+}
+OPTIONAL_SETTINGS = {"maxInferenceUnits": None}
+
+
+class _Problems:
+    def __init__(self) -> None:
+        self.lines: list[str] = []
+
+    def add(self, where: str, value: Any, message: str) -> None:
+        self.lines.append(f"{where} = {_show(value)}: {message}")
+
+    def add_key(self, where: str, message: str) -> None:
+        self.lines.append(f"{where}: {message}")
+
+
+def _object(value: Any, where: str, problems: _Problems) -> dict[str, Any] | None:
+    if isinstance(value, str):
+        try:
+            value = json.loads(value)
+        except json.JSONDecodeError as error:
+            problems.add(where, value, f"is not valid JSON ({error.msg}); pass a JSON object")
+            return None
+    if not isinstance(value, dict):
+        problems.add(where, value, "must be a JSON object")
+        return None
+    return value
+
+
+def _check_keys(
+    obj: Mapping[str, Any], where: str, allowed: list[str], problems: _Problems
+) -> None:
+    for key in obj:
+        if key == ARN_SETTING:
+            problems.add_key(
+                f"{where}.{key}",
+                f"the model version ARN is set only as the top-level context key "
+                f"{ARN_SETTING}:<store-id>, so that rotating a model is one value; move it there",
+            )
+        elif key not in allowed:
+            problems.add_key(
+                f"{where}.{key}",
+                f"unknown setting{_suggest(key, allowed)}; valid settings: {', '.join(allowed)}",
+            )
+
+
+def _context_overrides(
+    context: Mapping[str, Any], store_ids: list[str], problems: _Problems
+) -> dict[str, dict[str, Any]]:
+    """Top-level `<setting>:<store-id>` keys, by store; complain about ones that look like ours."""
+    known = [*SETTINGS, ARN_SETTING]
+    overrides: dict[str, dict[str, Any]] = {sid: {} for sid in store_ids}
+    for key, value in context.items():
+        if key in (FLEET_KEY, SELECT_KEY) or key.startswith(_FOREIGN_PREFIXES):
+            continue
+        setting, sep, store_id = key.partition(":")
+        if not sep:
+            problems.add_key(
+                key,
+                f"unknown context key{_suggest(key, [FLEET_KEY, SELECT_KEY])}; this app reads "
+                f"{FLEET_KEY!r}, {SELECT_KEY!r} and <setting>:<store-id> keys",
+            )
+        elif setting in known:
+            if store_id in overrides:
+                overrides[store_id][setting] = value
+            else:
+                problems.add_key(
+                    key,
+                    f"no store {store_id!r} in fleet.stores{_suggest(store_id, store_ids)}; "
+                    f"known stores: {', '.join(store_ids)}",
+                )
+        elif store_id in overrides or setting.lower() in (k.lower() for k in known):
+            problems.add_key(
+                key,
+                f"unknown setting {setting!r}{_suggest(setting, known)}; valid settings: "
+                f"{', '.join(known)}",
+            )
+    return overrides
+
+
+def _check_store_id(store_id: str, problems: _Problems) -> bool:
+    if STORE_ID.fullmatch(store_id):
+        return True
+    problems.add_key(
+        f"fleet.stores.{store_id}",
+        "a store id is 1 to 40 lowercase letters, digits and hyphens, starting with a letter and "
+        "not ending with a hyphen (it becomes part of the stack and schedule group names)",
+    )
+    return False
+
+
+def _parse_store(
+    store_id: str,
+    layers: list[tuple[str, Mapping[str, Any]]],
+    problems: _Problems,
+) -> StoreConfig | None:
+    """Merge the layers (lowest first, each with its `where` template) and validate the store."""
+    values: dict[str, Any] = {}
+    where_of: dict[str, str] = {}
+    raw: dict[str, Any] = {}
+    before = len(problems.lines)
+    for template, layer in layers:
+        for key, value in layer.items():
+            if key in SETTINGS or key == ARN_SETTING:
+                raw[key] = value
+                where_of[key] = template.format(key=key)
+
+    arn_where = f"{ARN_SETTING}:{store_id}"
+    model: ModelVersion | None = None
+    if ARN_SETTING not in raw:
+        problems.add_key(
+            arn_where,
+            f"missing: set the ARN of the model version this store runs, in cdk.json context or "
+            f"as -c {arn_where}={EXAMPLE_ARN}",
+        )
+    else:
+        value = raw[ARN_SETTING]
+        try:
+            if not isinstance(value, str):
+                raise Invalid("must be a string")
+            model = parse_version_arn(value)
+        except ValueError as error:
+            problems.add(arn_where, value, f"{error}; e.g. {EXAMPLE_ARN}")
+
+    for key, parse in SETTINGS.items():
+        if key not in raw:
+            if key in OPTIONAL_SETTINGS:
+                values[key] = OPTIONAL_SETTINGS[key]
+                continue
+            problems.add_key(
+                f"fleet.stores.{store_id}.{key}",
+                f"not set: set it in fleet.defaults or in fleet.stores.{store_id}",
+            )
+            continue
+        try:
+            values[key] = parse(raw[key])
+        except Invalid as error:
+            problems.add(where_of[key], raw[key], str(error))
+
+    if len(problems.lines) > before or model is None:
+        return None
+
+    def fail(key: str, message: str) -> None:
+        problems.add(where_of[key], raw[key], message)
+
+    if values["closes"] <= values["opens"]:
+        fail(
+            "closes",
+            f"must be later than opens ({raw['opens']}); hours that cross midnight are not "
+            "supported: the store opens and closes on the same day",
+        )
+        return None
+    units_max = values["maxInferenceUnits"]
+    if units_max is not None and units_max < values["minInferenceUnits"]:
+        fail("maxInferenceUnits", f"must be at least minInferenceUnits ({values['minInferenceUnits']})")
+
+    store = StoreConfig(
+        store_id=store_id,
+        model=model,
+        timezone=values["timezone"],
+        opens=values["opens"],
+        closes=values["closes"],
+        open_days=values["openDays"],
+        start_lead_minutes=values["startLeadMinutes"],
+        stop_lag_minutes=values["stopLagMinutes"],
+        min_inference_units=values["minInferenceUnits"],
+        max_inference_units=units_max,
+        retry=RetryPolicy(
+            maximum_retry_attempts=values["maximumRetryAttempts"],
+            maximum_event_age_minutes=values["maximumEventAgeMinutes"],
+        ),
+    )
+    running = store.running_minutes_per_open_day
+    if running + RETRY_MARGIN_MINUTES > MINUTES_PER_DAY:
+        fail(
+            "stopLagMinutes",
+            f"start lead + opening hours + stop lag = {running} min; the model must be stopped at "
+            f"least {RETRY_MARGIN_MINUTES} min a day before the next start: shorten the lead or lag",
+        )
+        return None
+    _check_retry_window(store, where_of, raw, problems)
+    return None if len(problems.lines) > before else store
+
+
+def _check_retry_window(
+    store: StoreConfig, where_of: dict[str, str], raw: dict[str, Any], problems: _Problems
+) -> None:
+    """A retried start must not land after the stop, nor a retried stop after the next start."""
+    age = store.retry.maximum_event_age_minutes
+    for action, after, before, opposite in (
+        ("start", store.start, store.stop, "stop"),
+        ("stop", store.stop, store.start, "start"),
+    ):
+        gap = shortest_gap(after, before)
+        if age + RETRY_MARGIN_MINUTES > gap:
+            problems.add(
+                where_of["maximumEventAgeMinutes"],
+                raw["maximumEventAgeMinutes"],
+                f"a {action} retried that late could land after the next {opposite}, which can "
+                f"follow it after only {gap} min; use at most {gap - RETRY_MARGIN_MINUTES} "
+                f"(the gap minus a {RETRY_MARGIN_MINUTES} min margin for DST and delivery delay)",
+            )
+            return
+
+
+def _selected(context: Mapping[str, Any], store_ids: list[str], problems: _Problems) -> list[str]:
+    value = context.get(SELECT_KEY)
+    if value is None:
+        return store_ids
+    if not isinstance(value, str) or not value.strip():
+        problems.add(SELECT_KEY, value, f"must name a store: one of {', '.join(store_ids)}")
+        return []
+    chosen = [v.strip() for v in value.split(",")]
+    for store_id in chosen:
+        if store_id not in store_ids:
+            problems.add(
+                SELECT_KEY,
+                value,
+                f"no store {store_id!r}{_suggest(store_id, store_ids)}; known stores: "
+                f"{', '.join(store_ids)}",
+            )
+    return chosen
+
+
+def load_fleet(context: Mapping[str, Any]) -> FleetConfig:
+    """Parse and validate the whole fleet; raise ConfigError listing every problem."""
+    problems = _Problems()
+    fleet = _object(context.get(FLEET_KEY), FLEET_KEY, problems) if FLEET_KEY in context else None
+    if FLEET_KEY not in context:
+        problems.add_key(
+            FLEET_KEY,
+            "missing: define it in cdk.json context (see README), and run the app through the "
+            "CDK CLI (./scripts/cdk synth), which passes that context to app.py",
+        )
+    if fleet is None:
+        raise ConfigError(problems.lines)
+
+    _check_keys(fleet, FLEET_KEY, ["defaults", "stores"], problems)
+    defaults = _object(fleet.get("defaults", {}), "fleet.defaults", problems) or {}
+    stores = _object(fleet.get("stores"), "fleet.stores", problems) if "stores" in fleet else None
+    if "stores" not in fleet:
+        problems.add_key("fleet.stores", "missing: define at least one store")
+    if not stores:
+        if stores == {}:
+            problems.add_key("fleet.stores", "is empty: define at least one store")
+        raise ConfigError(problems.lines)
+
+    settings = list(SETTINGS)
+    _check_keys(defaults, "fleet.defaults", settings, problems)
+    store_ids = list(stores)
+    overrides = _context_overrides(context, store_ids, problems)
+    selected = _selected(context, store_ids, problems)
+
+    parsed: list[StoreConfig] = []
+    for store_id, body in stores.items():
+        where = f"fleet.stores.{store_id}"
+        if not _check_store_id(store_id, problems):
+            continue
+        store_obj = _object(body, where, problems)
+        if store_obj is None:
+            continue
+        _check_keys(store_obj, where, settings, problems)
+        store = _parse_store(
+            store_id,
+            [
+                ("fleet.defaults.{key}", defaults),
+                (where + ".{key}", store_obj),
+                ("{key}:" + store_id, overrides[store_id]),
+            ],
+            problems,
+        )
+        if store is not None:
+            parsed.append(store)
+
+    if problems.lines:
+        raise ConfigError(problems.lines)
+    return FleetConfig(stores=tuple(parsed), selected_ids=tuple(selected))
+

@@ -1,0 +1,1 @@
+"""Deployable units: one stack per store."""
