@@ -14,12 +14,12 @@ import sys
 # jsii prints a multi-line end-of-life banner for Node 20 on every run unless told not to.
 os.environ.setdefault("JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION", "20")
 
-import aws_cdk as cdk  # noqa: E402
-from cdk_nag import AwsSolutionsChecks, NIST80053R5Checks, ServerlessChecks  # noqa: E402
+import aws_cdk as cdk
+from cdk_nag import AwsSolutionsChecks, NIST80053R5Checks, ServerlessChecks
 
-from fleet.errors import ConfigError  # noqa: E402
-from fleet.loader import load_fleet  # noqa: E402
-from stacks.model_schedule_stack import ModelScheduleStack  # noqa: E402
+from fleet.errors import ConfigError
+from fleet.loader import load_fleet
+from stacks.model_schedule_stack import ModelScheduleStack
 
 EXIT_BAD_CONFIG = 2
 

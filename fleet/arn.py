@@ -58,7 +58,9 @@ def parse_version_arn(value: str) -> ModelVersion:
     if value != value.strip():
         raise ValueError("has leading or trailing whitespace (a newline from copy-paste?)")
     if not (MIN_LENGTH <= len(value) <= MAX_LENGTH):
-        raise ValueError(f"is {len(value)} characters long; an ARN has {MIN_LENGTH} to {MAX_LENGTH}")
+        raise ValueError(
+            f"is {len(value)} characters long; an ARN has {MIN_LENGTH} to {MAX_LENGTH}"
+        )
     if not value.isascii():
         raise ValueError("contains non-ASCII characters")
     if PROJECT_ARN.fullmatch(value):

@@ -3,7 +3,8 @@
 Where a setting comes from, lowest precedence first:
   1. `fleet.defaults.<setting>` in cdk.json
   2. `fleet.stores.<store-id>.<setting>` in cdk.json
-  3. the top-level context key `<setting>:<store-id>`, in cdk.json or as `-c <setting>:<store-id>=...`
+  3. the top-level context key `<setting>:<store-id>`, in cdk.json or as
+     `-c <setting>:<store-id>=...`
 The model version ARN is only ever given the third way, so rotating a model is one value.
 Values from `-c` arrive as strings; numbers and day lists are accepted in string form too.
 """
@@ -39,7 +40,7 @@ _DIGITS = re.compile(r"[0-9]+", flags=re.ASCII)
 _FOREIGN_PREFIXES = ("@", "aws:", "aws-cdk", "cdk")
 
 
-class Invalid(ValueError):
+class SettingError(ValueError):
     """A setting's value is wrong; the message says why and how to fix it."""
 
 
@@ -63,7 +64,7 @@ def _whole_number(value: Any, lo: int, hi: int | None) -> int:
         number = None
     bounds = f"from {lo} to {hi}" if hi is not None else f"of at least {lo}"
     if number is None or number < lo or (hi is not None and number > hi):
-        raise Invalid(f"must be a whole number {bounds}")
+        raise SettingError(f"must be a whole number {bounds}")
     return number
 
 
@@ -84,7 +85,7 @@ def _optional_inference_units(value: Any) -> int | None:
 def _clock(value: Any) -> int:
     match = _HHMM.fullmatch(value) if isinstance(value, str) else None
     if match is None:
-        raise Invalid('must be a 24-hour local time "HH:MM", e.g. "07:00" or "19:30"')
+        raise SettingError('must be a 24-hour local time "HH:MM", e.g. "07:00" or "19:30"')
     return int(match[1]) * 60 + int(match[2])
 
 
@@ -94,7 +95,7 @@ _ZONES = sorted(available_timezones())
 def _timezone(value: Any) -> str:
     if not isinstance(value, str) or value not in _ZONES:
         hint = _suggest(value, _ZONES) if isinstance(value, str) else ""
-        raise Invalid(
+        raise SettingError(
             f"is not an IANA time zone{hint}; use a name such as Asia/Tokyo or America/Los_Angeles"
         )
     return value
@@ -104,14 +105,14 @@ def _weekdays(value: Any) -> frozenset[Weekday]:
     names = [n.strip() for n in value.split(",")] if isinstance(value, str) else value
     valid = ", ".join(d.name for d in Weekday)
     if not isinstance(names, list) or not names or not all(isinstance(n, str) for n in names):
-        raise Invalid(f"must be a non-empty list of weekday names from {valid}")
+        raise SettingError(f"must be a non-empty list of weekday names from {valid}")
     days: list[Weekday] = []
     for name in names:
         if name.upper() not in Weekday.__members__:
-            raise Invalid(f"{name!r} is not a weekday; use {valid}")
+            raise SettingError(f"{name!r} is not a weekday; use {valid}")
         day = Weekday[name.upper()]
         if day in days:
-            raise Invalid(f"{name!r} is listed twice")
+            raise SettingError(f"{name!r} is listed twice")
         days.append(day)
     return frozenset(days)
 
@@ -139,16 +140,25 @@ OPTIONAL_SETTINGS = {"maxInferenceUnits": None}
 class _Problems:
     def __init__(self) -> None:
         self.lines: list[str] = []
+        self.count = 0  # reports, including repeats: tells a caller whether its checks failed
 
     def add(self, where: str, value: Any, message: str) -> None:
-        self.lines.append(f"{where} = {_show(value)}: {message}")
+        self._append(f"{where} = {_show(value)}: {message}")
 
     def add_key(self, where: str, message: str) -> None:
-        self.lines.append(f"{where}: {message}")
+        self._append(f"{where}: {message}")
+
+    def _append(self, line: str) -> None:
+        self.count += 1
+        # A bad default inherited by several stores is one problem, not one per store.
+        if line not in self.lines:
+            self.lines.append(line)
 
 
-def _object(value: Any, where: str, problems: _Problems) -> dict[str, Any] | None:
-    if isinstance(value, str):
+def _object(
+    value: Any, where: str, problems: _Problems, *, from_cli: bool = False
+) -> dict[str, Any] | None:
+    if from_cli and isinstance(value, str):
         try:
             value = json.loads(value)
         except json.JSONDecodeError as error:
@@ -231,7 +241,7 @@ def _parse_store(
     values: dict[str, Any] = {}
     where_of: dict[str, str] = {}
     raw: dict[str, Any] = {}
-    before = len(problems.lines)
+    before = problems.count
     for template, layer in layers:
         for key, value in layer.items():
             if key in SETTINGS or key == ARN_SETTING:
@@ -250,7 +260,7 @@ def _parse_store(
         value = raw[ARN_SETTING]
         try:
             if not isinstance(value, str):
-                raise Invalid("must be a string")
+                raise SettingError("must be a string")
             model = parse_version_arn(value)
         except ValueError as error:
             problems.add(arn_where, value, f"{error}; e.g. {EXAMPLE_ARN}")
@@ -267,11 +277,16 @@ def _parse_store(
             continue
         try:
             values[key] = parse(raw[key])
-        except Invalid as error:
+        except SettingError as error:
             problems.add(where_of[key], raw[key], str(error))
 
-    if len(problems.lines) > before or model is None:
+    if problems.count > before or model is None:
         return None
+
+    # A cross-setting check fails for this store; say which store when the value is inherited.
+    for key, where in where_of.items():
+        if where.startswith("fleet.defaults."):
+            where_of[key] = f"{where} (inherited by store {store_id})"
 
     def fail(key: str, message: str) -> None:
         problems.add(where_of[key], raw[key], message)
@@ -285,7 +300,10 @@ def _parse_store(
         return None
     units_max = values["maxInferenceUnits"]
     if units_max is not None and units_max < values["minInferenceUnits"]:
-        fail("maxInferenceUnits", f"must be at least minInferenceUnits ({values['minInferenceUnits']})")
+        fail(
+            "maxInferenceUnits",
+            f"must be at least minInferenceUnits ({values['minInferenceUnits']})",
+        )
 
     store = StoreConfig(
         store_id=store_id,
@@ -307,12 +325,13 @@ def _parse_store(
     if running + RETRY_MARGIN_MINUTES > MINUTES_PER_DAY:
         fail(
             "stopLagMinutes",
-            f"start lead + opening hours + stop lag = {running} min; the model must be stopped at "
-            f"least {RETRY_MARGIN_MINUTES} min a day before the next start: shorten the lead or lag",
+            f"start lead + opening hours + stop lag = {running} min; the model must be stopped "
+            f"at least {RETRY_MARGIN_MINUTES} min a day before the next start: shorten the lead "
+            "or the lag",
         )
         return None
     _check_retry_window(store, where_of, raw, problems)
-    return None if len(problems.lines) > before else store
+    return None if problems.count > before else store
 
 
 def _check_retry_window(
@@ -358,7 +377,11 @@ def _selected(context: Mapping[str, Any], store_ids: list[str], problems: _Probl
 def load_fleet(context: Mapping[str, Any]) -> FleetConfig:
     """Parse and validate the whole fleet; raise ConfigError listing every problem."""
     problems = _Problems()
-    fleet = _object(context.get(FLEET_KEY), FLEET_KEY, problems) if FLEET_KEY in context else None
+    fleet = (
+        _object(context[FLEET_KEY], FLEET_KEY, problems, from_cli=True)
+        if FLEET_KEY in context
+        else None
+    )
     if FLEET_KEY not in context:
         problems.add_key(
             FLEET_KEY,
@@ -408,4 +431,3 @@ def load_fleet(context: Mapping[str, Any]) -> FleetConfig:
     if problems.lines:
         raise ConfigError(problems.lines)
     return FleetConfig(stores=tuple(parsed), selected_ids=tuple(selected))
-

@@ -65,4 +65,3 @@ class FleetConfig:
     @property
     def selected(self) -> tuple[StoreConfig, ...]:
         return tuple(s for s in self.stores if s.store_id in self.selected_ids)
-

@@ -72,10 +72,12 @@ def describe_weekdays(days: frozenset[Weekday]) -> str:
     """Human form, Monday-first and wrapping over the weekend: `Tue-Sun`, `Thu-Tue`, `every day`."""
     if days == ALL_DAYS:
         return "every day"
-    # Rotate the week so that it begins right after a day that is not in the set; then no run
-    # is split by the Sunday/Monday boundary.
-    first_gap = next(d for d in Weekday if d not in days)
-    ordered = [Weekday((first_gap + i) % 7) for i in range(1, 8)]
+    # Start on Monday, unless a run of days goes through Sunday into Monday: then start where
+    # that run starts (Thu-Tue), so no run is split at the week boundary.
+    first = Weekday.MON
+    while first in days and Weekday((first - 1) % 7) in days:
+        first = Weekday((first - 1) % 7)
+    ordered = [Weekday((first + i) % 7) for i in range(7)]
     parts: list[str] = []
     for run in _runs(ordered, days):
         if len(run) >= 3:
@@ -98,7 +100,7 @@ class WeeklyTime:
 
     @classmethod
     def offset_from(cls, days: frozenset[Weekday], minute_of_day: int, offset: int) -> WeeklyTime:
-        """`minute_of_day + offset` on each of `days`, moved to the neighbouring day if it crosses midnight."""
+        """`minute_of_day + offset` on each of `days`; crossing midnight moves the day too."""
         total = minute_of_day + offset
         day_shift, minute = divmod(total, MINUTES_PER_DAY)
         return cls(minute, frozenset(Weekday((d + day_shift) % 7) for d in days))
@@ -118,7 +120,7 @@ class WeeklyTime:
 
 
 def shortest_gap(after: WeeklyTime, before: WeeklyTime) -> int:
-    """Fewest wall-clock minutes from an occurrence of `after` to the next occurrence of `before`."""
+    """Fewest wall-clock minutes from any occurrence of `after` to the next `before`."""
     targets = before.minutes_of_week()
     gaps = []
     for t in after.minutes_of_week():

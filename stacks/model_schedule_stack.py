@@ -1,4 +1,4 @@
-"""One store's stack: everything that starts and stops its model, in the model's own account and region."""
+"""One store's stack: what starts and stops its model, in the model's account and region."""
 
 from __future__ import annotations
 
@@ -50,7 +50,6 @@ class ModelScheduleStack(Stack):
         outputs = {
             "StartSchedule": f"start {store.start.describe()} ({store.timezone})",
             "StopSchedule": f"stop {store.stop.describe()} ({store.timezone})",
-            "ModelVersionArn": store.model.arn,
             "ScheduleGroupName": store.schedule_group_name,
             "ExecutionRoleArn": schedule.role.role_arn,
             "DeadLetterQueueUrl": dead_letters.queue.queue_url,

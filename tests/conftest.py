@@ -1,0 +1,44 @@
+"""Shared fixtures: the default fleet, synthesized once per test worker."""
+
+from __future__ import annotations
+
+import os
+from typing import Any
+
+# Before anything imports aws_cdk: the jsii Node 20 end-of-life banner would fill the log.
+os.environ.setdefault("JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION", "20")
+
+import pytest
+from aws_cdk.assertions import Template
+
+from fleet.loader import load_fleet
+from fleet.model import FleetConfig, StoreConfig
+from tests.synth import cli_context, store_ids, synth
+
+STORE_IDS = store_ids()
+
+
+@pytest.fixture(scope="session")
+def fleet_templates() -> dict[str, dict[str, Any]]:
+    """Every stack of the default fleet, by stack name, as `cdk synth` would write it."""
+    return synth(cli_context())
+
+
+@pytest.fixture(scope="session")
+def fleet() -> FleetConfig:
+    return load_fleet(cli_context())
+
+
+@pytest.fixture(params=STORE_IDS)
+def store(request: pytest.FixtureRequest, fleet: FleetConfig) -> StoreConfig:
+    return next(s for s in fleet.stores if s.store_id == request.param)
+
+
+@pytest.fixture
+def template_json(store: StoreConfig, fleet_templates: dict[str, dict[str, Any]]) -> dict[str, Any]:
+    return fleet_templates[store.stack_name]
+
+
+@pytest.fixture
+def template(template_json: dict[str, Any]) -> Template:
+    return Template.from_json(template_json)

@@ -1,0 +1,49 @@
+"""app.py as the CLI runs it: bad configuration ends with clear lines and exit 2, no traceback."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import tempfile
+from typing import Any
+
+from tests.synth import ROOT, cli_context
+
+PROJECT_ARN = "arn:aws:rekognition:ap-northeast-1:111122223333:project/bread-checkout/1761900000000"
+
+
+def run_app(context: dict[str, Any]) -> subprocess.CompletedProcess[str]:
+    env = {
+        **os.environ,
+        "CDK_CONTEXT_JSON": json.dumps(context),
+        "CDK_OUTDIR": tempfile.mkdtemp(),
+    }
+    env.pop("JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION", None)  # app.py must set it itself
+    return subprocess.run(
+        [sys.executable, "app.py"], cwd=ROOT, env=env, capture_output=True, text=True, timeout=120
+    )
+
+
+def test_bad_configuration_exits_2_with_one_line_per_problem() -> None:
+    """Two problems, two `error:` lines naming key, value and fix; no Python traceback."""
+    context = cli_context(
+        **{"modelVersionArn:tokyo-ginza": PROJECT_ARN, "minInferenceUnits:sydney-central": "0"}
+    )
+    done = run_app(context)
+    assert done.returncode == 2
+    assert "Traceback" not in done.stderr
+    errors = [line for line in done.stderr.splitlines() if line.startswith("  error: ")]
+    assert len(errors) == 2
+    assert "modelVersionArn:tokyo-ginza" in errors[0]
+    assert "is a project ARN" in errors[0]
+    assert 'minInferenceUnits:sydney-central = "0"' in errors[1]
+    assert "2 problems in the configuration" in done.stderr
+
+
+def test_good_configuration_synthesizes_quietly() -> None:
+    """Exit 0, and no jsii Node end-of-life banner in the output."""
+    done = run_app(cli_context(store="tokyo-ginza"))
+    assert done.returncode == 0, done.stderr
+    assert "end-of-life" not in done.stderr + done.stdout

@@ -1,0 +1,83 @@
+"""The pinned CDK CLI synthesizes what the tests see, and `cdk diff` against the committed
+snapshots finds nothing. Needs node_modules from ./scripts/setup.sh; no AWS account."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tests.synth import ROOT
+
+CDK = ROOT / "node_modules" / ".bin" / "cdk"
+SNAPSHOTS = ROOT / "tests" / "__snapshots__" / "test_snapshots"
+
+pytestmark = pytest.mark.xdist_group("cdk-cli")
+
+
+def cdk(*args: str) -> subprocess.CompletedProcess[str]:
+    assert CDK.exists(), "the pinned CDK CLI is missing: run ./scripts/setup.sh"
+    env = {
+        **os.environ,
+        # cdk.json runs `python3 app.py`: make that this virtual environment's Python.
+        "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}",
+        "CDK_DISABLE_CLI_TELEMETRY": "true",
+    }
+    return subprocess.run(
+        [str(CDK), *args], cwd=ROOT, env=env, capture_output=True, text=True, timeout=300
+    )
+
+
+@pytest.fixture(scope="module")
+def cli_out() -> Path:
+    out = Path(tempfile.mkdtemp(prefix="cdk.out."))
+    done = cdk("synth", "--quiet", "--output", str(out))
+    assert done.returncode == 0, done.stderr
+    assert "end-of-life" not in done.stderr
+    return out
+
+
+def test_cli_templates_equal_the_tests_templates(
+    cli_out: Path, fleet_templates: dict[str, dict[str, Any]]
+) -> None:
+    """`cdk synth` with cdk.json writes exactly the templates the tests assert on."""
+    written = {
+        p.name.removesuffix(".template.json"): json.loads(p.read_text())
+        for p in cli_out.glob("*.template.json")
+    }
+    assert written == fleet_templates
+
+
+@pytest.mark.parametrize(
+    "stack", sorted(p.stem.split("[")[1][:-1] for p in SNAPSHOTS.glob("*.json"))
+)
+def test_cdk_diff_against_the_snapshot_is_empty(cli_out: Path, stack: str) -> None:
+    """`cdk diff --template <snapshot>` sees no difference: the snapshot is what would deploy."""
+    snapshot = SNAPSHOTS / f"test_template[{stack}].json"
+    done = cdk(
+        "diff",
+        "--app",
+        str(cli_out),
+        "--template",
+        str(snapshot),
+        f"ModelSchedule-{stack}",
+        "--fail",
+    )
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert "There were no differences" in done.stdout + done.stderr
+
+
+def test_bad_value_from_the_command_line_fails_the_synth() -> None:
+    """`-c` values go through the same validation: a non-zero exit and the one error line."""
+    done = cdk(
+        "synth", "--quiet", "-c", "minInferenceUnits:tokyo-ginza=0", "-o", tempfile.mkdtemp()
+    )
+    assert done.returncode != 0
+    assert 'error: minInferenceUnits:tokyo-ginza = "0": must be a whole number' in done.stderr
+    assert "Traceback" not in done.stderr

@@ -1,0 +1,111 @@
+"""How settings are merged and read: defaults, store, `-c` keys; strings from the CLI."""
+
+from __future__ import annotations
+
+from fleet.loader import load_fleet
+from fleet.model import FleetConfig
+from fleet.weekly import Weekday
+from tests.synth import cli_context, default_fleet
+
+OTHER_VERSION = (
+    "arn:aws:rekognition:ap-northeast-1:111122223333:project/bread-checkout/version/"
+    "bread-checkout.2026-12-01T09.00.00/1764579600000"
+)
+
+
+def store_of(fleet: FleetConfig, store_id: str = "tokyo-ginza"):  # type: ignore[no-untyped-def]
+    return next(s for s in fleet.stores if s.store_id == store_id)
+
+
+def test_default_fleet_loads_every_store_in_cdk_json_order() -> None:
+    """cdk.json's embedded fleet is valid and every store is selected by default."""
+    fleet = load_fleet(cli_context())
+    assert [s.store_id for s in fleet.stores] == list(default_fleet()["stores"])
+    assert fleet.selected == fleet.stores
+
+
+def test_a_store_inherits_what_it_does_not_set() -> None:
+    """tokyo-ginza sets nothing itself: everything comes from fleet.defaults."""
+    store = store_of(load_fleet(cli_context()))
+    assert store.timezone == "Asia/Tokyo"
+    assert (store.opens, store.closes) == (7 * 60, 19 * 60)
+    assert store.open_days == frozenset(Weekday)
+    assert store.min_inference_units == 1
+    assert store.max_inference_units is None
+    assert store.start.cron() == "cron(30 6 * * ? *)"
+    assert store.stop.cron() == "cron(30 19 * * ? *)"
+
+
+def test_a_store_setting_overrides_the_default() -> None:
+    """seattle-pike-place has its own zone, hours and a closed Monday."""
+    store = store_of(load_fleet(cli_context()), "seattle-pike-place")
+    assert store.timezone == "America/Los_Angeles"
+    assert Weekday.MON not in store.open_days
+    assert store.start.cron() == "cron(30 5 ? * SUN,TUE-SAT *)"
+
+
+def test_a_context_key_overrides_the_store_and_accepts_strings() -> None:
+    """`-c minInferenceUnits:tokyo-ginza=2` arrives as the string "2" and wins over cdk.json."""
+    context = cli_context(
+        **{
+            "minInferenceUnits:tokyo-ginza": "2",
+            "maxInferenceUnits:tokyo-ginza": "4",
+            "openDays:tokyo-ginza": "mon,tue, wed",
+            "opens:tokyo-ginza": "08:00",
+        }
+    )
+    store = store_of(load_fleet(context))
+    assert (store.min_inference_units, store.max_inference_units) == (2, 4)
+    assert store.open_days == frozenset({Weekday.MON, Weekday.TUE, Weekday.WED})
+    assert store.opens == 8 * 60
+
+
+def test_rotation_is_one_context_value() -> None:
+    """Changing modelVersionArn:<store> changes that store's model and nothing else."""
+    before = load_fleet(cli_context())
+    after = load_fleet(cli_context(**{"modelVersionArn:tokyo-ginza": OTHER_VERSION}))
+    assert store_of(after).model.arn == OTHER_VERSION
+    assert store_of(after).model.project_scope_arn == store_of(before).model.project_scope_arn
+    assert store_of(after, "sydney-central") == store_of(before, "sydney-central")
+
+
+def test_environment_and_iam_scope_come_from_the_arn() -> None:
+    """The stack lives in the model's account and region; IAM covers project/<name>/*."""
+    model = store_of(load_fleet(cli_context()), "sydney-central").model
+    assert (model.partition, model.region, model.account) == (
+        "aws",
+        "ap-southeast-2",
+        "444455556666",
+    )
+    assert model.project_scope_arn == (
+        "arn:aws:rekognition:ap-southeast-2:444455556666:project/bread-checkout-au/*"
+    )
+
+
+def test_store_selection_picks_one_or_several() -> None:
+    """`-c store=<id>` (or a comma list) synthesizes only those stores' stacks."""
+    one = load_fleet(cli_context(store="sydney-central"))
+    assert [s.store_id for s in one.selected] == ["sydney-central"]
+    assert len(one.stores) == len(default_fleet()["stores"])
+    two = load_fleet(cli_context(store="tokyo-ginza, sydney-central"))
+    assert {s.store_id for s in two.selected} == {"tokyo-ginza", "sydney-central"}
+
+
+def test_fleet_can_come_whole_from_the_command_line() -> None:
+    """`-c fleet='<json>'` arrives as a string and is parsed as JSON."""
+    import json
+
+    fleet = default_fleet()
+    fleet["stores"] = {"tokyo-ginza": {}}
+    context = cli_context(fleet=json.dumps(fleet))
+    for key in [k for k in context if k.startswith("modelVersionArn:") and "tokyo" not in k]:
+        del context[key]
+    assert [s.store_id for s in load_fleet(context).stores] == ["tokyo-ginza"]
+
+
+def test_zero_lead_and_lag_are_allowed() -> None:
+    """A store may choose to start exactly at opening (e.g. a model that starts fast)."""
+    context = cli_context(**{"startLeadMinutes:tokyo-ginza": 0, "stopLagMinutes:tokyo-ginza": "0"})
+    store = store_of(load_fleet(context))
+    assert store.start.cron() == "cron(0 7 * * ? *)"
+    assert store.stop.cron() == "cron(0 19 * * ? *)"

@@ -1,0 +1,48 @@
+"""Rotating a store's model version changes the two schedule inputs and nothing else."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from tests.synth import cli_context, synth
+from tests.template_walk import walk
+
+ROTATED = (
+    "arn:aws:rekognition:ap-northeast-1:111122223333:project/bread-checkout/version/"
+    "bread-checkout.2026-12-01T09.00.00/1764579600000"
+)
+
+
+def differences(a: dict[str, Any], b: dict[str, Any]) -> set[str]:
+    left, right = dict(walk(a)), dict(walk(b))
+    return {
+        path
+        for path in left.keys() | right.keys()
+        if not isinstance(left.get(path), dict | list) and left.get(path) != right.get(path)
+    }
+
+
+def test_rotation_touches_only_the_two_inputs(fleet_templates: dict[str, Any]) -> None:
+    """Same project, new version: no IAM change, no logical-ID change, other stores untouched."""
+    rotated = synth(cli_context(**{"modelVersionArn:tokyo-ginza": ROTATED}))
+    assert rotated.keys() == fleet_templates.keys()
+    for name, template in fleet_templates.items():
+        changed = differences(template, rotated[name])
+        if name == "ModelSchedule-tokyo-ginza":
+            assert changed == {
+                "/Resources/ModelScheduleStart12E471C1/Properties/Target/Input",
+                "/Resources/ModelScheduleStop0F41E678/Properties/Target/Input",
+            }
+            assert (
+                ROTATED
+                in rotated[name]["Resources"]["ModelScheduleStop0F41E678"]["Properties"]["Target"][
+                    "Input"
+                ]
+            )
+        else:
+            assert changed == set(), name
+
+
+def test_the_difference_check_can_fail() -> None:
+    """`differences` sees a changed leaf deep in a list."""
+    assert differences({"a": [{"b": 1}]}, {"a": [{"b": 2}]}) == {"/a/0/b"}

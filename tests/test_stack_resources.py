@@ -1,0 +1,101 @@
+"""The stack's shape: pinned logical IDs, environment, group, queue and outputs."""
+
+from __future__ import annotations
+
+import tempfile
+from typing import Any
+
+import aws_cdk as cdk
+
+import app as app_module
+from fleet.model import StoreConfig
+from tests.synth import cli_context
+from tests.template_walk import one
+
+# Renaming a construct id replaces its resource (a new role, a new queue, new schedules).
+# If this list changes, the change must be deliberate and the commit must say why.
+LOGICAL_IDS = {
+    "DeadLettersQueue631681B1": "AWS::SQS::Queue",
+    "DeadLettersQueuePolicyD869E40F": "AWS::SQS::QueuePolicy",
+    "ModelScheduleGroup77A5D894": "AWS::Scheduler::ScheduleGroup",
+    "ModelSchedulePolicyD61ADE5A": "AWS::IAM::ManagedPolicy",
+    "ModelScheduleExecutionRole501A5157": "AWS::IAM::Role",
+    "ModelScheduleStart12E471C1": "AWS::Scheduler::Schedule",
+    "ModelScheduleStop0F41E678": "AWS::Scheduler::Schedule",
+}
+
+EXPECTED_OUTPUTS = {
+    "tokyo-ginza": ("start 06:30 every day (Asia/Tokyo)", "stop 19:30 every day (Asia/Tokyo)"),
+    "seattle-pike-place": (
+        "start 05:30 Tue-Sun (America/Los_Angeles)",
+        "stop 18:30 Tue-Sun (America/Los_Angeles)",
+    ),
+    "sydney-central": (
+        "start 23:45 Sun-Thu (Australia/Sydney)",
+        "stop 14:30 Mon-Fri (Australia/Sydney)",
+    ),
+}
+
+
+def test_logical_ids_are_pinned(template_json: dict[str, Any]) -> None:
+    """Every store's stack has exactly these resources under exactly these logical IDs."""
+    found = {lid: body["Type"] for lid, body in template_json["Resources"].items()}
+    assert found == LOGICAL_IDS
+
+
+def test_stack_lives_in_the_model_account_and_region() -> None:
+    """A universal target calls the API in its own region and account: the stack goes there."""
+    app = cdk.App(context=cli_context(), outdir=tempfile.mkdtemp())
+    envs = {s.stack_name: (s.account, s.region) for s in app_module.build(app)}
+    assert envs == {
+        "ModelSchedule-tokyo-ginza": ("111122223333", "ap-northeast-1"),
+        "ModelSchedule-seattle-pike-place": ("111122223333", "us-west-2"),
+        "ModelSchedule-sydney-central": ("444455556666", "ap-southeast-2"),
+    }
+
+
+def test_schedule_group_is_named_and_removable(
+    template_json: dict[str, Any], store: StoreConfig
+) -> None:
+    """A fixed name with Retain would make destroy-then-deploy fail: the group is deleted."""
+    _, group = one(template_json, "AWS::Scheduler::ScheduleGroup")
+    assert group["Properties"]["Name"] == f"model-schedule-{store.store_id}"
+    assert group["DeletionPolicy"] == group["UpdateReplacePolicy"] == "Delete"
+
+
+def test_dead_letter_queue_is_standard_encrypted_and_tls_only(
+    template_json: dict[str, Any],
+) -> None:
+    """Scheduler needs a standard queue; SSE-SQS at rest; any non-TLS request is denied."""
+    queue_id, queue = one(template_json, "AWS::SQS::Queue")
+    props = queue["Properties"]
+    assert "FifoQueue" not in props
+    assert props["SqsManagedSseEnabled"] is True
+    assert props["MessageRetentionPeriod"] == 14 * 24 * 3600
+    _, policy = one(template_json, "AWS::SQS::QueuePolicy")
+    assert policy["Properties"]["PolicyDocument"]["Statement"] == [
+        {
+            "Action": "sqs:*",
+            "Condition": {"Bool": {"aws:SecureTransport": "false"}},
+            "Effect": "Deny",
+            "Principal": {"AWS": "*"},
+            "Resource": {"Fn::GetAtt": [queue_id, "Arn"]},
+        }
+    ]
+
+
+def test_outputs_say_the_schedule_in_words(
+    template_json: dict[str, Any], store: StoreConfig
+) -> None:
+    """A reviewer reads when the model runs without decoding cron."""
+    outputs = {k: v["Value"] for k, v in template_json["Outputs"].items()}
+    start, stop = EXPECTED_OUTPUTS[store.store_id]
+    assert (outputs["StartSchedule"], outputs["StopSchedule"]) == (start, stop)
+    assert outputs["ScheduleGroupName"] == f"model-schedule-{store.store_id}"
+    assert set(outputs) == {
+        "StartSchedule",
+        "StopSchedule",
+        "ScheduleGroupName",
+        "ExecutionRoleArn",
+        "DeadLetterQueueUrl",
+    }
