@@ -35,7 +35,7 @@ py_stamp=$(stamp requirements.txt requirements-dev.txt constraints.txt)
 if [ ! -x .venv/bin/python ] || [ "$(cat .venv/.setup-stamp 2>/dev/null)" != "$py_stamp" ]; then
   echo "setup: installing Python packages into .venv (about a minute the first time)" >&2
   python3 -m venv .venv
-  .venv/bin/python -m pip install --quiet --disable-pip-version-check \
+  .venv/bin/python -m pip install -qq --disable-pip-version-check \
     -r requirements-dev.txt -c constraints.txt
   echo "$py_stamp" > .venv/.setup-stamp
 fi
@@ -43,6 +43,6 @@ fi
 node_stamp=$(stamp package.json package-lock.json)
 if [ ! -x node_modules/.bin/cdk ] || [ "$(cat node_modules/.setup-stamp 2>/dev/null)" != "$node_stamp" ]; then
   echo "setup: installing the pinned AWS CDK CLI into node_modules" >&2
-  npm ci --no-audit --no-fund --loglevel=error
+  npm ci --no-audit --no-fund --silent
   echo "$node_stamp" > node_modules/.setup-stamp
 fi
