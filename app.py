@@ -27,7 +27,10 @@ EXIT_BAD_CONFIG = 2
 def build(app: cdk.App) -> list[ModelScheduleStack]:
     """Add the selected stores' stacks and the cdk-nag packs to `app`, from its context."""
     fleet = load_fleet(app.node.get_all_context())
-    stacks = [ModelScheduleStack(app, store=store) for store in fleet.selected]
+    stacks = [
+        ModelScheduleStack(app, store=store, protected_versions=fleet.protected_versions(store))
+        for store in fleet.selected
+    ]
     cdk.Validations.of(app).add_plugins(
         AwsSolutionsChecks(app, verbose=True),
         NIST80053R5Checks(app, verbose=True),

@@ -23,11 +23,13 @@ VERSION_ARN = re.compile(
     flags=re.ASCII,
 )
 PROJECT_ARN = re.compile(
-    rf"arn:(?:{_PARTITION}):rekognition:(?:{_REGION}):\d{{12}}:project/{_NAME}/\d{{13}}",
+    rf"arn:(?P<partition>{_PARTITION}):rekognition:(?P<region>{_REGION}):(?P<account>\d{{12}}):"
+    rf"project/(?P<project>{_NAME})/(?P<timestamp>\d{{13}})",
     flags=re.ASCII,
 )
 MIN_LENGTH, MAX_LENGTH = 20, 2048  # botocore's bounds for ProjectVersionArn
 
+EXAMPLE_PROJECT = "arn:aws:rekognition:ap-northeast-1:111122223333:project/bread/1761900000000"
 EXAMPLE = (
     "arn:aws:rekognition:ap-northeast-1:111122223333:"
     "project/bread/version/bread.2026-11-01T09.00.00/1761987600000"
@@ -82,3 +84,24 @@ def parse_version_arn(value: str) -> ModelVersion:
         project_name=match["project"],
         version_name=match["version"],
     )
+
+
+def parse_project_arn(value: str, model: ModelVersion) -> str:
+    """Check a project ARN and that `model` is one of its versions; raise ValueError if not."""
+    if not isinstance(value, str) or value != value.strip() or not value.isascii():
+        raise ValueError("must be a project ARN without whitespace")
+    match = PROJECT_ARN.fullmatch(value)
+    if match is None:
+        raise ValueError(
+            "is not a Rekognition Custom Labels project ARN "
+            "(arn:<partition>:rekognition:<region>:<account>:project/<project>/<timestamp>); "
+            "`aws rekognition describe-projects` lists them"
+        )
+    mine = (model.partition, model.region, model.account, model.project_name)
+    theirs = (match["partition"], match["region"], match["account"], match["project"])
+    if mine != theirs:
+        raise ValueError(
+            f"is not the project of the store's model version (project {model.project_name} in "
+            f"{model.region}, account {model.account})"
+        )
+    return value

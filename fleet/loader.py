@@ -19,7 +19,7 @@ from typing import Any
 from zoneinfo import available_timezones
 
 from fleet.arn import EXAMPLE as EXAMPLE_ARN
-from fleet.arn import ModelVersion, parse_version_arn
+from fleet.arn import EXAMPLE_PROJECT, ModelVersion, parse_project_arn, parse_version_arn
 from fleet.errors import ConfigError
 from fleet.model import FleetConfig, RetryPolicy, StoreConfig
 from fleet.weekly import MINUTES_PER_DAY, Weekday, shortest_gap
@@ -121,6 +121,35 @@ def _retry_attempts(value: Any) -> int:
     return _whole_number(value, 0, 185)  # EventBridge Scheduler's own bounds
 
 
+_EMAIL = re.compile(r"[^@\s,]+@[^@\s,]+\.[^@\s,]+", flags=re.ASCII)
+
+
+def _emails(value: Any) -> tuple[str, ...]:
+    addresses = (
+        [a.strip() for a in value.split(",") if a.strip()] if isinstance(value, str) else value
+    )
+    if not isinstance(addresses, list) or not all(isinstance(a, str) for a in addresses):
+        raise SettingError('must be a list of e-mail addresses, e.g. ["oncall@bakery.example"]')
+    for address in addresses:
+        if not _EMAIL.fullmatch(address):
+            raise SettingError(f"{address!r} is not an e-mail address")
+    if len(set(addresses)) != len(addresses):
+        raise SettingError("lists an address twice")
+    return tuple(addresses)
+
+
+def _stale_versions(value: Any) -> bool:
+    if value not in ("stop", "notify"):
+        raise SettingError('must be "stop" (stop versions no store uses) or "notify" (only report)')
+    return bool(value == "stop")
+
+
+def _text(value: Any) -> str:
+    if not isinstance(value, str):
+        raise SettingError("must be a string")
+    return value
+
+
 # Every setting a store has, with its parser. Order is the order of the README's table.
 SETTINGS: dict[str, Callable[[Any], Any]] = {
     "timezone": _timezone,
@@ -133,8 +162,15 @@ SETTINGS: dict[str, Callable[[Any], Any]] = {
     "maxInferenceUnits": _optional_inference_units,
     "maximumRetryAttempts": _retry_attempts,
     "maximumEventAgeMinutes": _minutes(1, 1440),  # Scheduler: 60 s to 24 h
+    "projectArn": _text,  # checked against the model version below
+    "notifyEmails": _emails,
+    "staleVersions": _stale_versions,
 }
-OPTIONAL_SETTINGS = {"maxInferenceUnits": None}
+OPTIONAL_SETTINGS: dict[str, Any] = {
+    "maxInferenceUnits": None,
+    "notifyEmails": (),
+    "staleVersions": True,
+}
 
 
 class _Problems:
@@ -298,6 +334,11 @@ def _parse_store(
             "supported: the store opens and closes on the same day",
         )
         return None
+    try:
+        project_arn = parse_project_arn(values["projectArn"], model)
+    except ValueError as error:
+        fail("projectArn", f"{error}; e.g. {EXAMPLE_PROJECT}")
+        return None
     units_max = values["maxInferenceUnits"]
     if units_max is not None and units_max < values["minInferenceUnits"]:
         fail(
@@ -320,6 +361,9 @@ def _parse_store(
             maximum_retry_attempts=values["maximumRetryAttempts"],
             maximum_event_age_minutes=values["maximumEventAgeMinutes"],
         ),
+        project_arn=project_arn,
+        notify_emails=values["notifyEmails"],
+        stop_stale_versions=values["staleVersions"],
     )
     running = store.running_minutes_per_open_day
     if running + RETRY_MARGIN_MINUTES > MINUTES_PER_DAY:
@@ -428,6 +472,22 @@ def load_fleet(context: Mapping[str, Any]) -> FleetConfig:
         if store is not None:
             parsed.append(store)
 
+    _check_versions_are_not_shared(parsed, problems)
     if problems.lines:
         raise ConfigError(problems.lines)
     return FleetConfig(stores=tuple(parsed), selected_ids=tuple(selected))
+
+
+def _check_versions_are_not_shared(stores: list[StoreConfig], problems: _Problems) -> None:
+    """A model version runs once: a store's stop would stop it for the other store too."""
+    first_user: dict[str, str] = {}
+    for store in stores:
+        other = first_user.setdefault(store.model.arn, store.store_id)
+        if other != store.store_id:
+            problems.add(
+                f"{ARN_SETTING}:{store.store_id}",
+                store.model.arn,
+                f"is also the model of store {other!r}: each store's schedule would start and stop "
+                "it for the other store too; give each store its own model version (copy it, or "
+                "train another version in the project)",
+            )

@@ -9,6 +9,8 @@ from fleet.weekly import Weekday, WeeklyTime, format_minutes
 
 STACK_PREFIX = "ModelSchedule-"
 GROUP_PREFIX = "model-schedule-"
+# The closing check runs this long after the stop: time for STOPPING to settle.
+CLOSING_CHECK_DELAY_MINUTES = 15
 
 
 @dataclass(frozen=True)
@@ -32,6 +34,9 @@ class StoreConfig:
     min_inference_units: int
     max_inference_units: int | None
     retry: RetryPolicy
+    project_arn: str
+    notify_emails: tuple[str, ...]
+    stop_stale_versions: bool
 
     @property
     def stack_name(self) -> str:
@@ -50,6 +55,15 @@ class StoreConfig:
         return WeeklyTime.offset_from(self.open_days, self.closes, self.stop_lag_minutes)
 
     @property
+    def opening_check(self) -> WeeklyTime:
+        return WeeklyTime.offset_from(self.open_days, self.opens, 0)
+
+    @property
+    def closing_check(self) -> WeeklyTime:
+        lag = self.stop_lag_minutes + CLOSING_CHECK_DELAY_MINUTES
+        return WeeklyTime.offset_from(self.open_days, self.closes, lag)
+
+    @property
     def running_minutes_per_open_day(self) -> int:
         return self.closes + self.stop_lag_minutes - (self.opens - self.start_lead_minutes)
 
@@ -65,3 +79,10 @@ class FleetConfig:
     @property
     def selected(self) -> tuple[StoreConfig, ...]:
         return tuple(s for s in self.stores if s.store_id in self.selected_ids)
+
+    def protected_versions(self, store: StoreConfig) -> tuple[str, ...]:
+        """Every store's current version in `store`'s project: the sweep never stops these."""
+        scope = store.model.project_scope_arn
+        return tuple(
+            sorted({s.model.arn for s in self.stores if s.model.project_scope_arn == scope})
+        )

@@ -9,6 +9,10 @@ from aws_cdk import CfnOutput, Environment, Stack, Tags
 from constructs import Construct
 from constructs.dead_letter_queue import SchedulerDeadLetterQueue
 from constructs.model_schedule import ModelSchedule
+from constructs.model_verifier import METRIC_NAMESPACE, ModelVerifier
+from constructs.notifications import StoreNotifications
+from constructs.store_alarms import StoreAlarms
+from fleet.guard import allowed_intervals
 from fleet.model import StoreConfig
 from stacks.nag import acknowledge
 
@@ -19,7 +23,14 @@ class ModelScheduleStack(Stack):
     """Lives where the model lives: a universal target calls the API in the schedule's own region
     and account, so the environment comes from the model version ARN, never from the CLI's."""
 
-    def __init__(self, scope: Construct, *, store: StoreConfig, **kwargs: Any) -> None:
+    def __init__(
+        self,
+        scope: Construct,
+        *,
+        store: StoreConfig,
+        protected_versions: tuple[str, ...],
+        **kwargs: Any,
+    ) -> None:
         super().__init__(
             scope,
             store.stack_name,
@@ -47,12 +58,62 @@ class ModelScheduleStack(Stack):
             dead_letter_queue=dead_letters.queue,
         )
 
+        notifications = StoreNotifications(
+            self,
+            "Notifications",
+            store_id=store.store_id,
+            emails=store.notify_emails,
+            dead_letter_queue=dead_letters.queue,
+        )
+        check_input: dict[str, object] = {
+            "store": store.store_id,
+            "modelVersionArn": store.model.arn,
+            "projectArn": store.project_arn,
+            "minInferenceUnits": store.min_inference_units,
+            "protectedVersions": list(protected_versions),
+            "staleVersions": "stop" if store.stop_stale_versions else "notify",
+        }
+        if store.max_inference_units is not None:
+            check_input["maxInferenceUnits"] = store.max_inference_units
+        verifier = ModelVerifier(
+            self,
+            "Verifier",
+            store_id=store.store_id,
+            project_scope_arn=store.model.project_scope_arn,
+            check_input=check_input,
+            time_zone=store.timezone,
+            opening=store.opening_check,
+            closing=store.closing_check,
+            group=schedule.group,
+            scheduler_role=schedule.role.without_policy_updates(),
+            scheduler_policy=schedule.policy,
+            topic=notifications.topic,
+            key=notifications.key,
+            dead_letter_queue=dead_letters.queue,
+        )
+        StoreAlarms(
+            self,
+            "Alarms",
+            store_id=store.store_id,
+            topic=notifications.topic,
+            group=schedule.group,
+            dead_letter_queue=dead_letters.queue,
+            verifier=verifier.function,
+            metric_namespace=METRIC_NAMESPACE,
+            project_name=store.model.project_name,
+            version_name=store.model.version_name,
+            allowed_utc=allowed_intervals(store),
+        )
+
         outputs = {
             "StartSchedule": f"start {store.start.describe()} ({store.timezone})",
             "StopSchedule": f"stop {store.stop.describe()} ({store.timezone})",
             "ScheduleGroupName": store.schedule_group_name,
             "ExecutionRoleArn": schedule.role.role_arn,
             "DeadLetterQueueUrl": dead_letters.queue.queue_url,
+            "OpeningCheck": f"check {store.opening_check.describe()} ({store.timezone})",
+            "ClosingCheck": f"check {store.closing_check.describe()} ({store.timezone})",
+            "NotificationTopicArn": notifications.topic.topic_arn,
         }
         for output_id, value in outputs.items():
             CfnOutput(self, output_id, value=value)

@@ -96,7 +96,7 @@ def test_fleet_can_come_whole_from_the_command_line() -> None:
     import json
 
     fleet = default_fleet()
-    fleet["stores"] = {"tokyo-ginza": {}}
+    fleet["stores"] = {"tokyo-ginza": fleet["stores"]["tokyo-ginza"]}
     context = cli_context(fleet=json.dumps(fleet))
     for key in [k for k in context if k.startswith("modelVersionArn:") and "tokyo" not in k]:
         del context[key]
@@ -109,3 +109,33 @@ def test_zero_lead_and_lag_are_allowed() -> None:
     store = store_of(load_fleet(context))
     assert store.start.cron() == "cron(0 7 * * ? *)"
     assert store.stop.cron() == "cron(0 19 * * ? *)"
+
+
+def test_verifier_settings_have_defaults_and_accept_strings() -> None:
+    """staleVersions defaults to stop; notifyEmails may come from -c as a comma list."""
+    context = cli_context(**{"notifyEmails:tokyo-ginza": "a@bakery.example, b@bakery.example"})
+    fleet = load_fleet(context)
+    store = store_of(fleet)
+    assert store.notify_emails == ("a@bakery.example", "b@bakery.example")
+    assert store.stop_stale_versions is True
+    assert store.project_arn.endswith(":project/bread-checkout/1761900000000")
+    notify = load_fleet(cli_context(**{"staleVersions:tokyo-ginza": "notify"}))
+    assert store_of(notify).stop_stale_versions is False
+
+
+def test_protected_versions_are_every_store_version_in_the_project() -> None:
+    """The sweep of one store never stops the current version of another store."""
+    osaka = (
+        "arn:aws:rekognition:ap-northeast-1:111122223333:project/bread-checkout/version/"
+        "bread-checkout.2026-11-15T09.00.00/1763197200000"
+    )
+    fleet_json = default_fleet()
+    fleet_json["stores"]["osaka-umeda"] = {
+        "projectArn": fleet_json["stores"]["tokyo-ginza"]["projectArn"]
+    }
+    fleet = load_fleet(cli_context(fleet=fleet_json, **{"modelVersionArn:osaka-umeda": osaka}))
+    tokyo = store_of(fleet)
+    assert fleet.protected_versions(tokyo) == tuple(sorted([tokyo.model.arn, osaka]))
+    assert fleet.protected_versions(store_of(fleet, "sydney-central")) == (
+        store_of(fleet, "sydney-central").model.arn,
+    )

@@ -113,6 +113,63 @@ CASES: list[tuple[str, Context, list[str]]] = [
         with_store(modelVersionArn=GOOD_ARN),
         [f"{STORE}.modelVersionArn", "only as the top-level context key", "move it there"],
     ),
+    # --- the project ARN the verifier needs
+    (
+        "project-arn-missing",
+        edit_fleet(lambda f: f["stores"]["tokyo-ginza"].pop("projectArn")),
+        [f"{STORE}.projectArn: not set"],
+    ),
+    (
+        "project-arn-is-a-version-arn",
+        with_store(projectArn=GOOD_ARN),
+        [
+            f"{STORE}.projectArn",
+            "is not a Rekognition Custom Labels project ARN",
+            "describe-projects",
+        ],
+    ),
+    (
+        "project-arn-of-another-project",
+        with_store(projectArn=PROJECT_ARN.replace("bread-checkout", "croissants")),
+        ["is not the project of the store's model version (project bread-checkout"],
+    ),
+    (
+        "project-arn-other-region",
+        with_store(projectArn=PROJECT_ARN.replace("ap-northeast-1", "ap-northeast-3")),
+        ["is not the project of the store's model version"],
+    ),
+    (
+        "project-arn-trailing-newline",
+        with_store(projectArn=PROJECT_ARN + "\n"),
+        ["must be a project ARN without whitespace"],
+    ),
+    (
+        "version-shared-by-two-stores",
+        cli_context(
+            **{
+                "modelVersionArn:seattle-pike-place": GOOD_ARN,
+                "projectArn:seattle-pike-place": PROJECT_ARN,
+            }
+        ),
+        ["modelVersionArn:seattle-pike-place", "is also the model of store 'tokyo-ginza'"],
+    ),
+    # --- notifications and the stale-version switch
+    (
+        "email-invalid",
+        with_store(notifyEmails=["oncall"]),
+        [f'{STORE}.notifyEmails = ["oncall"]', "'oncall' is not an e-mail address"],
+    ),
+    (
+        "email-twice",
+        with_store(notifyEmails=["a@b.example", "a@b.example"]),
+        ["lists an address twice"],
+    ),
+    ("emails-not-a-list", with_store(notifyEmails=5), ["must be a list of e-mail addresses"]),
+    (
+        "stale-versions-unknown",
+        with_store(staleVersions="delete"),
+        [f'{STORE}.staleVersions = "delete"', 'must be "stop"'],
+    ),
     # --- time zone
     (
         "timezone-misspelt",

@@ -1,4 +1,5 @@
-"""Rotating a store's model version changes the two schedule inputs and nothing else."""
+"""Rotating a store's model version changes the schedules' inputs and the cost guard's metric,
+and nothing else: no IAM, no logical ID, no other store."""
 
 from __future__ import annotations
 
@@ -22,8 +23,9 @@ def differences(a: dict[str, Any], b: dict[str, Any]) -> set[str]:
     }
 
 
-def test_rotation_touches_only_the_two_inputs(fleet_templates: dict[str, Any]) -> None:
-    """Same project, new version: no IAM change, no logical-ID change, other stores untouched."""
+def test_rotation_touches_only_inputs_and_the_guard(fleet_templates: dict[str, Any]) -> None:
+    """Same project, new version: the start/stop inputs, the verifier's inputs (which name the
+    version and protect it from the sweep), and the version the cost guard watches."""
     rotated = synth(cli_context(**{"modelVersionArn:tokyo-ginza": ROTATED}))
     assert rotated.keys() == fleet_templates.keys()
     for name, template in fleet_templates.items():
@@ -32,6 +34,10 @@ def test_rotation_touches_only_the_two_inputs(fleet_templates: dict[str, Any]) -
             assert changed == {
                 "/Resources/ModelScheduleStart12E471C1/Properties/Target/Input",
                 "/Resources/ModelScheduleStop0F41E678/Properties/Target/Input",
+                "/Resources/VerifierOpeningCheck4DD4000C/Properties/Target/Input",
+                "/Resources/VerifierClosingCheck479B56AE/Properties/Target/Input",
+                "/Resources/AlarmsModelBillingOutsideHoursCE275594/Properties/Metrics/1/"
+                "MetricStat/Metric/Dimensions/1/Value",
             }
             assert (
                 ROTATED

@@ -22,25 +22,57 @@ LOGICAL_IDS = {
     "ModelScheduleExecutionRole501A5157": "AWS::IAM::Role",
     "ModelScheduleStart12E471C1": "AWS::Scheduler::Schedule",
     "ModelScheduleStop0F41E678": "AWS::Scheduler::Schedule",
+    "NotificationsKeyADCFA950": "AWS::KMS::Key",
+    "NotificationsTopicAE679CBD": "AWS::SNS::Topic",
+    "NotificationsTopicPolicyAF92D34A": "AWS::SNS::TopicPolicy",
+    "VerifierLogs7E0537DC": "AWS::Logs::LogGroup",
+    "VerifierPolicy02CDB3CE": "AWS::IAM::ManagedPolicy",
+    "VerifierRole8FF23367": "AWS::IAM::Role",
+    "VerifierFunctionD65178B8": "AWS::Lambda::Function",
+    "VerifierFunctionEventInvokeConfig886E558F": "AWS::Lambda::EventInvokeConfig",
+    "VerifierOpeningCheck4DD4000C": "AWS::Scheduler::Schedule",
+    "VerifierClosingCheck479B56AE": "AWS::Scheduler::Schedule",
+    "AlarmsScheduleTargetErrors45FEF6E4": "AWS::CloudWatch::Alarm",
+    "AlarmsScheduleInvocationsDroppedD8CC81E8": "AWS::CloudWatch::Alarm",
+    "AlarmsDeadLetterDeliveryFailedF2AE0215": "AWS::CloudWatch::Alarm",
+    "AlarmsDeadLetterMessagesCD9B873E": "AWS::CloudWatch::Alarm",
+    "AlarmsVerifierErrorsAF29F1CB": "AWS::CloudWatch::Alarm",
+    "AlarmsModelStateMismatch89D8A003": "AWS::CloudWatch::Alarm",
+    "AlarmsModelBillingOutsideHoursCE275594": "AWS::CloudWatch::Alarm",
+}
+# E-mail subscriptions are named after the address: one per address in notifyEmails.
+SUBSCRIPTIONS = {
+    "sydney-central": {
+        "NotificationsTopicsydneyoncallbakeryexample3E5497EF": "AWS::SNS::Subscription"
+    },
 }
 
 EXPECTED_OUTPUTS = {
-    "tokyo-ginza": ("start 06:30 every day (Asia/Tokyo)", "stop 19:30 every day (Asia/Tokyo)"),
+    "tokyo-ginza": (
+        "start 06:30 every day (Asia/Tokyo)",
+        "stop 19:30 every day (Asia/Tokyo)",
+        "check 07:00 every day (Asia/Tokyo)",
+        "check 19:45 every day (Asia/Tokyo)",
+    ),
     "seattle-pike-place": (
         "start 05:30 Tue-Sun (America/Los_Angeles)",
         "stop 18:30 Tue-Sun (America/Los_Angeles)",
+        "check 06:00 Tue-Sun (America/Los_Angeles)",
+        "check 18:45 Tue-Sun (America/Los_Angeles)",
     ),
     "sydney-central": (
         "start 23:45 Sun-Thu (Australia/Sydney)",
         "stop 14:30 Mon-Fri (Australia/Sydney)",
+        "check 00:15 Mon-Fri (Australia/Sydney)",
+        "check 14:45 Mon-Fri (Australia/Sydney)",
     ),
 }
 
 
-def test_logical_ids_are_pinned(template_json: dict[str, Any]) -> None:
+def test_logical_ids_are_pinned(template_json: dict[str, Any], store: StoreConfig) -> None:
     """Every store's stack has exactly these resources under exactly these logical IDs."""
     found = {lid: body["Type"] for lid, body in template_json["Resources"].items()}
-    assert found == LOGICAL_IDS
+    assert found == LOGICAL_IDS | SUBSCRIPTIONS.get(store.store_id, {})
 
 
 def test_stack_lives_in_the_model_account_and_region() -> None:
@@ -73,15 +105,28 @@ def test_dead_letter_queue_is_standard_encrypted_and_tls_only(
     assert props["SqsManagedSseEnabled"] is True
     assert props["MessageRetentionPeriod"] == 14 * 24 * 3600
     _, policy = one(template_json, "AWS::SQS::QueuePolicy")
-    assert policy["Properties"]["PolicyDocument"]["Statement"] == [
-        {
-            "Action": "sqs:*",
-            "Condition": {"Bool": {"aws:SecureTransport": "false"}},
-            "Effect": "Deny",
-            "Principal": {"AWS": "*"},
-            "Resource": {"Fn::GetAtt": [queue_id, "Arn"]},
-        }
-    ]
+    statements = policy["Properties"]["PolicyDocument"]["Statement"]
+    assert statements[0] == {
+        "Action": "sqs:*",
+        "Condition": {"Bool": {"aws:SecureTransport": "false"}},
+        "Effect": "Deny",
+        "Principal": {"AWS": "*"},
+        "Resource": {"Fn::GetAtt": [queue_id, "Arn"]},
+    }
+    # With e-mail subscribers, SNS may dead-letter undeliverable mail here: only this topic.
+    topic_id, _ = one(template_json, "AWS::SNS::Topic")
+    assert statements[1:] in (
+        [],
+        [
+            {
+                "Action": "sqs:SendMessage",
+                "Condition": {"ArnEquals": {"aws:SourceArn": {"Ref": topic_id}}},
+                "Effect": "Allow",
+                "Principal": {"Service": "sns.amazonaws.com"},
+                "Resource": {"Fn::GetAtt": [queue_id, "Arn"]},
+            }
+        ],
+    )
 
 
 def test_outputs_say_the_schedule_in_words(
@@ -89,13 +134,13 @@ def test_outputs_say_the_schedule_in_words(
 ) -> None:
     """A reviewer reads when the model runs without decoding cron."""
     outputs = {k: v["Value"] for k, v in template_json["Outputs"].items()}
-    start, stop = EXPECTED_OUTPUTS[store.store_id]
-    assert (outputs["StartSchedule"], outputs["StopSchedule"]) == (start, stop)
+    in_words = ("StartSchedule", "StopSchedule", "OpeningCheck", "ClosingCheck")
+    assert tuple(outputs[k] for k in in_words) == EXPECTED_OUTPUTS[store.store_id]
     assert outputs["ScheduleGroupName"] == f"model-schedule-{store.store_id}"
     assert set(outputs) == {
-        "StartSchedule",
-        "StopSchedule",
+        *in_words,
         "ScheduleGroupName",
         "ExecutionRoleArn",
         "DeadLetterQueueUrl",
+        "NotificationTopicArn",
     }

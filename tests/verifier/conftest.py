@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import json
-import os
-import sys
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from types import ModuleType
@@ -13,14 +11,7 @@ from typing import Any
 import pytest
 from botocore.stub import ANY, Stubber
 
-from tests.synth import ROOT
-
-# `lambda` is a keyword: the handler's folder goes on sys.path and it imports by module name.
-sys.path.insert(0, str(ROOT / "lambda" / "model_verifier"))
-# The module creates its boto3 clients at import, as it does in Lambda; they need a region.
-os.environ.setdefault("AWS_DEFAULT_REGION", "ap-northeast-1")
-
-import model_verifier
+from tests.verifier.handler import model_verifier
 
 PROJECT = "arn:aws:rekognition:ap-northeast-1:111122223333:project/bread-checkout/1761900000000"
 VERSION = (

@@ -1,0 +1,228 @@
+"""The function that checks the model really started and stopped, and its two schedules."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from aws_cdk import Duration, TimeZone
+from aws_cdk import aws_iam as iam
+from aws_cdk import aws_kms as kms
+from aws_cdk import aws_lambda as lambda_
+from aws_cdk import aws_lambda_destinations as destinations
+from aws_cdk import aws_logs as logs
+from aws_cdk import aws_scheduler as scheduler
+from aws_cdk import aws_scheduler_targets as targets
+from aws_cdk import aws_sns as sns
+from aws_cdk import aws_sqs as sqs
+
+from constructs import Construct
+from fleet.weekly import WeeklyTime
+from stacks.nag import acknowledge
+
+CODE = Path(__file__).resolve().parent.parent / "lambda" / "model_verifier"
+METRIC_NAMESPACE = "RekognitionModelScheduler"
+# At opening, a late start is watched this long (polling every minute) before giving up.
+LATE_START_WAIT = Duration.minutes(10)
+# A check delivered later than this after its scheduled time is skipped by the function.
+MAX_CHECK_DELAY = Duration.minutes(20)
+# Scheduler's retries of the invocation itself end well before the function would skip it.
+CHECK_RETRY_ATTEMPTS = 2
+CHECK_MAX_EVENT_AGE = Duration.minutes(15)
+
+
+class ModelVerifier(Construct):
+    """Invoked at opening ("opening" check) and after the stop ("closing" check).
+
+    Its role may only describe, start and stop versions of the store's project, publish to the
+    store's topic, and write its own logs: a managed policy, no AWS managed policies.
+    """
+
+    def __init__(
+        self,
+        scope: Construct,
+        construct_id: str,
+        *,
+        store_id: str,
+        project_scope_arn: str,
+        check_input: dict[str, object],
+        time_zone: str,
+        opening: WeeklyTime,
+        closing: WeeklyTime,
+        group: scheduler.IScheduleGroup,
+        scheduler_role: iam.IRole,
+        scheduler_policy: iam.ManagedPolicy,
+        topic: sns.ITopic,
+        key: kms.IKey,
+        dead_letter_queue: sqs.IQueue,
+    ) -> None:
+        super().__init__(scope, construct_id)
+
+        self.log_group = logs.LogGroup(
+            self, "Logs", retention=logs.RetentionDays.THREE_MONTHS, encryption_key=key
+        )
+        self.policy = iam.ManagedPolicy(
+            self,
+            "Policy",
+            description=f"What the model verifier of store {store_id} may do",
+            statements=[
+                iam.PolicyStatement(
+                    sid="CheckAndCorrectModelVersions",
+                    actions=[
+                        "rekognition:DescribeProjectVersions",
+                        "rekognition:StartProjectVersion",
+                        "rekognition:StopProjectVersion",
+                    ],
+                    resources=[project_scope_arn],
+                ),
+                iam.PolicyStatement(
+                    sid="Notify",
+                    actions=["sns:Publish"],
+                    resources=[topic.topic_arn],
+                ),
+                iam.PolicyStatement(
+                    sid="EncryptNotifications",
+                    actions=["kms:Decrypt", "kms:GenerateDataKey"],
+                    resources=[key.key_arn],
+                ),
+                iam.PolicyStatement(
+                    sid="WriteOwnLogs",
+                    actions=["logs:CreateLogStream", "logs:PutLogEvents"],
+                    resources=[self.log_group.log_group_arn],
+                ),
+                iam.PolicyStatement(
+                    sid="SendFailedInvocationsToTheQueue",
+                    actions=["sqs:SendMessage"],
+                    resources=[dead_letter_queue.queue_arn],
+                ),
+            ],
+        )
+        self.role = iam.Role(
+            self,
+            "Role",
+            description=f"Execution role of the model verifier of store {store_id}",
+            assumed_by=iam.ServicePrincipal("lambda.amazonaws.com"),
+            managed_policies=[self.policy],
+        )
+
+        self.function = lambda_.Function(
+            self,
+            "Function",
+            description=f"Checks that the model of store {store_id} started and stopped",
+            runtime=lambda_.Runtime.PYTHON_3_14,
+            architecture=lambda_.Architecture.ARM_64,
+            handler="model_verifier.handler",
+            # Tests import the handler; their bytecode must not change the asset hash.
+            code=lambda_.Code.from_asset(str(CODE), exclude=["__pycache__", "*.pyc"]),
+            memory_size=256,
+            timeout=LATE_START_WAIT.plus(Duration.minutes(2)),
+            # The role is complete as it is: no inline policies added by CDK.
+            role=self.role.without_policy_updates(),
+            log_group=self.log_group,
+            environment={
+                "TOPIC_ARN": topic.topic_arn,
+                "METRIC_NAMESPACE": METRIC_NAMESPACE,
+                "LATE_START_WAIT_SECONDS": str(int(LATE_START_WAIT.to_seconds())),
+                "POLL_SECONDS": "60",
+                "MAX_DELAY_SECONDS": str(int(MAX_CHECK_DELAY.to_seconds())),
+            },
+            # Scheduler invokes asynchronously: a failed check is reported once, not three
+            # times, and the failed event goes to the same queue as failed schedule calls.
+            retry_attempts=0,
+            on_failure=destinations.SqsDestination(dead_letter_queue),
+        )
+        # CDK makes the function depend on its role although the Role property's GetAtt already
+        # orders them; cfn-lint warns (W3005) about the redundant DependsOn.
+        function_resource = self.function.node.default_child
+        assert isinstance(function_resource, lambda_.CfnFunction)
+        function_resource.add_deletion_override("DependsOn")
+
+        acknowledge(
+            self.policy,
+            f"AwsSolutions-IAM5[Resource::{project_scope_arn}]",
+            "Scoped to one Rekognition project: the sweep must see and stop every version of it "
+            "(rotated-away versions included), and DescribeProjectVersions takes the project ARN.",
+        )
+        for finding, reason in (
+            (
+                "NIST.800.53.R5-LambdaConcurrency",
+                "Invoked twice a day by its own schedules. Reserved concurrency would fail the "
+                "deployment in accounts whose concurrency quota is still the default 10.",
+            ),
+            (
+                "NIST.800.53.R5-LambdaInsideVPC",
+                "Calls only the Rekognition, SNS and CloudWatch Logs APIs and reaches no VPC "
+                "resource; a VPC would need NAT or three interface endpoints per store.",
+            ),
+            *(
+                (
+                    rule,
+                    "Failed asynchronous invocations go to an on-failure destination, the store's "
+                    "dead-letter queue, which keeps the request and the error (a DLQ keeps less); "
+                    "both at once would write every failure twice.",
+                )
+                for rule in ("NIST.800.53.R5-LambdaDLQ", "Serverless-LambdaDLQ")
+            ),
+            (
+                "Serverless-LambdaTracing",
+                "A single-function check with no downstream services to trace; X-Ray permissions "
+                "cannot be scoped below Resource '*', which this project keeps out of its IAM.",
+            ),
+        ):
+            acknowledge(self.function, finding, reason)
+
+        scheduler_policy.add_statements(
+            iam.PolicyStatement(
+                sid="InvokeModelVerifier",
+                actions=["lambda:InvokeFunction"],
+                resources=[self.function.function_arn],
+            )
+        )
+        for construct_id, check, when in (
+            ("OpeningCheck", "opening", opening),
+            ("ClosingCheck", "closing", closing),
+        ):
+            self._schedule(
+                construct_id,
+                check=check,
+                when=when,
+                time_zone=time_zone,
+                group=group,
+                role=scheduler_role,
+                check_input=check_input,
+                dead_letter_queue=dead_letter_queue,
+            )
+
+    def _schedule(
+        self,
+        construct_id: str,
+        *,
+        check: str,
+        when: WeeklyTime,
+        time_zone: str,
+        group: scheduler.IScheduleGroup,
+        role: iam.IRole,
+        check_input: dict[str, object],
+        dead_letter_queue: sqs.IQueue,
+    ) -> scheduler.Schedule:
+        payload = {
+            "check": check,
+            **check_input,
+            "scheduledTime": scheduler.ContextAttribute.scheduled_time,
+        }
+        return scheduler.Schedule(
+            self,
+            construct_id,
+            schedule_name=f"verify-{check}",
+            schedule_group=group,
+            description=f"{check} check {when.describe()} ({time_zone})",
+            schedule=scheduler.ScheduleExpression.expression(when.cron(), TimeZone.of(time_zone)),
+            target=targets.LambdaInvoke(
+                self.function,
+                input=scheduler.ScheduleTargetInput.from_object(payload),
+                role=role,
+                dead_letter_queue=dead_letter_queue,
+                retry_attempts=CHECK_RETRY_ATTEMPTS,
+                max_event_age=CHECK_MAX_EVENT_AGE,
+            ),
+            time_window=scheduler.TimeWindow.off(),
+        )
