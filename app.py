@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import os
 import sys
+from datetime import UTC, datetime
 
 # jsii prints a multi-line end-of-life banner for Node 20 on every run unless told not to.
 os.environ.setdefault("JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION", "20")
@@ -26,9 +27,14 @@ EXIT_BAD_CONFIG = 2
 
 def build(app: cdk.App) -> list[ModelScheduleStack]:
     """Add the selected stores' stacks and the cdk-nag packs to `app`, from its context."""
-    fleet = load_fleet(app.node.get_all_context())
+    fleet = load_fleet(app.node.get_all_context(), now=datetime.now(UTC).replace(microsecond=0))
     stacks = [
-        ModelScheduleStack(app, store=store, protected_versions=fleet.protected_versions(store))
+        ModelScheduleStack(
+            app,
+            store=store,
+            protected_versions=fleet.protected_versions(store),
+            now=fleet.now,
+        )
         for store in fleet.selected
     ]
     cdk.Validations.of(app).add_plugins(

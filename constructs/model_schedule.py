@@ -10,11 +10,9 @@ from aws_cdk import aws_sqs as sqs
 
 from constructs import Construct
 from fleet.arn import ModelVersion
+from fleet.closures import Segment, segment_id, segment_name
 from fleet.model import RetryPolicy
 from fleet.weekly import WeeklyTime
-
-START_ACTION = "startProjectVersion"
-STOP_ACTION = "stopProjectVersion"
 
 
 class ModelSchedule(Construct):
@@ -35,6 +33,8 @@ class ModelSchedule(Construct):
         time_zone: str,
         start: WeeklyTime,
         stop: WeeklyTime,
+        start_segments: list[Segment],
+        stop_segments: list[Segment],
         min_inference_units: int,
         max_inference_units: int | None,
         retry: RetryPolicy,
@@ -100,39 +100,49 @@ class ModelSchedule(Construct):
         if max_inference_units is not None:
             start_input["MaxInferenceUnits"] = max_inference_units
 
-        self.start = self._schedule(
-            "Start",
-            name="start-model",
-            action=START_ACTION,
-            payload=start_input,
-            when=start,
-            time_zone=time_zone,
-            role=fixed_role,
-            role_statement=model_statement,
-            retry=retry,
-            dead_letter_queue=dead_letter_queue,
-        )
-        self.stop = self._schedule(
-            "Stop",
-            name="stop-model",
-            action=STOP_ACTION,
-            payload={"ProjectVersionArn": model.arn},
-            when=stop,
-            time_zone=time_zone,
-            role=fixed_role,
-            role_statement=model_statement,
-            retry=retry,
-            dead_letter_queue=dead_letter_queue,
-        )
+        # One schedule per segment between closures (fleet/closures.py); without closures, one.
+        self.starts = [
+            self._schedule(
+                segment_id("Start", segment),
+                name=segment_name("start-model", segment),
+                verb="start",
+                payload=start_input,
+                when=start,
+                segment=segment,
+                time_zone=time_zone,
+                role=fixed_role,
+                role_statement=model_statement,
+                retry=retry,
+                dead_letter_queue=dead_letter_queue,
+            )
+            for segment in start_segments
+        ]
+        self.stops = [
+            self._schedule(
+                segment_id("Stop", segment),
+                name=segment_name("stop-model", segment),
+                verb="stop",
+                payload={"ProjectVersionArn": model.arn},
+                when=stop,
+                segment=segment,
+                time_zone=time_zone,
+                role=fixed_role,
+                role_statement=model_statement,
+                retry=retry,
+                dead_letter_queue=dead_letter_queue,
+            )
+            for segment in stop_segments
+        ]
 
     def _schedule(
         self,
         construct_id: str,
         *,
         name: str,
-        action: str,
+        verb: str,
         payload: dict[str, object],
         when: WeeklyTime,
+        segment: Segment,
         time_zone: str,
         role: iam.IRole,
         role_statement: iam.PolicyStatement,
@@ -141,7 +151,7 @@ class ModelSchedule(Construct):
     ) -> scheduler.Schedule:
         target = targets.Universal(
             service="rekognition",
-            action=action,
+            action=f"{verb}ProjectVersion",
             input=scheduler.ScheduleTargetInput.from_object(payload),
             role=role,
             # Already in the managed policy, and the role takes no updates; given only so that
@@ -156,7 +166,9 @@ class ModelSchedule(Construct):
             construct_id,
             schedule_name=name,
             schedule_group=self.group,
-            description=f"{construct_id.lower()} {when.describe()} ({time_zone})",
+            description=f"{verb} {when.describe()} ({time_zone}){segment.describe()}",
+            start=segment.start,
+            end=segment.end,
             schedule=scheduler.ScheduleExpression.expression(when.cron(), TimeZone.of(time_zone)),
             target=target,
             # Start and stop must fire when the store needs them, not somewhere in a window.

@@ -16,6 +16,7 @@ from aws_cdk import aws_sns as sns
 from aws_cdk import aws_sqs as sqs
 
 from constructs import Construct
+from fleet.closures import Segment, segment_id, segment_name
 from fleet.weekly import WeeklyTime
 from stacks.nag import acknowledge
 
@@ -47,6 +48,7 @@ class ModelVerifier(Construct):
         check_input: dict[str, object],
         time_zone: str,
         opening: WeeklyTime,
+        opening_segments: list[Segment],
         closing: WeeklyTime,
         group: scheduler.IScheduleGroup,
         scheduler_role: iam.IRole,
@@ -177,14 +179,17 @@ class ModelVerifier(Construct):
                 resources=[self.function.function_arn],
             )
         )
-        for construct_id, check, when in (
-            ("OpeningCheck", "opening", opening),
-            ("ClosingCheck", "closing", closing),
-        ):
+        # The opening check would start the model on a closed day: it skips closures like the
+        # start does. The closing check runs on closed days too: it finds the model stopped,
+        # or stops one that someone left running.
+        checks = [("OpeningCheck", "opening", opening, seg) for seg in opening_segments]
+        checks.append(("ClosingCheck", "closing", closing, Segment(None, None, None)))
+        for base, check, when, segment in checks:
             self._schedule(
-                construct_id,
+                segment_id(base, segment),
                 check=check,
                 when=when,
+                segment=segment,
                 time_zone=time_zone,
                 group=group,
                 role=scheduler_role,
@@ -198,6 +203,7 @@ class ModelVerifier(Construct):
         *,
         check: str,
         when: WeeklyTime,
+        segment: Segment,
         time_zone: str,
         group: scheduler.IScheduleGroup,
         role: iam.IRole,
@@ -212,9 +218,11 @@ class ModelVerifier(Construct):
         return scheduler.Schedule(
             self,
             construct_id,
-            schedule_name=f"verify-{check}",
+            schedule_name=segment_name(f"verify-{check}", segment),
             schedule_group=group,
-            description=f"{check} check {when.describe()} ({time_zone})",
+            description=f"{check} check {when.describe()} ({time_zone}){segment.describe()}",
+            start=segment.start,
+            end=segment.end,
             schedule=scheduler.ScheduleExpression.expression(when.cron(), TimeZone.of(time_zone)),
             target=targets.LambdaInvoke(
                 self.function,

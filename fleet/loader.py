@@ -15,18 +15,32 @@ import difflib
 import json
 import re
 from collections.abc import Callable, Mapping
+from dataclasses import replace
+from datetime import UTC, date, datetime
 from typing import Any
 from zoneinfo import available_timezones
 
 from fleet.arn import EXAMPLE as EXAMPLE_ARN
 from fleet.arn import EXAMPLE_PROJECT, ModelVersion, parse_project_arn, parse_version_arn
+from fleet.closures import (
+    HOLIDAY_HORIZON,
+    ClosureError,
+    check_range_is_current,
+    closed_open_days,
+    holiday_dates,
+    parse_closed_dates,
+    parse_dates,
+)
 from fleet.errors import ConfigError
 from fleet.model import FleetConfig, RetryPolicy, StoreConfig
 from fleet.weekly import MINUTES_PER_DAY, Weekday, shortest_gap
 
 FLEET_KEY = "fleet"
 SELECT_KEY = "store"
+NOW_KEY = "now"
 ARN_SETTING = "modelVersionArn"
+# Collected from every layer instead of overridden: fleet-wide closures plus the store's own.
+CLOSED_DATES = "closedDates"
 
 # Scheduler may deliver a retry at any point inside maximumEventAge, and a DST change can
 # shorten the wall-clock gap between a start and the following stop by up to an hour.
@@ -150,6 +164,24 @@ def _text(value: Any) -> str:
     return value
 
 
+def _calendar(value: Any) -> str | None:
+    if value is None or value == "":
+        return None
+    if not isinstance(value, str) or not re.fullmatch(r"[A-Z]{2}(-[A-Za-z0-9 ]+)?", value):
+        raise SettingError(
+            'must be an ISO country code, optionally with a subdivision ("JP", "US-WA", '
+            '"AU-NSW"), or null'
+        )
+    return value
+
+
+def _dates(value: Any) -> tuple[date, ...]:
+    try:
+        return tuple(parse_dates(value))
+    except ClosureError as error:
+        raise SettingError(str(error)) from error
+
+
 # Every setting a store has, with its parser. Order is the order of the README's table.
 SETTINGS: dict[str, Callable[[Any], Any]] = {
     "timezone": _timezone,
@@ -165,12 +197,18 @@ SETTINGS: dict[str, Callable[[Any], Any]] = {
     "projectArn": _text,  # checked against the model version below
     "notifyEmails": _emails,
     "staleVersions": _stale_versions,
+    "holidayCalendar": _calendar,
+    "openOnHolidays": _dates,
 }
 OPTIONAL_SETTINGS: dict[str, Any] = {
     "maxInferenceUnits": None,
     "notifyEmails": (),
     "staleVersions": True,
+    "holidayCalendar": None,
+    "openOnHolidays": (),
 }
+# What a store object may contain: every setting, and its closed dates.
+STORE_KEYS = [*SETTINGS, CLOSED_DATES]
 
 
 class _Problems:
@@ -227,17 +265,17 @@ def _context_overrides(
     context: Mapping[str, Any], store_ids: list[str], problems: _Problems
 ) -> dict[str, dict[str, Any]]:
     """Top-level `<setting>:<store-id>` keys, by store; complain about ones that look like ours."""
-    known = [*SETTINGS, ARN_SETTING]
+    known = [*STORE_KEYS, ARN_SETTING]
     overrides: dict[str, dict[str, Any]] = {sid: {} for sid in store_ids}
     for key, value in context.items():
-        if key in (FLEET_KEY, SELECT_KEY) or key.startswith(_FOREIGN_PREFIXES):
+        if key in (FLEET_KEY, SELECT_KEY, NOW_KEY) or key.startswith(_FOREIGN_PREFIXES):
             continue
         setting, sep, store_id = key.partition(":")
         if not sep:
             problems.add_key(
                 key,
-                f"unknown context key{_suggest(key, [FLEET_KEY, SELECT_KEY])}; this app reads "
-                f"{FLEET_KEY!r}, {SELECT_KEY!r} and <setting>:<store-id> keys",
+                f"unknown context key{_suggest(key, [FLEET_KEY, SELECT_KEY, NOW_KEY])}; this app "
+                f"reads {FLEET_KEY!r}, {SELECT_KEY!r}, {NOW_KEY!r} and <setting>:<store-id> keys",
             )
         elif setting in known:
             if store_id in overrides:
@@ -272,17 +310,21 @@ def _parse_store(
     store_id: str,
     layers: list[tuple[str, Mapping[str, Any]]],
     problems: _Problems,
+    now: datetime,
 ) -> StoreConfig | None:
     """Merge the layers (lowest first, each with its `where` template) and validate the store."""
     values: dict[str, Any] = {}
     where_of: dict[str, str] = {}
     raw: dict[str, Any] = {}
+    closures: list[tuple[str, Any]] = []
     before = problems.count
     for template, layer in layers:
         for key, value in layer.items():
             if key in SETTINGS or key == ARN_SETTING:
                 raw[key] = value
                 where_of[key] = template.format(key=key)
+            elif key == CLOSED_DATES:
+                closures.append((template.format(key=key), value))
 
     arn_where = f"{ARN_SETTING}:{store_id}"
     model: ModelVersion | None = None
@@ -364,6 +406,7 @@ def _parse_store(
         project_arn=project_arn,
         notify_emails=values["notifyEmails"],
         stop_stale_versions=values["staleVersions"],
+        holiday_calendar=values["holidayCalendar"],
     )
     running = store.running_minutes_per_open_day
     if running + RETRY_MARGIN_MINUTES > MINUTES_PER_DAY:
@@ -375,7 +418,67 @@ def _parse_store(
         )
         return None
     _check_retry_window(store, where_of, raw, problems)
-    return None if problems.count > before else store
+    if problems.count > before:
+        return None
+    return _with_closures(store, closures, where_of, raw, problems, now)
+
+
+def _with_closures(
+    store: StoreConfig,
+    closures: list[tuple[str, Any]],
+    where_of: dict[str, str],
+    raw: dict[str, Any],
+    problems: _Problems,
+    now: datetime,
+) -> StoreConfig | None:
+    """Add the closed days: explicit dates and ranges from every layer, and the holidays of the
+    store's calendar for a year ahead, except those it opens on."""
+    before = problems.count
+    today = now.date()
+    ranges = []
+    for where, value in closures:
+        try:
+            for closure in parse_closed_dates(value):
+                check_range_is_current(closure, today)
+                ranges.append(closure)
+        except ClosureError as error:
+            problems.add(where, value, str(error))
+    holidays: dict[date, str] = {}
+    if store.holiday_calendar is not None:
+        try:
+            holidays = holiday_dates(store.holiday_calendar, today)
+        except ClosureError as error:
+            problems.add(where_of["holidayCalendar"], raw["holidayCalendar"], str(error))
+    open_on = parse_dates(raw["openOnHolidays"]) if raw.get("openOnHolidays") else []
+    for day in open_on:
+        if store.holiday_calendar is None:
+            problems.add(
+                where_of["openOnHolidays"],
+                raw["openOnHolidays"],
+                "needs a holidayCalendar to make exceptions to",
+            )
+            break
+        if holidays and day not in holidays and today <= day <= today + HOLIDAY_HORIZON:
+            problems.add(
+                where_of["openOnHolidays"],
+                raw["openOnHolidays"],
+                f"{day.isoformat()} is not a holiday in {store.holiday_calendar}; its holidays "
+                f"in that month: {_holidays_in_month(holidays, day)}",
+            )
+    if problems.count > before:
+        return None
+    return replace(
+        store,
+        closed_days=closed_open_days(ranges, holidays, open_on, store.open_days, today),
+        holidays_until=today + HOLIDAY_HORIZON if store.holiday_calendar else None,
+    )
+
+
+def _holidays_in_month(holidays: dict[date, str], day: date) -> str:
+    same = [
+        f"{d.isoformat()} {name}" for d, name in sorted(holidays.items()) if d.month == day.month
+    ]
+    return ", ".join(same) or "none"
 
 
 def _check_retry_window(
@@ -418,9 +521,29 @@ def _selected(context: Mapping[str, Any], store_ids: list[str], problems: _Probl
     return chosen
 
 
-def load_fleet(context: Mapping[str, Any]) -> FleetConfig:
-    """Parse and validate the whole fleet; raise ConfigError listing every problem."""
+def _now(context: Mapping[str, Any], default: datetime, problems: _Problems) -> datetime:
+    value = context.get(NOW_KEY)
+    if value is None:
+        return default
+    try:
+        parsed = datetime.fromisoformat(str(value).replace("Z", "+00:00"))
+        if parsed.tzinfo is None:
+            raise ValueError("no time zone")
+        return parsed.astimezone(UTC)
+    except ValueError:
+        problems.add(
+            NOW_KEY, value, 'must be an ISO 8601 time with a zone, e.g. "2026-11-26T09:00:00Z"'
+        )
+        return default
+
+
+def load_fleet(context: Mapping[str, Any], *, now: datetime) -> FleetConfig:
+    """Parse and validate the whole fleet; raise ConfigError listing every problem.
+
+    `now` is the synth's reference instant (app.py passes the clock); the context key `now`
+    overrides it, so a synth can be repeated exactly, as the tests do."""
     problems = _Problems()
+    now = _now(context, now, problems)
     fleet = (
         _object(context[FLEET_KEY], FLEET_KEY, problems, from_cli=True)
         if FLEET_KEY in context
@@ -445,7 +568,7 @@ def load_fleet(context: Mapping[str, Any]) -> FleetConfig:
             problems.add_key("fleet.stores", "is empty: define at least one store")
         raise ConfigError(problems.lines)
 
-    settings = list(SETTINGS)
+    settings = STORE_KEYS
     _check_keys(defaults, "fleet.defaults", settings, problems)
     store_ids = list(stores)
     overrides = _context_overrides(context, store_ids, problems)
@@ -468,6 +591,7 @@ def load_fleet(context: Mapping[str, Any]) -> FleetConfig:
                 ("{key}:" + store_id, overrides[store_id]),
             ],
             problems,
+            now,
         )
         if store is not None:
             parsed.append(store)
@@ -475,7 +599,7 @@ def load_fleet(context: Mapping[str, Any]) -> FleetConfig:
     _check_versions_are_not_shared(parsed, problems)
     if problems.lines:
         raise ConfigError(problems.lines)
-    return FleetConfig(stores=tuple(parsed), selected_ids=tuple(selected))
+    return FleetConfig(stores=tuple(parsed), selected_ids=tuple(selected), now=now)
 
 
 def _check_versions_are_not_shared(stores: list[StoreConfig], problems: _Problems) -> None:

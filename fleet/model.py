@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date, datetime
 
 from fleet.arn import ModelVersion
+from fleet.closures import Segment, prune, segments
 from fleet.weekly import Weekday, WeeklyTime, format_minutes
 
 STACK_PREFIX = "ModelSchedule-"
@@ -37,6 +39,10 @@ class StoreConfig:
     project_arn: str
     notify_emails: tuple[str, ...]
     stop_stale_versions: bool
+    # Days the store would open by weekday but is closed, from the synth date on.
+    closed_days: tuple[date, ...] = ()
+    holiday_calendar: str | None = None
+    holidays_until: date | None = None
 
     @property
     def stack_name(self) -> str:
@@ -63,6 +69,12 @@ class StoreConfig:
         lag = self.stop_lag_minutes + CLOSING_CHECK_DELAY_MINUTES
         return WeeklyTime.offset_from(self.open_days, self.closes, lag)
 
+    def segments(self, event_minutes: int, now: datetime) -> list[Segment]:
+        """StartDate/EndDate segments for a schedule firing `event_minutes` after local
+        midnight of each open day, skipping the closed days."""
+        found = segments(self.closed_days, self.open_days, self.timezone, event_minutes)
+        return prune(found, now)
+
     @property
     def running_minutes_per_open_day(self) -> int:
         return self.closes + self.stop_lag_minutes - (self.opens - self.start_lead_minutes)
@@ -75,6 +87,8 @@ class StoreConfig:
 class FleetConfig:
     stores: tuple[StoreConfig, ...]
     selected_ids: tuple[str, ...]
+    # The synth's reference instant: closures and holidays are counted from it.
+    now: datetime
 
     @property
     def selected(self) -> tuple[StoreConfig, ...]:

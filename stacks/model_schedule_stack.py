@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
 from aws_cdk import CfnOutput, Environment, Stack, Tags
@@ -12,6 +13,7 @@ from constructs.model_schedule import ModelSchedule
 from constructs.model_verifier import METRIC_NAMESPACE, ModelVerifier
 from constructs.notifications import StoreNotifications
 from constructs.store_alarms import StoreAlarms
+from fleet.closures import describe_days
 from fleet.guard import allowed_intervals
 from fleet.model import StoreConfig
 from stacks.nag import acknowledge
@@ -29,6 +31,7 @@ class ModelScheduleStack(Stack):
         *,
         store: StoreConfig,
         protected_versions: tuple[str, ...],
+        now: datetime,
         **kwargs: Any,
     ) -> None:
         super().__init__(
@@ -52,6 +55,8 @@ class ModelScheduleStack(Stack):
             time_zone=store.timezone,
             start=store.start,
             stop=store.stop,
+            start_segments=store.segments(store.opens - store.start_lead_minutes, now),
+            stop_segments=store.segments(store.closes + store.stop_lag_minutes, now),
             min_inference_units=store.min_inference_units,
             max_inference_units=store.max_inference_units,
             retry=store.retry,
@@ -83,6 +88,7 @@ class ModelScheduleStack(Stack):
             check_input=check_input,
             time_zone=store.timezone,
             opening=store.opening_check,
+            opening_segments=store.segments(store.opens, now),
             closing=store.closing_check,
             group=schedule.group,
             scheduler_role=schedule.role.without_policy_updates(),
@@ -114,7 +120,13 @@ class ModelScheduleStack(Stack):
             "OpeningCheck": f"check {store.opening_check.describe()} ({store.timezone})",
             "ClosingCheck": f"check {store.closing_check.describe()} ({store.timezone})",
             "NotificationTopicArn": notifications.topic.topic_arn,
+            "ClosedDays": describe_days(store.closed_days) or "none",
         }
+        if store.holidays_until is not None:
+            outputs["HolidaysKnownUntil"] = (
+                f"{store.holiday_calendar} holidays are closed days until "
+                f"{store.holidays_until.isoformat()}: deploy again before then"
+            )
         for output_id, value in outputs.items():
             CfnOutput(self, output_id, value=value)
 

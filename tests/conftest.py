@@ -13,7 +13,7 @@ from aws_cdk.assertions import Template
 
 from fleet.loader import load_fleet
 from fleet.model import FleetConfig, StoreConfig
-from tests.synth import cli_context, store_ids, synth
+from tests.synth import TEST_NOW, cli_context, store_ids, synth
 
 STORE_IDS = store_ids()
 
@@ -26,7 +26,7 @@ def fleet_templates() -> dict[str, dict[str, Any]]:
 
 @pytest.fixture(scope="session")
 def fleet() -> FleetConfig:
-    return load_fleet(cli_context())
+    return load_fleet(cli_context(), now=TEST_NOW)
 
 
 @pytest.fixture(params=STORE_IDS)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import copy
 import json
 import tempfile
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -21,6 +22,10 @@ CLI_CONTEXT = {
     "aws:cdk:bundling-stacks": ["**"],
     "aws:cdk:disable-version-reporting": True,
 }
+# The synth's reference instant, pinned as `-c now=...` would pin it: closures and holiday
+# calendars are counted from it, so the snapshots do not change as the calendar moves on.
+TEST_NOW_TEXT = "2026-11-26T09:00:00Z"
+TEST_NOW = datetime(2026, 11, 26, 9, 0, tzinfo=UTC)
 
 
 def cdk_json() -> dict[str, Any]:
@@ -30,9 +35,11 @@ def cdk_json() -> dict[str, Any]:
 
 
 def cli_context(**overrides: Any) -> dict[str, Any]:
-    """cdk.json's context plus the CLI's own keys; `overrides` act like `-c key=value`."""
+    """cdk.json's context plus the CLI's own keys and the pinned `now`; `overrides` act like
+    `-c key=value`."""
     context: dict[str, Any] = copy.deepcopy(cdk_json()["context"])
     context.update(CLI_CONTEXT)
+    context["now"] = TEST_NOW_TEXT
     context.update(overrides)
     return context
 

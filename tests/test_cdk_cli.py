@@ -13,7 +13,7 @@ from typing import Any
 
 import pytest
 
-from tests.synth import ROOT
+from tests.synth import ROOT, TEST_NOW_TEXT
 from tests.test_snapshots import ASSET_KEY, ASSET_PLACEHOLDER
 
 CDK = ROOT / "node_modules" / ".bin" / "cdk"
@@ -38,7 +38,7 @@ def cdk(*args: str) -> subprocess.CompletedProcess[str]:
 @pytest.fixture(scope="module")
 def cli_out() -> Path:
     out = Path(tempfile.mkdtemp(prefix="cdk.out."))
-    done = cdk("synth", "--quiet", "--output", str(out))
+    done = cdk("synth", "--quiet", "-c", f"now={TEST_NOW_TEXT}", "--output", str(out))
     assert done.returncode == 0, done.stderr
     assert "end-of-life" not in done.stderr
     return out
@@ -47,7 +47,8 @@ def cli_out() -> Path:
 def test_cli_templates_equal_the_tests_templates(
     cli_out: Path, fleet_templates: dict[str, dict[str, Any]]
 ) -> None:
-    """`cdk synth` with cdk.json writes exactly the templates the tests assert on."""
+    """`cdk synth -c now=<the tests' instant>` with cdk.json writes exactly the templates the
+    tests assert on."""
     written = {
         p.name.removesuffix(".template.json"): json.loads(p.read_text())
         for p in cli_out.glob("*.template.json")

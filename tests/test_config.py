@@ -5,7 +5,7 @@ from __future__ import annotations
 from fleet.loader import load_fleet
 from fleet.model import FleetConfig
 from fleet.weekly import Weekday
-from tests.synth import cli_context, default_fleet
+from tests.synth import TEST_NOW, cli_context, default_fleet
 
 OTHER_VERSION = (
     "arn:aws:rekognition:ap-northeast-1:111122223333:project/bread-checkout/version/"
@@ -19,14 +19,14 @@ def store_of(fleet: FleetConfig, store_id: str = "tokyo-ginza"):  # type: ignore
 
 def test_default_fleet_loads_every_store_in_cdk_json_order() -> None:
     """cdk.json's embedded fleet is valid and every store is selected by default."""
-    fleet = load_fleet(cli_context())
+    fleet = load_fleet(cli_context(), now=TEST_NOW)
     assert [s.store_id for s in fleet.stores] == list(default_fleet()["stores"])
     assert fleet.selected == fleet.stores
 
 
 def test_a_store_inherits_what_it_does_not_set() -> None:
     """tokyo-ginza sets nothing itself: everything comes from fleet.defaults."""
-    store = store_of(load_fleet(cli_context()))
+    store = store_of(load_fleet(cli_context(), now=TEST_NOW))
     assert store.timezone == "Asia/Tokyo"
     assert (store.opens, store.closes) == (7 * 60, 19 * 60)
     assert store.open_days == frozenset(Weekday)
@@ -38,7 +38,7 @@ def test_a_store_inherits_what_it_does_not_set() -> None:
 
 def test_a_store_setting_overrides_the_default() -> None:
     """seattle-pike-place has its own zone, hours and a closed Monday."""
-    store = store_of(load_fleet(cli_context()), "seattle-pike-place")
+    store = store_of(load_fleet(cli_context(), now=TEST_NOW), "seattle-pike-place")
     assert store.timezone == "America/Los_Angeles"
     assert Weekday.MON not in store.open_days
     assert store.start.cron() == "cron(30 5 ? * SUN,TUE-SAT *)"
@@ -54,7 +54,7 @@ def test_a_context_key_overrides_the_store_and_accepts_strings() -> None:
             "opens:tokyo-ginza": "08:00",
         }
     )
-    store = store_of(load_fleet(context))
+    store = store_of(load_fleet(context, now=TEST_NOW))
     assert (store.min_inference_units, store.max_inference_units) == (2, 4)
     assert store.open_days == frozenset({Weekday.MON, Weekday.TUE, Weekday.WED})
     assert store.opens == 8 * 60
@@ -62,8 +62,8 @@ def test_a_context_key_overrides_the_store_and_accepts_strings() -> None:
 
 def test_rotation_is_one_context_value() -> None:
     """Changing modelVersionArn:<store> changes that store's model and nothing else."""
-    before = load_fleet(cli_context())
-    after = load_fleet(cli_context(**{"modelVersionArn:tokyo-ginza": OTHER_VERSION}))
+    before = load_fleet(cli_context(), now=TEST_NOW)
+    after = load_fleet(cli_context(**{"modelVersionArn:tokyo-ginza": OTHER_VERSION}), now=TEST_NOW)
     assert store_of(after).model.arn == OTHER_VERSION
     assert store_of(after).model.project_scope_arn == store_of(before).model.project_scope_arn
     assert store_of(after, "sydney-central") == store_of(before, "sydney-central")
@@ -71,7 +71,7 @@ def test_rotation_is_one_context_value() -> None:
 
 def test_environment_and_iam_scope_come_from_the_arn() -> None:
     """The stack lives in the model's account and region; IAM covers project/<name>/*."""
-    model = store_of(load_fleet(cli_context()), "sydney-central").model
+    model = store_of(load_fleet(cli_context(), now=TEST_NOW), "sydney-central").model
     assert (model.partition, model.region, model.account) == (
         "aws",
         "ap-southeast-2",
@@ -84,10 +84,10 @@ def test_environment_and_iam_scope_come_from_the_arn() -> None:
 
 def test_store_selection_picks_one_or_several() -> None:
     """`-c store=<id>` (or a comma list) synthesizes only those stores' stacks."""
-    one = load_fleet(cli_context(store="sydney-central"))
+    one = load_fleet(cli_context(store="sydney-central"), now=TEST_NOW)
     assert [s.store_id for s in one.selected] == ["sydney-central"]
     assert len(one.stores) == len(default_fleet()["stores"])
-    two = load_fleet(cli_context(store="tokyo-ginza, sydney-central"))
+    two = load_fleet(cli_context(store="tokyo-ginza, sydney-central"), now=TEST_NOW)
     assert {s.store_id for s in two.selected} == {"tokyo-ginza", "sydney-central"}
 
 
@@ -100,13 +100,13 @@ def test_fleet_can_come_whole_from_the_command_line() -> None:
     context = cli_context(fleet=json.dumps(fleet))
     for key in [k for k in context if k.startswith("modelVersionArn:") and "tokyo" not in k]:
         del context[key]
-    assert [s.store_id for s in load_fleet(context).stores] == ["tokyo-ginza"]
+    assert [s.store_id for s in load_fleet(context, now=TEST_NOW).stores] == ["tokyo-ginza"]
 
 
 def test_zero_lead_and_lag_are_allowed() -> None:
     """A store may choose to start exactly at opening (e.g. a model that starts fast)."""
     context = cli_context(**{"startLeadMinutes:tokyo-ginza": 0, "stopLagMinutes:tokyo-ginza": "0"})
-    store = store_of(load_fleet(context))
+    store = store_of(load_fleet(context, now=TEST_NOW))
     assert store.start.cron() == "cron(0 7 * * ? *)"
     assert store.stop.cron() == "cron(0 19 * * ? *)"
 
@@ -114,12 +114,12 @@ def test_zero_lead_and_lag_are_allowed() -> None:
 def test_verifier_settings_have_defaults_and_accept_strings() -> None:
     """staleVersions defaults to stop; notifyEmails may come from -c as a comma list."""
     context = cli_context(**{"notifyEmails:tokyo-ginza": "a@bakery.example, b@bakery.example"})
-    fleet = load_fleet(context)
+    fleet = load_fleet(context, now=TEST_NOW)
     store = store_of(fleet)
     assert store.notify_emails == ("a@bakery.example", "b@bakery.example")
     assert store.stop_stale_versions is True
     assert store.project_arn.endswith(":project/bread-checkout/1761900000000")
-    notify = load_fleet(cli_context(**{"staleVersions:tokyo-ginza": "notify"}))
+    notify = load_fleet(cli_context(**{"staleVersions:tokyo-ginza": "notify"}), now=TEST_NOW)
     assert store_of(notify).stop_stale_versions is False
 
 
@@ -133,7 +133,9 @@ def test_protected_versions_are_every_store_version_in_the_project() -> None:
     fleet_json["stores"]["osaka-umeda"] = {
         "projectArn": fleet_json["stores"]["tokyo-ginza"]["projectArn"]
     }
-    fleet = load_fleet(cli_context(fleet=fleet_json, **{"modelVersionArn:osaka-umeda": osaka}))
+    fleet = load_fleet(
+        cli_context(fleet=fleet_json, **{"modelVersionArn:osaka-umeda": osaka}), now=TEST_NOW
+    )
     tokyo = store_of(fleet)
     assert fleet.protected_versions(tokyo) == tuple(sorted([tokyo.model.arn, osaka]))
     assert fleet.protected_versions(store_of(fleet, "sydney-central")) == (

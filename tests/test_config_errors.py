@@ -9,7 +9,7 @@ import pytest
 
 from fleet.errors import ConfigError
 from fleet.loader import load_fleet
-from tests.synth import cli_context, default_fleet
+from tests.synth import TEST_NOW, cli_context, default_fleet
 
 ARN_KEY = "modelVersionArn:tokyo-ginza"
 GOOD_ARN = cli_context()[ARN_KEY]
@@ -23,7 +23,7 @@ FULLWIDTH_ACCOUNT = "".join(chr(0xFF10 + int(c)) for c in "111122223333")
 
 def problems_of(context: Context) -> list[str]:
     with pytest.raises(ConfigError) as caught:
-        load_fleet(context)
+        load_fleet(context, now=TEST_NOW)
     return caught.value.problems
 
 
@@ -169,6 +169,68 @@ CASES: list[tuple[str, Context, list[str]]] = [
         "stale-versions-unknown",
         with_store(staleVersions="delete"),
         [f'{STORE}.staleVersions = "delete"', 'must be "stop"'],
+    ),
+    # --- closed dates and holiday calendars
+    (
+        "closed-date-unparsable",
+        with_store(closedDates=["31.12.2026"]),
+        [f'{STORE}.closedDates = ["31.12.2026"]', "'31.12.2026' is not a date", "YYYY-MM-DD"],
+    ),
+    (
+        "closed-date-not-a-day",
+        with_store(closedDates=["2027-02-30"]),
+        ["'2027-02-30' is not a calendar date"],
+    ),
+    (
+        "closed-range-backwards",
+        with_store(closedDates=["2027-01-03..2026-12-31"]),
+        ["ends before it starts; write the earlier date first"],
+    ),
+    (
+        "closed-date-far-in-the-past",
+        with_store(closedDates=["2025-01-01"]),
+        ["2025-01-01 ended more than a year ago: remove it"],
+    ),
+    (
+        "closed-date-far-in-the-future",
+        with_store(closedDates=["2062-12-31"]),
+        ["more than two years ahead: a typo in the year?"],
+    ),
+    ("closed-dates-not-a-list", with_store(closedDates=5), ["must be a list of dates"]),
+    (
+        "closed-date-in-defaults",
+        with_defaults(closedDates=["2027-13-01"]),
+        ['fleet.defaults.closedDates = ["2027-13-01"]', "is not a calendar date"],
+    ),
+    (
+        "holiday-calendar-unknown",
+        with_store(holidayCalendar="XX"),
+        [f'{STORE}.holidayCalendar = "XX"', "not a holiday calendar the `holidays` package"],
+    ),
+    (
+        "holiday-subdivision-unknown",
+        with_store(holidayCalendar="AU-ZZ"),
+        ["not a holiday calendar", "AU-NSW"],
+    ),
+    (
+        "holiday-calendar-malformed",
+        with_store(holidayCalendar="japan"),
+        ["must be an ISO country code"],
+    ),
+    (
+        "open-on-a-day-that-is-not-a-holiday",
+        with_store(holidayCalendar="JP", openOnHolidays=["2027-02-12"]),
+        ["2027-02-12 is not a holiday in JP", "2027-02-11 Foundation Day"],
+    ),
+    (
+        "open-on-holidays-without-calendar",
+        with_store(openOnHolidays=["2027-02-11"]),
+        ["needs a holidayCalendar"],
+    ),
+    (
+        "now-malformed",
+        cli_context(now="yesterday"),
+        ['now = "yesterday"', "ISO 8601 time with a zone"],
     ),
     # --- time zone
     (
@@ -383,4 +445,4 @@ def test_foreign_context_keys_are_left_alone() -> None:
             "availability-zones:account=111122223333:region=ap-northeast-1": ["a", "b"],
         }
     )
-    assert load_fleet(context).stores
+    assert load_fleet(context, now=TEST_NOW).stores

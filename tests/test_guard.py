@@ -16,9 +16,9 @@ from fleet.guard import (
 )
 from fleet.loader import load_fleet
 from fleet.model import StoreConfig
-from tests.synth import cli_context
+from tests.synth import TEST_NOW, cli_context
 
-FLEET = load_fleet(cli_context())
+FLEET = load_fleet(cli_context(), now=TEST_NOW)
 
 
 def store(store_id: str) -> StoreConfig:

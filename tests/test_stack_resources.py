@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import tempfile
 from typing import Any
 
@@ -9,7 +10,7 @@ import aws_cdk as cdk
 
 import app as app_module
 from fleet.model import StoreConfig
-from tests.synth import cli_context
+from tests.synth import TEST_NOW, cli_context
 from tests.template_walk import one
 
 # Renaming a construct id replaces its resource (a new role, a new queue, new schedules).
@@ -69,10 +70,43 @@ EXPECTED_OUTPUTS = {
 }
 
 
+SEGMENT_ID = re.compile(
+    r"(ModelScheduleStart|ModelScheduleStop|VerifierOpeningCheck)From(\d{8})[0-9A-F]{8}"
+)
+SEGMENT_NAME = {
+    "ModelScheduleStart": "start-model",
+    "ModelScheduleStop": "stop-model",
+    "VerifierOpeningCheck": "verify-opening",
+}
+
+
+EXPECTED_CLOSED_DAYS = {
+    "tokyo-ginza": "2026-12-31..2027-01-03",
+    "seattle-pike-place": "2026-12-25, 2027-01-01",
+    # AU-NSW public holidays on Sydney's open weekdays (Mon-Fri), a year from 2026-11-26.
+    "sydney-central": "2026-12-25, 2026-12-28, 2027-01-01, 2027-01-26, 2027-03-26, "
+    "2027-03-29, 2027-04-26, 2027-06-14, 2027-10-04",
+}
+
+
 def test_logical_ids_are_pinned(template_json: dict[str, Any], store: StoreConfig) -> None:
-    """Every store's stack has exactly these resources under exactly these logical IDs."""
+    """Every store's stack has exactly these resources under exactly these logical IDs, plus
+    one schedule per segment after a closure, named by the day it resumes (so a segment keeps
+    its ID, and its schedule is not replaced, as closures come and go around it)."""
     found = {lid: body["Type"] for lid, body in template_json["Resources"].items()}
-    assert found == LOGICAL_IDS | SUBSCRIPTIONS.get(store.store_id, {})
+    segments = {lid: t for lid, t in found.items() if SEGMENT_ID.fullmatch(lid)}
+    assert {k: v for k, v in found.items() if k not in segments} == LOGICAL_IDS | SUBSCRIPTIONS.get(
+        store.store_id, {}
+    )
+    for lid, resource_type in segments.items():
+        match = SEGMENT_ID.fullmatch(lid)
+        assert match is not None
+        assert resource_type == "AWS::Scheduler::Schedule"
+        day = f"{match[2][:4]}-{match[2][4:6]}-{match[2][6:]}"
+        name = template_json["Resources"][lid]["Properties"]["Name"]
+        assert name == f"{SEGMENT_NAME[match[1]]}-from-{day}"
+    expected_segments = 3 * (len(store.segments(0, TEST_NOW)) - 1)
+    assert len(segments) == expected_segments
 
 
 def test_stack_lives_in_the_model_account_and_region() -> None:
@@ -143,4 +177,7 @@ def test_outputs_say_the_schedule_in_words(
         "ExecutionRoleArn",
         "DeadLetterQueueUrl",
         "NotificationTopicArn",
+        "ClosedDays",
+        *(["HolidaysKnownUntil"] if store.holiday_calendar else []),
     }
+    assert outputs["ClosedDays"] == EXPECTED_CLOSED_DAYS[store.store_id]
