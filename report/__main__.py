@@ -1,0 +1,74 @@
+"""python -m report: the cost report from synthesized templates (see README, "Cost report")."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
+
+from report.cost import DEFAULT_PRICE, Period, store_cost
+from report.render import as_json, markdown, table
+from report.templates import read_cdk_out
+from report.timeline import week_svg
+
+
+def parse_args(argv: list[str]) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(
+        prog="python -m report",
+        description="Running hours and cost of each store's model, from cdk.out templates.",
+    )
+    parser.add_argument("--cdk-out", type=Path, default=Path("cdk.out"))
+    parser.add_argument("--out", type=Path, default=Path("reports"), help="where files go")
+    period = parser.add_mutually_exclusive_group()
+    period.add_argument("--month", help="YYYY-MM (default: next calendar month)")
+    period.add_argument("--from", dest="first", help="YYYY-MM-DD, with --to")
+    parser.add_argument("--to", dest="last", help="YYYY-MM-DD, inclusive")
+    parser.add_argument("--price", type=float, default=DEFAULT_PRICE, help="USD per unit-hour")
+    parser.add_argument(
+        "--start-minutes",
+        type=int,
+        default=0,
+        help="minutes a start takes before the model bills (default 0: from the start call)",
+    )
+    return parser.parse_args(argv)
+
+
+def choose_period(args: argparse.Namespace, today: date) -> Period:
+    if args.month:
+        year, month = (int(x) for x in args.month.split("-"))
+        return Period.month(year, month)
+    if args.first or args.last:
+        if not (args.first and args.last):
+            raise SystemExit("report: --from and --to go together")
+        period = Period(date.fromisoformat(args.first), date.fromisoformat(args.last))
+        if period.last < period.first:
+            raise SystemExit("report: --to is before --from")
+        return period
+    return Period.next_month(today)
+
+
+def main(argv: list[str]) -> int:
+    args = parse_args(argv)
+    period = choose_period(args, datetime.now(UTC).date())
+    stores = read_cdk_out(args.cdk_out)
+    args.out.mkdir(parents=True, exist_ok=True)
+    costs = []
+    delay = timedelta(minutes=args.start_minutes)
+    # The picture shows the first full Monday-to-Sunday week of the period (or its start).
+    first_monday = period.first + timedelta(days=(7 - period.first.weekday()) % 7)
+    week_first = first_monday if first_monday + timedelta(days=6) <= period.last else period.first
+    for store in stores:
+        cost, intervals = store_cost(store, period, args.price, delay)
+        costs.append(cost)
+        svg = week_svg(store.store, store.timezone, week_first, intervals)
+        (args.out / f"timeline-{store.store}.svg").write_text(svg, encoding="utf-8")
+    (args.out / "cost-report.md").write_text(markdown(costs, args.price), encoding="utf-8")
+    (args.out / "cost-report.json").write_text(as_json(costs, args.price), encoding="utf-8")
+    print(table(costs, args.price))
+    print(f"\nWritten: {args.out}/cost-report.md, cost-report.json, timeline-<store>.svg")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

@@ -1,0 +1,107 @@
+"""Read the start and stop schedules of each store from synthesized CloudFormation templates.
+
+The report trusts what will be deployed, not the configuration that produced it: everything
+here comes from `cdk.out/*.template.json`.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+START_ACTION = ":aws-sdk:rekognition:startProjectVersion"
+STOP_ACTION = ":aws-sdk:rekognition:stopProjectVersion"
+
+
+@dataclass(frozen=True)
+class ScheduleSpec:
+    name: str
+    expression: str
+    timezone: str
+    start: datetime | None
+    end: datetime | None
+
+
+@dataclass(frozen=True)
+class StoreSchedules:
+    stack: str
+    store: str
+    timezone: str
+    model_version_arn: str
+    min_units: int
+    max_units: int | None
+    starts: tuple[ScheduleSpec, ...]
+    stops: tuple[ScheduleSpec, ...]
+
+
+def _target_arn(target: dict[str, Any]) -> str:
+    arn = target["Arn"]
+    if isinstance(arn, dict) and "Fn::Join" in arn:
+        return "".join(p if isinstance(p, str) else "" for p in arn["Fn::Join"][1])
+    return arn if isinstance(arn, str) else ""
+
+
+def _date(value: str | None) -> datetime | None:
+    return datetime.fromisoformat(value.replace("Z", "+00:00")) if value else None
+
+
+def read_template(stack: str, template: dict[str, Any]) -> StoreSchedules | None:
+    """The store's schedules, or None if the template has no start/stop schedules."""
+    starts: list[ScheduleSpec] = []
+    stops: list[ScheduleSpec] = []
+    start_input: dict[str, Any] = {}
+    group = ""
+    for body in template.get("Resources", {}).values():
+        if body.get("Type") != "AWS::Scheduler::Schedule":
+            continue
+        props = body["Properties"]
+        if props.get("State", "ENABLED") != "ENABLED":
+            continue
+        arn = _target_arn(props["Target"])
+        spec = ScheduleSpec(
+            name=props.get("Name", ""),
+            expression=props["ScheduleExpression"],
+            timezone=props.get("ScheduleExpressionTimezone", "UTC"),
+            start=_date(props.get("StartDate")),
+            end=_date(props.get("EndDate")),
+        )
+        if arn.endswith(START_ACTION):
+            starts.append(spec)
+            start_input = json.loads(props["Target"]["Input"])
+            group = props.get("GroupName", "")
+        elif arn.endswith(STOP_ACTION):
+            stops.append(spec)
+    if not starts:
+        return None
+    zones = {s.timezone for s in starts + stops}
+    if len(zones) != 1:
+        raise ValueError(f"{stack}: start and stop schedules use different zones {sorted(zones)}")
+    return StoreSchedules(
+        stack=stack,
+        store=group.removeprefix("model-schedule-") or stack,
+        timezone=zones.pop(),
+        model_version_arn=start_input["ProjectVersionArn"],
+        min_units=int(start_input["MinInferenceUnits"]),
+        max_units=int(start_input["MaxInferenceUnits"])
+        if "MaxInferenceUnits" in start_input
+        else None,
+        starts=tuple(sorted(starts, key=lambda s: s.name)),
+        stops=tuple(sorted(stops, key=lambda s: s.name)),
+    )
+
+
+def read_cdk_out(cdk_out: Path) -> list[StoreSchedules]:
+    found = []
+    for path in sorted(cdk_out.glob("*.template.json")):
+        stack = path.name.removesuffix(".template.json")
+        schedules = read_template(stack, json.loads(path.read_text(encoding="utf-8")))
+        if schedules is not None:
+            found.append(schedules)
+    if not found:
+        raise FileNotFoundError(
+            f"no start/stop schedules in {cdk_out}/*.template.json: run ./scripts/synth.sh first"
+        )
+    return found

@@ -1,0 +1,21 @@
+"""The default fleet's templates as a cdk.out folder, for the report and the simulation."""
+
+from __future__ import annotations
+
+import json
+import tempfile
+from pathlib import Path
+from typing import Any
+
+from report.templates import StoreSchedules, read_cdk_out
+
+
+def write_cdk_out(templates: dict[str, dict[str, Any]]) -> Path:
+    out = Path(tempfile.mkdtemp(prefix="cdk.out."))
+    for name, template in templates.items():
+        (out / f"{name}.template.json").write_text(json.dumps(template), encoding="utf-8")
+    return out
+
+
+def fleet_schedules(templates: dict[str, dict[str, Any]]) -> dict[str, StoreSchedules]:
+    return {s.store: s for s in read_cdk_out(write_cdk_out(templates))}
