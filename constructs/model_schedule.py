@@ -2,15 +2,16 @@
 
 from __future__ import annotations
 
-from aws_cdk import Duration, RemovalPolicy, TimeZone
+from aws_cdk import Duration, RemovalPolicy
 from aws_cdk import aws_iam as iam
 from aws_cdk import aws_scheduler as scheduler
 from aws_cdk import aws_scheduler_targets as targets
 from aws_cdk import aws_sqs as sqs
 
 from constructs import Construct
+from constructs.segmented_schedule import segmented_schedules
 from fleet.arn import ModelVersion
-from fleet.closures import Segment, segment_id, segment_name
+from fleet.closures import Segment
 from fleet.model import RetryPolicy
 from fleet.weekly import WeeklyTime
 
@@ -101,76 +102,31 @@ class ModelSchedule(Construct):
             start_input["MaxInferenceUnits"] = max_inference_units
 
         # One schedule per segment between closures (fleet/closures.py); without closures, one.
-        self.starts = [
-            self._schedule(
-                segment_id("Start", segment),
-                name=segment_name("start-model", segment),
-                verb="start",
-                payload=start_input,
-                when=start,
-                segment=segment,
-                time_zone=time_zone,
+        self.schedules: list[scheduler.Schedule] = []
+        for base_id, name, verb, payload, when, segments in (
+            ("Start", "start-model", "start", start_input, start, start_segments),
+            ("Stop", "stop-model", "stop", {"ProjectVersionArn": model.arn}, stop, stop_segments),
+        ):
+            target = targets.Universal(
+                service="rekognition",
+                action=f"{verb}ProjectVersion",
+                input=scheduler.ScheduleTargetInput.from_object(payload),
                 role=fixed_role,
-                role_statement=model_statement,
-                retry=retry,
+                # Already in the managed policy, and the role takes no updates; given only so
+                # that Universal does not fall back to its default statement with Resource "*".
+                policy_statements=[model_statement],
                 dead_letter_queue=dead_letter_queue,
+                retry_attempts=retry.maximum_retry_attempts,
+                max_event_age=Duration.minutes(retry.maximum_event_age_minutes),
             )
-            for segment in start_segments
-        ]
-        self.stops = [
-            self._schedule(
-                segment_id("Stop", segment),
-                name=segment_name("stop-model", segment),
-                verb="stop",
-                payload={"ProjectVersionArn": model.arn},
-                when=stop,
-                segment=segment,
+            self.schedules += segmented_schedules(
+                self,
+                base_id,
+                name=name,
+                label=verb,
+                when=when,
+                segments=segments,
                 time_zone=time_zone,
-                role=fixed_role,
-                role_statement=model_statement,
-                retry=retry,
-                dead_letter_queue=dead_letter_queue,
+                group=self.group,
+                target=target,
             )
-            for segment in stop_segments
-        ]
-
-    def _schedule(
-        self,
-        construct_id: str,
-        *,
-        name: str,
-        verb: str,
-        payload: dict[str, object],
-        when: WeeklyTime,
-        segment: Segment,
-        time_zone: str,
-        role: iam.IRole,
-        role_statement: iam.PolicyStatement,
-        retry: RetryPolicy,
-        dead_letter_queue: sqs.IQueue,
-    ) -> scheduler.Schedule:
-        target = targets.Universal(
-            service="rekognition",
-            action=f"{verb}ProjectVersion",
-            input=scheduler.ScheduleTargetInput.from_object(payload),
-            role=role,
-            # Already in the managed policy, and the role takes no updates; given only so that
-            # Universal does not fall back to its default statement with `Resource: "*"`.
-            policy_statements=[role_statement],
-            dead_letter_queue=dead_letter_queue,
-            retry_attempts=retry.maximum_retry_attempts,
-            max_event_age=Duration.minutes(retry.maximum_event_age_minutes),
-        )
-        return scheduler.Schedule(
-            self,
-            construct_id,
-            schedule_name=name,
-            schedule_group=self.group,
-            description=f"{verb} {when.describe()} ({time_zone}){segment.describe()}",
-            start=segment.start,
-            end=segment.end,
-            schedule=scheduler.ScheduleExpression.expression(when.cron(), TimeZone.of(time_zone)),
-            target=target,
-            # Start and stop must fire when the store needs them, not somewhere in a window.
-            time_window=scheduler.TimeWindow.off(),
-        )

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from aws_cdk import Duration, TimeZone
+from aws_cdk import Duration
 from aws_cdk import aws_iam as iam
 from aws_cdk import aws_kms as kms
 from aws_cdk import aws_lambda as lambda_
@@ -16,7 +16,8 @@ from aws_cdk import aws_sns as sns
 from aws_cdk import aws_sqs as sqs
 
 from constructs import Construct
-from fleet.closures import Segment, segment_id, segment_name
+from constructs.segmented_schedule import segmented_schedules
+from fleet.closures import Segment
 from fleet.weekly import WeeklyTime
 from stacks.nag import acknowledge
 
@@ -182,55 +183,31 @@ class ModelVerifier(Construct):
         # The opening check would start the model on a closed day: it skips closures like the
         # start does. The closing check runs on closed days too: it finds the model stopped,
         # or stops one that someone left running.
-        checks = [("OpeningCheck", "opening", opening, seg) for seg in opening_segments]
-        checks.append(("ClosingCheck", "closing", closing, Segment(None, None, None)))
-        for base, check, when, segment in checks:
-            self._schedule(
-                segment_id(base, segment),
-                check=check,
-                when=when,
-                segment=segment,
-                time_zone=time_zone,
-                group=group,
-                role=scheduler_role,
-                check_input=check_input,
-                dead_letter_queue=dead_letter_queue,
-            )
-
-    def _schedule(
-        self,
-        construct_id: str,
-        *,
-        check: str,
-        when: WeeklyTime,
-        segment: Segment,
-        time_zone: str,
-        group: scheduler.IScheduleGroup,
-        role: iam.IRole,
-        check_input: dict[str, object],
-        dead_letter_queue: sqs.IQueue,
-    ) -> scheduler.Schedule:
-        payload = {
-            "check": check,
-            **check_input,
-            "scheduledTime": scheduler.ContextAttribute.scheduled_time,
-        }
-        return scheduler.Schedule(
-            self,
-            construct_id,
-            schedule_name=segment_name(f"verify-{check}", segment),
-            schedule_group=group,
-            description=f"{check} check {when.describe()} ({time_zone}){segment.describe()}",
-            start=segment.start,
-            end=segment.end,
-            schedule=scheduler.ScheduleExpression.expression(when.cron(), TimeZone.of(time_zone)),
-            target=targets.LambdaInvoke(
+        for base_id, check, when, segments in (
+            ("OpeningCheck", "opening", opening, opening_segments),
+            ("ClosingCheck", "closing", closing, [Segment(None, None, None)]),
+        ):
+            payload = {
+                "check": check,
+                **check_input,
+                "scheduledTime": scheduler.ContextAttribute.scheduled_time,
+            }
+            target = targets.LambdaInvoke(
                 self.function,
                 input=scheduler.ScheduleTargetInput.from_object(payload),
-                role=role,
+                role=scheduler_role,
                 dead_letter_queue=dead_letter_queue,
                 retry_attempts=CHECK_RETRY_ATTEMPTS,
                 max_event_age=CHECK_MAX_EVENT_AGE,
-            ),
-            time_window=scheduler.TimeWindow.off(),
-        )
+            )
+            segmented_schedules(
+                self,
+                base_id,
+                name=f"verify-{check}",
+                label=f"{check} check",
+                when=when,
+                segments=segments,
+                time_zone=time_zone,
+                group=group,
+                target=target,
+            )

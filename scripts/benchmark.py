@@ -25,6 +25,7 @@ from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 NOW = "2026-11-26T09:00:00Z"
+PROJECT_ARN = "arn:aws:rekognition:ap-northeast-1:111122223333:project/bread/1761900000000"
 
 EMPTY_APP = """
 import aws_cdk as cdk
@@ -99,7 +100,7 @@ def generated_context(stores: int) -> dict[str, Any]:
         store_id = f"store-{n:03d}"
         fleet["stores"][store_id] = {
             "timezone": zones[n % len(zones)],
-            "projectArn": "arn:aws:rekognition:ap-northeast-1:111122223333:project/bread/1761900000000",
+            "projectArn": PROJECT_ARN,
             **({"openDays": ["TUE", "WED", "THU", "FRI", "SAT", "SUN"]} if n % 3 == 0 else {}),
             **({"closedDates": ["2026-12-31..2027-01-03"]} if n % 2 == 0 else {}),
         }
@@ -112,7 +113,11 @@ def generated_context(stores: int) -> dict[str, Any]:
 
 
 def synth_env(context: dict[str, Any] | None, outdir: str) -> dict[str, str]:
-    env = {**os.environ, "CDK_OUTDIR": outdir, "JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION": "20"}
+    env = {
+        **os.environ,
+        "CDK_OUTDIR": outdir,
+        "JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION": "20",
+    }
     if context is not None:
         env["CDK_CONTEXT_JSON"] = json.dumps(context)
     return env
