@@ -1,5 +1,5 @@
 # Shortcuts for those who have make; the scripts work without it.
-.PHONY: setup synth test snapshots
+.PHONY: setup synth test snapshots cost-report benchmark
 
 setup:
 	./scripts/setup.sh
@@ -13,3 +13,9 @@ test:
 # The one way to change the committed template snapshots (read the diff before committing).
 snapshots:
 	./scripts/update-snapshots.sh
+
+cost-report:
+	./scripts/cost-report.sh
+
+benchmark:
+	./scripts/benchmark.sh
