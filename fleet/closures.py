@@ -189,9 +189,9 @@ def describe_days(days: tuple[date, ...]) -> str:
 
 
 def _event(day: date, minutes: int, zone: ZoneInfo) -> datetime:
+    # Adding to an aware datetime is wall-clock arithmetic in Python: 05:30 stays 05:30 local
+    # across a DST change, and the offset is looked up for the result.
     local = datetime(day.year, day.month, day.day, tzinfo=zone) + timedelta(minutes=minutes)
-    # Wall-clock arithmetic: `local` may cross a DST change; rebuild it from its fields.
-    local = local.replace(tzinfo=None).replace(tzinfo=zone)
     return local.astimezone(UTC)
 
 
