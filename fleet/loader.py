@@ -420,12 +420,13 @@ def _parse_store(
     _check_retry_window(store, where_of, raw, problems)
     if problems.count > before:
         return None
-    return _with_closures(store, closures, where_of, raw, problems, now)
+    return _with_closures(store, closures, values["openOnHolidays"], where_of, raw, problems, now)
 
 
 def _with_closures(
     store: StoreConfig,
     closures: list[tuple[str, Any]],
+    open_on: tuple[date, ...],
     where_of: dict[str, str],
     raw: dict[str, Any],
     problems: _Problems,
@@ -449,7 +450,6 @@ def _with_closures(
             holidays = holiday_dates(store.holiday_calendar, today)
         except ClosureError as error:
             problems.add(where_of["holidayCalendar"], raw["holidayCalendar"], str(error))
-    open_on = parse_dates(raw["openOnHolidays"]) if raw.get("openOnHolidays") else []
     for day in open_on:
         if store.holiday_calendar is None:
             problems.add(
