@@ -6,7 +6,7 @@ from aws_cdk import Duration, RemovalPolicy
 from aws_cdk import aws_sqs as sqs
 
 from constructs import Construct
-from stacks.nag import acknowledge
+from constructs.nag import acknowledge
 
 
 class SchedulerDeadLetterQueue(Construct):

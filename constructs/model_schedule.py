@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from aws_cdk import Duration, RemovalPolicy
 from aws_cdk import aws_iam as iam
+from aws_cdk import aws_lambda as lambda_
 from aws_cdk import aws_scheduler as scheduler
 from aws_cdk import aws_scheduler_targets as targets
 from aws_cdk import aws_sqs as sqs
@@ -12,7 +13,6 @@ from constructs import Construct
 from constructs.segmented_schedule import segmented_schedules
 from fleet.arn import ModelVersion
 from fleet.closures import Segment
-from fleet.model import RetryPolicy
 from fleet.weekly import WeeklyTime
 
 
@@ -38,7 +38,8 @@ class ModelSchedule(Construct):
         stop_segments: list[Segment],
         min_inference_units: int,
         max_inference_units: int | None,
-        retry: RetryPolicy,
+        retry_attempts: int,
+        max_event_age_minutes: int,
         dead_letter_queue: sqs.IQueue,
     ) -> None:
         super().__init__(scope, construct_id)
@@ -116,8 +117,8 @@ class ModelSchedule(Construct):
                 # that Universal does not fall back to its default statement with Resource "*".
                 policy_statements=[model_statement],
                 dead_letter_queue=dead_letter_queue,
-                retry_attempts=retry.maximum_retry_attempts,
-                max_event_age=Duration.minutes(retry.maximum_event_age_minutes),
+                retry_attempts=retry_attempts,
+                max_event_age=Duration.minutes(max_event_age_minutes),
             )
             self.schedules += segmented_schedules(
                 self,
@@ -130,3 +131,13 @@ class ModelSchedule(Construct):
                 group=self.group,
                 target=target,
             )
+
+    def allow_invoking_verifier(self, function: lambda_.IFunction) -> None:
+        """Let the schedules of this group invoke `function` (the store's verifier)."""
+        self.policy.add_statements(
+            iam.PolicyStatement(
+                sid="InvokeModelVerifier",
+                actions=["lambda:InvokeFunction"],
+                resources=[function.function_arn],
+            )
+        )

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from pathlib import Path
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
 
 from aws_cdk import Duration
 from aws_cdk import aws_iam as iam
@@ -16,13 +17,12 @@ from aws_cdk import aws_sns as sns
 from aws_cdk import aws_sqs as sqs
 
 from constructs import Construct
+from constructs.nag import acknowledge
 from constructs.segmented_schedule import segmented_schedules
 from fleet.closures import Segment
+from fleet.contracts import VERIFIER_CODE, verifier_contract
 from fleet.weekly import WeeklyTime
-from stacks.nag import acknowledge
 
-CODE = Path(__file__).resolve().parent.parent / "lambda" / "model_verifier"
-METRIC_NAMESPACE = "RekognitionModelScheduler"
 # At opening, a late start is watched this long (polling every minute) before giving up.
 LATE_START_WAIT = Duration.minutes(10)
 # A check delivered later than this after its scheduled time is skipped by the function.
@@ -30,6 +30,15 @@ MAX_CHECK_DELAY = Duration.minutes(20)
 # Scheduler's retries of the invocation itself end well before the function would skip it.
 CHECK_RETRY_ATTEMPTS = 2
 CHECK_MAX_EVENT_AGE = Duration.minutes(15)
+
+
+@dataclass(frozen=True)
+class CheckSchedule:
+    """When one check runs: a weekly time in the store's zone, in segments around closures."""
+
+    check: verifier_contract.Check
+    when: WeeklyTime
+    segments: Sequence[Segment]
 
 
 class ModelVerifier(Construct):
@@ -46,14 +55,11 @@ class ModelVerifier(Construct):
         *,
         store_id: str,
         project_scope_arn: str,
-        check_input: dict[str, object],
+        event: verifier_contract.VerifierEvent,
         time_zone: str,
-        opening: WeeklyTime,
-        opening_segments: list[Segment],
-        closing: WeeklyTime,
+        checks: Sequence[CheckSchedule],
         group: scheduler.IScheduleGroup,
         scheduler_role: iam.IRole,
-        scheduler_policy: iam.ManagedPolicy,
         topic: sns.ITopic,
         key: kms.IKey,
         dead_letter_queue: sqs.IQueue,
@@ -115,15 +121,19 @@ class ModelVerifier(Construct):
             architecture=lambda_.Architecture.ARM_64,
             handler="model_verifier.handler",
             # Tests import the handler; their bytecode must not change the asset hash.
-            code=lambda_.Code.from_asset(str(CODE), exclude=["__pycache__", "*.pyc"]),
+            code=lambda_.Code.from_asset(str(VERIFIER_CODE), exclude=["__pycache__", "*.pyc"]),
             memory_size=256,
             timeout=LATE_START_WAIT.plus(Duration.minutes(2)),
             # The role is complete as it is: no inline policies added by CDK.
             role=self.role.without_policy_updates(),
             log_group=self.log_group,
+            # Lambda's own JSON log format: the function logs with the `logging` module and
+            # its `extra` fields become keys of the JSON record; EMF lines pass through as is.
+            logging_format=lambda_.LoggingFormat.JSON,
+            application_log_level_v2=lambda_.ApplicationLogLevel.INFO,
+            system_log_level_v2=lambda_.SystemLogLevel.WARN,
             environment={
                 "TOPIC_ARN": topic.topic_arn,
-                "METRIC_NAMESPACE": METRIC_NAMESPACE,
                 "LATE_START_WAIT_SECONDS": str(int(LATE_START_WAIT.to_seconds())),
                 "POLL_SECONDS": "60",
                 "MAX_DELAY_SECONDS": str(int(MAX_CHECK_DELAY.to_seconds())),
@@ -173,25 +183,10 @@ class ModelVerifier(Construct):
         ):
             acknowledge(self.function, finding, reason)
 
-        scheduler_policy.add_statements(
-            iam.PolicyStatement(
-                sid="InvokeModelVerifier",
-                actions=["lambda:InvokeFunction"],
-                resources=[self.function.function_arn],
+        for check in checks:
+            payload = replace(event, check=check.check).to_input(
+                scheduled_time=scheduler.ContextAttribute.scheduled_time
             )
-        )
-        # The opening check would start the model on a closed day: it skips closures like the
-        # start does. The closing check runs on closed days too: it finds the model stopped,
-        # or stops one that someone left running.
-        for base_id, check, when, segments in (
-            ("OpeningCheck", "opening", opening, opening_segments),
-            ("ClosingCheck", "closing", closing, [Segment(None, None, None)]),
-        ):
-            payload = {
-                "check": check,
-                **check_input,
-                "scheduledTime": scheduler.ContextAttribute.scheduled_time,
-            }
             target = targets.LambdaInvoke(
                 self.function,
                 input=scheduler.ScheduleTargetInput.from_object(payload),
@@ -202,11 +197,11 @@ class ModelVerifier(Construct):
             )
             segmented_schedules(
                 self,
-                base_id,
-                name=f"verify-{check}",
-                label=f"{check} check",
-                when=when,
-                segments=segments,
+                f"{check.check.title()}Check",
+                name=f"verify-{check.check}",
+                label=f"{check.check} check",
+                when=check.when,
+                segments=list(check.segments),
                 time_zone=time_zone,
                 group=group,
                 target=target,

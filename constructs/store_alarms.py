@@ -13,6 +13,7 @@ from aws_cdk import aws_sns as sns
 from aws_cdk import aws_sqs as sqs
 
 from constructs import Construct
+from fleet.contracts import verifier_contract
 from fleet.guard import Interval, billing_outside_hours_expression, minute_of_week_expression
 
 RUNBOOK = "Runbook: README.md, section 'Runbook' of rekognition-model-scheduler."
@@ -40,7 +41,6 @@ class StoreAlarms(Construct):
         group: scheduler.ScheduleGroup,
         dead_letter_queue: sqs.Queue,
         verifier: lambda_.IFunction,
-        metric_namespace: str,
         project_name: str,
         version_name: str,
         allowed_utc: list[Interval],
@@ -102,9 +102,9 @@ class StoreAlarms(Construct):
             (
                 "ModelStateMismatch",
                 cloudwatch.Metric(
-                    namespace=metric_namespace,
-                    metric_name="Mismatch",
-                    dimensions_map={"Store": store_id},
+                    namespace=verifier_contract.NAMESPACE,
+                    metric_name=verifier_contract.Metric.MISMATCH,
+                    dimensions_map={verifier_contract.STORE_DIMENSION: store_id},
                     period=PERIOD,
                     statistic="Maximum",
                 ),

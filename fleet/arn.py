@@ -8,25 +8,12 @@ its versions: rotating to another version of the same project changes no IAM.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 
-# botocore's own pattern for ProjectVersionArn, made strict about what it leaves loose:
-# re.ASCII so `\d` is 0-9 only, fullmatch so a trailing newline is not accepted, and a real
-# partition / region / 13-digit millisecond timestamp.
-_NAME = r"[a-zA-Z0-9_.\-]{1,255}"
-_PARTITION = r"aws|aws-cn|aws-us-gov"
-_REGION = r"[a-z]{2}(?:-[a-z]+)+-\d{1,2}"
-VERSION_ARN = re.compile(
-    rf"arn:(?P<partition>{_PARTITION}):rekognition:(?P<region>{_REGION}):(?P<account>\d{{12}}):"
-    rf"project/(?P<project>{_NAME})/version/(?P<version>{_NAME})/(?P<timestamp>\d{{13}})",
-    flags=re.ASCII,
-)
-PROJECT_ARN = re.compile(
-    rf"arn:(?P<partition>{_PARTITION}):rekognition:(?P<region>{_REGION}):(?P<account>\d{{12}}):"
-    rf"project/(?P<project>{_NAME})/(?P<timestamp>\d{{13}})",
-    flags=re.ASCII,
-)
+from fleet.contracts import verifier_contract
+
+VERSION_ARN = verifier_contract.VERSION_ARN
+PROJECT_ARN = verifier_contract.PROJECT_ARN
 MIN_LENGTH, MAX_LENGTH = 20, 2048  # botocore's bounds for ProjectVersionArn
 
 EXAMPLE_PROJECT = "arn:aws:rekognition:ap-northeast-1:111122223333:project/bread/1761900000000"
@@ -86,17 +73,23 @@ def parse_version_arn(value: str) -> ModelVersion:
     )
 
 
-def parse_project_arn(value: str, model: ModelVersion) -> str:
-    """Check a project ARN and that `model` is one of its versions; raise ValueError if not."""
+def parse_project_arn(value: str) -> str:
+    """Check that `value` is a project ARN; raise ValueError saying what is wrong if not."""
     if not isinstance(value, str) or value != value.strip() or not value.isascii():
         raise ValueError("must be a project ARN without whitespace")
-    match = PROJECT_ARN.fullmatch(value)
-    if match is None:
+    if PROJECT_ARN.fullmatch(value) is None:
         raise ValueError(
             "is not a Rekognition Custom Labels project ARN "
             "(arn:<partition>:rekognition:<region>:<account>:project/<project>/<timestamp>); "
             "`aws rekognition describe-projects` lists them"
         )
+    return value
+
+
+def check_project_of(project_arn: str, model: ModelVersion) -> None:
+    """Raise ValueError unless `model` is a version of the project `project_arn`."""
+    match = PROJECT_ARN.fullmatch(project_arn)
+    assert match is not None, "parse_project_arn checked it"
     mine = (model.partition, model.region, model.account, model.project_name)
     theirs = (match["partition"], match["region"], match["account"], match["project"])
     if mine != theirs:
@@ -104,4 +97,3 @@ def parse_project_arn(value: str, model: ModelVersion) -> str:
             f"is not the project of the store's model version (project {model.project_name} in "
             f"{model.region}, account {model.account})"
         )
-    return value

@@ -16,6 +16,7 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
+from functools import cache
 from zoneinfo import ZoneInfo
 
 import holidays
@@ -70,9 +71,8 @@ def parse_range(text: str) -> DateRange:
     return DateRange(first, last)
 
 
-def parse_closed_dates(value: object) -> list[DateRange]:
-    """A list of dates and ranges, or (from -c) a comma-separated string of them."""
-    items = value.split(",") if isinstance(value, str) else value
+def parse_closed_dates(items: object) -> list[DateRange]:
+    """A list of dates and ranges."""
     if not isinstance(items, list):
         raise ClosureError(
             'must be a list of dates and ranges, e.g. ["2026-12-31..2027-01-03", "2027-05-05"]'
@@ -80,8 +80,7 @@ def parse_closed_dates(value: object) -> list[DateRange]:
     return [parse_range(item.strip() if isinstance(item, str) else item) for item in items]
 
 
-def parse_dates(value: object) -> list[date]:
-    items = value.split(",") if isinstance(value, str) else value
+def parse_dates(items: object) -> list[date]:
     if not isinstance(items, list):
         raise ClosureError('must be a list of dates, e.g. ["2027-02-11"]')
     return [parse_date(item.strip() if isinstance(item, str) else item) for item in items]
@@ -99,19 +98,27 @@ def check_range_is_current(closure: DateRange, today: date) -> None:
         )
 
 
-def holiday_dates(calendar: str, today: date) -> dict[date, str]:
-    """Public holidays of `calendar` ("JP", "US-WA", "AU-NSW") from today, a year ahead."""
+def _calendar(calendar: str, years: range | None) -> holidays.HolidayBase:
     country, _, subdivision = calendar.partition("-")
-    end = today + HOLIDAY_HORIZON
     try:
-        found = holidays.country_holidays(
-            country, subdiv=subdivision or None, years=range(today.year, end.year + 1)
-        )
+        return holidays.country_holidays(country, subdiv=subdivision or None, years=years)
     except NotImplementedError as error:
         raise ClosureError(
             f"{calendar!r} is not a holiday calendar the `holidays` package knows ({error}); "
             'use an ISO country code, optionally with a subdivision: "JP", "US-WA", "AU-NSW"'
         ) from error
+
+
+def check_calendar(calendar: str) -> None:
+    """Raise ClosureError unless the `holidays` package knows `calendar`."""
+    _calendar(calendar, None)
+
+
+@cache
+def holiday_dates(calendar: str, today: date) -> dict[date, str]:
+    """Public holidays of `calendar` ("JP", "US-WA", "AU-NSW") from today, a year ahead."""
+    end = today + HOLIDAY_HORIZON
+    found = _calendar(calendar, range(today.year, end.year + 1))
     return {day: str(name) for day, name in found.items() if today <= day <= end}
 
 

@@ -15,7 +15,7 @@ from __future__ import annotations
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from fleet.model import StoreConfig
+from fleet.settings import StoreSettings
 from fleet.weekly import MINUTES_PER_DAY, MINUTES_PER_WEEK
 
 # Zone rules are read for a fixed year so that the template does not depend on the synth date.
@@ -48,9 +48,9 @@ def _merge(intervals: list[Interval]) -> list[Interval]:
     return merged
 
 
-def allowed_intervals(store: StoreConfig) -> list[Interval]:
+def allowed_intervals(store: StoreSettings) -> list[Interval]:
     """UTC minutes of the week in which the store's model may bill."""
-    after_stop = store.stop_lag_minutes + store.retry.maximum_event_age_minutes + GRACE_MINUTES
+    after_stop = store.stop_lag_minutes + store.maximum_event_age_minutes + GRACE_MINUTES
     pieces: list[Interval] = []
     for offset in utc_offsets(store.timezone):
         for day in store.open_days:

@@ -12,6 +12,8 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+from fleet.names import GROUP_PREFIX
+
 START_ACTION = ":aws-sdk:rekognition:startProjectVersion"
 STOP_ACTION = ":aws-sdk:rekognition:stopProjectVersion"
 
@@ -81,7 +83,7 @@ def read_template(stack: str, template: dict[str, Any]) -> StoreSchedules | None
         raise ValueError(f"{stack}: start and stop schedules use different zones {sorted(zones)}")
     return StoreSchedules(
         stack=stack,
-        store=group.removeprefix("model-schedule-") or stack,
+        store=group.removeprefix(GROUP_PREFIX) or stack,
         timezone=zones.pop(),
         model_version_arn=start_input["ProjectVersionArn"],
         min_units=int(start_input["MinInferenceUnits"]),

@@ -4,5 +4,5 @@
 set -euo pipefail
 "$(dirname "$0")/setup.sh"
 source "$(dirname "$0")/env.sh"
-pytest tests/test_snapshots.py --snapshot-update -n 0 -q "$@"
-git --no-pager diff --stat -- tests/__snapshots__
+pytest tests/stacks/test_snapshots.py --snapshot-update -n 0 -q "$@"
+git --no-pager diff --stat -- tests/stacks/__snapshots__

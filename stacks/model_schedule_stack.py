@@ -10,15 +10,17 @@ from aws_cdk import CfnOutput, Environment, Stack, Tags
 from constructs import Construct
 from constructs.dead_letter_queue import SchedulerDeadLetterQueue
 from constructs.model_schedule import ModelSchedule
-from constructs.model_verifier import METRIC_NAMESPACE, ModelVerifier
+from constructs.model_verifier import CheckSchedule, ModelVerifier
+from constructs.nag import acknowledge
 from constructs.notifications import StoreNotifications
 from constructs.store_alarms import StoreAlarms
-from fleet.closures import describe_days
+from fleet.closures import Segment, describe_days
+from fleet.contracts import verifier_contract
 from fleet.guard import allowed_intervals
 from fleet.model import StoreConfig
-from stacks.nag import acknowledge
 
 APP_TAG = "rekognition-model-scheduler"
+Check = verifier_contract.Check
 
 
 class ModelScheduleStack(Stack):
@@ -34,10 +36,12 @@ class ModelScheduleStack(Stack):
         now: datetime,
         **kwargs: Any,
     ) -> None:
+        settings = store.settings
+        model = settings.model
         super().__init__(
             scope,
             store.stack_name,
-            env=Environment(account=store.model.account, region=store.model.region),
+            env=Environment(account=model.account, region=model.region),
             description=(
                 f"Starts and stops the Rekognition Custom Labels model of store {store.store_id} "
                 f"({store.describe_hours()}) - {APP_TAG}"
@@ -51,15 +55,16 @@ class ModelScheduleStack(Stack):
             self,
             "ModelSchedule",
             group_name=store.schedule_group_name,
-            model=store.model,
-            time_zone=store.timezone,
-            start=store.start,
-            stop=store.stop,
-            start_segments=store.segments(store.opens - store.start_lead_minutes, now),
-            stop_segments=store.segments(store.closes + store.stop_lag_minutes, now),
-            min_inference_units=store.min_inference_units,
-            max_inference_units=store.max_inference_units,
-            retry=store.retry,
+            model=model,
+            time_zone=settings.timezone,
+            start=settings.start,
+            stop=settings.stop,
+            start_segments=store.segments(settings.opens - settings.start_lead_minutes, now),
+            stop_segments=store.segments(settings.closes + settings.stop_lag_minutes, now),
+            min_inference_units=settings.min_inference_units,
+            max_inference_units=settings.max_inference_units,
+            retry_attempts=settings.maximum_retry_attempts,
+            max_event_age_minutes=settings.maximum_event_age_minutes,
             dead_letter_queue=dead_letters.queue,
         )
 
@@ -67,36 +72,41 @@ class ModelScheduleStack(Stack):
             self,
             "Notifications",
             store_id=store.store_id,
-            emails=store.notify_emails,
+            emails=settings.notify_emails,
             dead_letter_queue=dead_letters.queue,
         )
-        check_input: dict[str, object] = {
-            "store": store.store_id,
-            "modelVersionArn": store.model.arn,
-            "projectArn": store.project_arn,
-            "minInferenceUnits": store.min_inference_units,
-            "protectedVersions": list(protected_versions),
-            "staleVersions": "stop" if store.stop_stale_versions else "notify",
-        }
-        if store.max_inference_units is not None:
-            check_input["maxInferenceUnits"] = store.max_inference_units
         verifier = ModelVerifier(
             self,
             "Verifier",
             store_id=store.store_id,
-            project_scope_arn=store.model.project_scope_arn,
-            check_input=check_input,
-            time_zone=store.timezone,
-            opening=store.opening_check,
-            opening_segments=store.segments(store.opens, now),
-            closing=store.closing_check,
+            project_scope_arn=model.project_scope_arn,
+            event=verifier_contract.VerifierEvent(
+                check=Check.OPENING,
+                store=store.store_id,
+                model_version_arn=model.arn,
+                project_arn=settings.project_arn,
+                min_inference_units=settings.min_inference_units,
+                max_inference_units=settings.max_inference_units,
+                protected_versions=protected_versions,
+                stale_versions=verifier_contract.StaleVersions(settings.stale_versions),
+            ),
+            time_zone=settings.timezone,
+            checks=[
+                # The opening check would start the model on a closed day: it skips closures
+                # like the start does. The closing check runs on closed days too: it finds the
+                # model stopped, or stops one that someone left running.
+                CheckSchedule(
+                    Check.OPENING, settings.opening_check, store.segments(settings.opens, now)
+                ),
+                CheckSchedule(Check.CLOSING, settings.closing_check, [Segment(None, None, None)]),
+            ],
             group=schedule.group,
             scheduler_role=schedule.role.without_policy_updates(),
-            scheduler_policy=schedule.policy,
             topic=notifications.topic,
             key=notifications.key,
             dead_letter_queue=dead_letters.queue,
         )
+        schedule.allow_invoking_verifier(verifier.function)
         StoreAlarms(
             self,
             "Alarms",
@@ -105,26 +115,25 @@ class ModelScheduleStack(Stack):
             group=schedule.group,
             dead_letter_queue=dead_letters.queue,
             verifier=verifier.function,
-            metric_namespace=METRIC_NAMESPACE,
-            project_name=store.model.project_name,
-            version_name=store.model.version_name,
-            allowed_utc=allowed_intervals(store),
+            project_name=model.project_name,
+            version_name=model.version_name,
+            allowed_utc=allowed_intervals(settings),
         )
 
         outputs = {
-            "StartSchedule": f"start {store.start.describe()} ({store.timezone})",
-            "StopSchedule": f"stop {store.stop.describe()} ({store.timezone})",
+            "StartSchedule": f"start {settings.start.describe()} ({settings.timezone})",
+            "StopSchedule": f"stop {settings.stop.describe()} ({settings.timezone})",
             "ScheduleGroupName": store.schedule_group_name,
             "ExecutionRoleArn": schedule.role.role_arn,
             "DeadLetterQueueUrl": dead_letters.queue.queue_url,
-            "OpeningCheck": f"check {store.opening_check.describe()} ({store.timezone})",
-            "ClosingCheck": f"check {store.closing_check.describe()} ({store.timezone})",
+            "OpeningCheck": f"check {settings.opening_check.describe()} ({settings.timezone})",
+            "ClosingCheck": f"check {settings.closing_check.describe()} ({settings.timezone})",
             "NotificationTopicArn": notifications.topic.topic_arn,
             "ClosedDays": describe_days(store.closed_days) or "none",
         }
         if store.holidays_until is not None:
             outputs["HolidaysKnownUntil"] = (
-                f"{store.holiday_calendar} holidays are closed days until "
+                f"{settings.holiday_calendar} holidays are closed days until "
                 f"{store.holidays_until.isoformat()}: deploy again before then"
             )
         for output_id, value in outputs.items():
@@ -132,7 +141,7 @@ class ModelScheduleStack(Stack):
 
         acknowledge(
             schedule.policy,
-            f"AwsSolutions-IAM5[Resource::{store.model.project_scope_arn}]",
+            f"AwsSolutions-IAM5[Resource::{model.project_scope_arn}]",
             "Scoped to one Rekognition project. The version ARN ends in a timestamp that changes "
             "with every rotation, and DescribeProjectVersions takes the project ARN, so "
             "project/<name>/* is the narrowest scope that survives a model rotation.",

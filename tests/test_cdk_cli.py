@@ -13,11 +13,11 @@ from typing import Any
 
 import pytest
 
+from tests.stacks.test_snapshots import ASSET_KEY, ASSET_PLACEHOLDER
 from tests.synth import ROOT, TEST_NOW_TEXT
-from tests.test_snapshots import ASSET_KEY, ASSET_PLACEHOLDER
 
 CDK = ROOT / "node_modules" / ".bin" / "cdk"
-SNAPSHOTS = ROOT / "tests" / "__snapshots__" / "test_snapshots"
+SNAPSHOTS = ROOT / "tests" / "stacks" / "__snapshots__" / "test_snapshots"
 
 pytestmark = pytest.mark.xdist_group("cdk-cli")
 

@@ -18,9 +18,9 @@ version and unknown statuses are reported and make the invocation fail.
 from __future__ import annotations
 
 import json
+import logging
 import os
 import random
-import re
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -30,6 +30,15 @@ from typing import TYPE_CHECKING, Any, TypeVar
 import boto3
 from botocore.config import Config
 from botocore.exceptions import ClientError
+from verifier_contract import (
+    NAMESPACE,
+    STORE_DIMENSION,
+    Check,
+    MalformedEventError,
+    Metric,
+    StaleVersions,
+    VerifierEvent,
+)
 
 if TYPE_CHECKING:
     from mypy_boto3_rekognition import RekognitionClient
@@ -37,7 +46,6 @@ if TYPE_CHECKING:
 
 T = TypeVar("T")
 
-OPENING, CLOSING = "opening", "closing"
 RUNNING, STARTING, STOPPING, STOPPED, FAILED = (
     "RUNNING",
     "STARTING",
@@ -68,14 +76,15 @@ RETRYABLE = frozenset(
     {"ThrottlingException", "ProvisionedThroughputExceededException", "InternalServerError"}
 )
 RETRY_ATTEMPTS = 5
-VERSION_ARN = re.compile(
-    r"arn:[a-z-]+:rekognition:[a-z0-9-]+:[0-9]{12}:project/[A-Za-z0-9_.\-]+/version/"
-    r"(?P<version>[A-Za-z0-9_.\-]+)/[0-9]+",
-    flags=re.ASCII,
-)
 
-# Throttling is retried below, with a backoff the tests can see; botocore's own retries are off
-# so that the two do not multiply.
+# With the function's JSON log format, Lambda's runtime formats these records as JSON and adds
+# each `extra` field as a key.
+LOGGER = logging.getLogger("model_verifier")
+LOGGER.setLevel(logging.INFO)
+
+# Throttling is retried below, with a backoff the tests can see (botocore's Stubber answers
+# before botocore's own retry handler runs); botocore's retries are off so the two do not
+# multiply.
 REKOGNITION: RekognitionClient = boto3.client(
     "rekognition", config=Config(retries={"mode": "standard", "total_max_attempts": 1})
 )
@@ -94,16 +103,11 @@ class VerifierError(Exception):
     """Something a person has to look at: the check could not be done."""
 
 
-def log(level: str, message: str, **fields: Any) -> None:
-    print(json.dumps({"level": level, "message": message, **fields}, default=str, sort_keys=True))
-
-
 @dataclass(frozen=True)
 class Settings:
     """From the function's environment: where to notify and publish metrics, how long to wait."""
 
     topic_arn: str
-    namespace: str
     late_start_wait_seconds: int
     poll_seconds: int
     max_delay_seconds: int
@@ -112,67 +116,17 @@ class Settings:
     def from_environment(cls) -> Settings:
         return cls(
             topic_arn=os.environ["TOPIC_ARN"],
-            namespace=os.environ["METRIC_NAMESPACE"],
             late_start_wait_seconds=int(os.environ["LATE_START_WAIT_SECONDS"]),
             poll_seconds=int(os.environ["POLL_SECONDS"]),
             max_delay_seconds=int(os.environ["MAX_DELAY_SECONDS"]),
         )
 
 
-@dataclass(frozen=True)
-class Check:
-    """One invocation's request, as the schedule's Input carries it."""
-
-    check: str
-    store: str
-    model_version_arn: str
-    version_name: str
-    project_arn: str
-    min_inference_units: int
-    max_inference_units: int | None
-    protected_versions: frozenset[str]
-    stop_stale_versions: bool
-    scheduled_time: datetime | None
-
-    @classmethod
-    def from_event(cls, event: dict[str, Any]) -> Check:
-        try:
-            check = event["check"]
-            if check not in (OPENING, CLOSING):
-                raise ValueError(f"check must be {OPENING!r} or {CLOSING!r}, got {check!r}")
-            arn = event["modelVersionArn"]
-            match = VERSION_ARN.fullmatch(arn)
-            if match is None:
-                raise ValueError(f"modelVersionArn is not a model version ARN: {arn!r}")
-            stale = event.get("staleVersions", "stop")
-            if stale not in ("stop", "notify"):
-                raise ValueError(f"staleVersions must be 'stop' or 'notify', got {stale!r}")
-            scheduled = event.get("scheduledTime")
-            return cls(
-                check=check,
-                store=str(event["store"]),
-                model_version_arn=arn,
-                version_name=match["version"],
-                project_arn=str(event["projectArn"]),
-                min_inference_units=int(event["minInferenceUnits"]),
-                max_inference_units=(
-                    int(event["maxInferenceUnits"]) if event.get("maxInferenceUnits") else None
-                ),
-                protected_versions=frozenset([arn, *event.get("protectedVersions", [])]),
-                stop_stale_versions=stale == "stop",
-                scheduled_time=(
-                    datetime.fromisoformat(scheduled.replace("Z", "+00:00")) if scheduled else None
-                ),
-            )
-        except (KeyError, TypeError, ValueError) as error:
-            raise VerifierError(f"malformed event ({error!r}): {json.dumps(event)}") from error
-
-
 @dataclass
 class Outcome:
     """What one check found and did; becomes metrics, a notification and the return value."""
 
-    check: Check
+    check: VerifierEvent
     status: str | None = None
     final_status: str | None = None
     mismatch: bool = False
@@ -182,25 +136,29 @@ class Outcome:
     failure: str | None = None
 
     def notice(self, text: str) -> None:
-        log("WARNING", text, store=self.check.store, check=self.check.check)
+        LOGGER.warning(text, extra={"store": self.check.store, "check": self.check.check})
         self.notices.append(text)
 
     @property
     def ok(self) -> bool:
-        if self.check.check == OPENING:
+        if self.check.check == Check.OPENING:
             return self.final_status == RUNNING
         return self.final_status in (STOPPED, STOPPING, FAILED)
 
     def metrics(self) -> dict[str, int]:
         values = {
-            "Mismatch": int(self.mismatch or bool(self.stale_versions)),
-            "RecoveryActions": self.recovery_actions,
-            "StaleVersionsRunning": len(self.stale_versions),
-            "VerifierFailed": int(self.failure is not None),
+            Metric.MISMATCH: int(self.mismatch or bool(self.stale_versions)),
+            Metric.RECOVERY_ACTIONS: self.recovery_actions,
+            Metric.STALE_VERSIONS_RUNNING: len(self.stale_versions),
+            Metric.VERIFIER_FAILED: int(self.failure is not None),
         }
-        name = "ModelReadyAtOpening" if self.check.check == OPENING else "ModelStoppedAfterClosing"
+        name = (
+            Metric.MODEL_READY_AT_OPENING
+            if self.check.check == Check.OPENING
+            else Metric.MODEL_STOPPED_AFTER_CLOSING
+        )
         values[name] = int(self.failure is None and self.ok)
-        return values
+        return {str(metric): value for metric, value in values.items()}
 
 
 def call(operation: Callable[..., T], **kwargs: Any) -> T:
@@ -212,7 +170,7 @@ def call(operation: Callable[..., T], **kwargs: Any) -> T:
             code = error.response.get("Error", {}).get("Code", "")
             if code in RETRYABLE and attempt < RETRY_ATTEMPTS - 1:
                 delay = min(2**attempt, 20) * (0.5 + random.random() / 2)
-                log("INFO", "retrying after a transient error", code=code, delay=delay)
+                LOGGER.info("retrying after a transient error", extra={"code": code, "wait": delay})
                 sleep(delay)
                 continue
             name = getattr(operation, "__name__", "call")
@@ -229,7 +187,7 @@ def call(operation: Callable[..., T], **kwargs: Any) -> T:
     raise AssertionError("unreachable")  # pragma: no cover
 
 
-def version_status(check: Check) -> str:
+def version_status(check: VerifierEvent) -> str:
     found = call(
         REKOGNITION.describe_project_versions,
         ProjectArn=check.project_arn,
@@ -247,7 +205,7 @@ def version_status(check: Check) -> str:
     return status
 
 
-def start(check: Check) -> None:
+def start(check: VerifierEvent) -> None:
     request: dict[str, Any] = {
         "ProjectVersionArn": check.model_version_arn,
         "MinInferenceUnits": check.min_inference_units,
@@ -273,7 +231,7 @@ def stop(arn: str) -> bool:
     return True
 
 
-def ensure_running(check: Check, outcome: Outcome, settings: Settings) -> None:
+def ensure_running(check: VerifierEvent, outcome: Outcome, settings: Settings) -> None:
     deadline = monotonic() + settings.late_start_wait_seconds
     started = False
     status = outcome.status = version_status(check)
@@ -315,7 +273,7 @@ def ensure_running(check: Check, outcome: Outcome, settings: Settings) -> None:
     outcome.final_status = status
 
 
-def ensure_stopped(check: Check, outcome: Outcome) -> None:
+def ensure_stopped(check: VerifierEvent, outcome: Outcome) -> None:
     status = outcome.status = outcome.final_status = version_status(check)
     if status not in BILLING:
         return
@@ -348,13 +306,13 @@ def project_versions(project_arn: str) -> Iterator[Any]:
             return
 
 
-def sweep_stale_versions(check: Check, outcome: Outcome) -> None:
+def sweep_stale_versions(check: VerifierEvent, outcome: Outcome) -> None:
     for description in project_versions(check.project_arn):
         arn, status = description["ProjectVersionArn"], description["Status"]
         if status not in BILLING or arn in check.protected_versions:
             continue
         outcome.stale_versions.append(arn)
-        if not check.stop_stale_versions:
+        if check.stale_versions == StaleVersions.NOTIFY:
             outcome.notice(
                 f"Stale version {arn} is {status} and no store uses it; not stopped "
                 "(staleVersions is 'notify'): stop it by hand if nobody needs it."
@@ -366,28 +324,26 @@ def sweep_stale_versions(check: Check, outcome: Outcome) -> None:
             outcome.notice(f"Stale version {arn} is {status}; Rekognition refused to stop it now.")
 
 
-def emit_metrics(outcome: Outcome, settings: Settings) -> None:
+def emit_metrics(outcome: Outcome) -> None:
+    """One record in CloudWatch's embedded metric format on stdout: Lambda passes a JSON line
+    through unchanged and CloudWatch Logs turns it into metrics (no PutMetricData on "*")."""
     values = outcome.metrics()
-    print(
-        json.dumps(
-            {
-                "_aws": {
-                    "Timestamp": int(now().timestamp() * 1000),
-                    "CloudWatchMetrics": [
-                        {
-                            "Namespace": settings.namespace,
-                            "Dimensions": [["Store"]],
-                            "Metrics": [{"Name": name, "Unit": "Count"} for name in values],
-                        }
-                    ],
-                },
-                "Store": outcome.check.store,
-                "Check": outcome.check.check,
-                **values,
-            },
-            sort_keys=True,
-        )
-    )
+    record = {
+        "_aws": {
+            "Timestamp": int(now().timestamp() * 1000),
+            "CloudWatchMetrics": [
+                {
+                    "Namespace": NAMESPACE,
+                    "Dimensions": [[STORE_DIMENSION]],
+                    "Metrics": [{"Name": name, "Unit": "Count"} for name in values],
+                }
+            ],
+        },
+        STORE_DIMENSION: outcome.check.store,
+        "Check": str(outcome.check.check),
+        **values,
+    }
+    print(json.dumps(record, sort_keys=True), flush=True)
 
 
 def notify(outcome: Outcome, settings: Settings) -> None:
@@ -410,9 +366,12 @@ def notify(outcome: Outcome, settings: Settings) -> None:
 
 def handler(event: dict[str, Any], context: Any = None) -> dict[str, Any]:
     settings = Settings.from_environment()
-    check = Check.from_event(event)
+    try:
+        check = VerifierEvent.from_event(event)
+    except MalformedEventError as error:
+        raise VerifierError(f"malformed event ({error})") from error
     outcome = Outcome(check)
-    log("INFO", "check started", store=check.store, check=check.check, event=event)
+    LOGGER.info("check started", extra={"store": check.store, "check": check.check, "event": event})
     try:
         delay = (now() - check.scheduled_time).total_seconds() if check.scheduled_time else 0
         if delay > settings.max_delay_seconds:
@@ -421,15 +380,17 @@ def handler(event: dict[str, Any], context: Any = None) -> dict[str, Any]:
                 f"invoked {int(delay // 60)} min after its scheduled time; skipped so that a "
                 "late check cannot start or stop the model at the wrong time"
             )
-        if check.check == OPENING:
+        if check.check == Check.OPENING:
             ensure_running(check, outcome, settings)
         else:
             ensure_stopped(check, outcome)
         sweep_stale_versions(check, outcome)
     except (VerifierError, ClientError) as error:
         outcome.failure = str(error)
-        log("ERROR", "check failed", store=check.store, check=check.check, error=str(error))
-    emit_metrics(outcome, settings)
+        LOGGER.error(
+            "check failed", extra={"store": check.store, "check": check.check, "error": str(error)}
+        )
+    emit_metrics(outcome)
     if outcome.notices or outcome.failure:
         notify(outcome, settings)
     summary = {
@@ -440,7 +401,7 @@ def handler(event: dict[str, Any], context: Any = None) -> dict[str, Any]:
         "metrics": outcome.metrics(),
         "notices": outcome.notices,
     }
-    log("INFO", "check finished", **summary)
+    LOGGER.info("check finished", extra=summary)
     if outcome.failure:
         raise VerifierError(outcome.failure)
     return summary

@@ -1,0 +1,77 @@
+"""A setting described in words, from its schema: what a valid value is, and its default.
+
+Error messages ("must be ...") and the README's settings table both come from here, so they
+cannot drift from the schema or from each other.
+"""
+
+from __future__ import annotations
+
+import json
+import types
+import typing
+from typing import Any, TypeVar
+
+from annotated_types import Ge, Le
+from pydantic.fields import FieldInfo
+
+from fleet.fields import AddsUp, ContextKeyOnly, Expect
+
+T = TypeVar("T")
+
+
+def _marker(field: FieldInfo, kind: type[T]) -> T | None:
+    return next((m for m in field.metadata if isinstance(m, kind)), None)
+
+
+def context_key_only(field: FieldInfo) -> bool:
+    return _marker(field, ContextKeyOnly) is not None
+
+
+def adds_up(field: FieldInfo) -> bool:
+    return _marker(field, AddsUp) is not None
+
+
+def _without_none(annotation: Any) -> tuple[Any, bool]:
+    args = typing.get_args(annotation)
+    if typing.get_origin(annotation) in (typing.Union, types.UnionType) and type(None) in args:
+        rest = [a for a in args if a is not type(None)]
+        return rest[0], True
+    return annotation, False
+
+
+def _base_type(annotation: Any) -> Any:
+    while typing.get_origin(annotation) is typing.Annotated:
+        annotation = typing.get_args(annotation)[0]
+    return annotation
+
+
+def expected(field: FieldInfo) -> str:
+    """`a whole number from 0 to 720`, `"stop" or "notify"`, `an IANA time zone, ...`."""
+    inner, nullable = _without_none(field.annotation)
+    inner = _base_type(inner)
+    marker = _marker(field, Expect)
+    if marker is not None:
+        text = marker.text
+    elif typing.get_origin(inner) is typing.Literal:
+        text = " or ".join(json.dumps(choice) for choice in typing.get_args(inner))
+    elif inner in (int, float):
+        low = next((m.ge for m in field.metadata if isinstance(m, Ge)), None)
+        high = next((m.le for m in field.metadata if isinstance(m, Le)), None)
+        kind = "a whole number" if inner is int else "a number"
+        if low is not None and high is not None:
+            text = f"{kind} from {low} to {high}"
+        elif low is not None:
+            text = f"{kind} of at least {low}"
+        else:
+            text = kind
+    else:
+        text = f"a {getattr(inner, '__name__', inner)}"
+    return f"{text}, or null" if nullable else text
+
+
+def default(field: FieldInfo) -> str | None:
+    """The default as it would be written in cdk.json, or None if the setting is required."""
+    if field.is_required():
+        return None
+    value = field.get_default(call_default_factory=True)
+    return json.dumps(list(value) if isinstance(value, tuple | frozenset) else value)

@@ -1,0 +1,248 @@
+"""A store's settings: the one declarative schema.
+
+Each setting is written once here: its name (the camelCase alias is the key in cdk.json), its type
+and bounds (fleet/fields.py), its default, and its help text. The loader validates the merged
+layers against it, the JSON Schema and the README's settings table are generated from it
+(fleet/json_schema.py), and stacks read the validated values from it.
+
+Cross-setting rules are the `_rule_*` validators at the end. Each blames one setting by raising
+`RuleError(<alias>, message)`, so that the error names the key the user wrote; they run in
+the order written, and the first that fails stops the others (later rules may rely on earlier
+ones, e.g. the retry window needs hours that do not cross midnight).
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Annotated, Literal, Self
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, model_validator
+from pydantic.alias_generators import to_camel
+
+from fleet.arn import ModelVersion, check_project_of
+from fleet.closures import HOLIDAY_HORIZON, closed_open_days, holiday_dates
+from fleet.fields import (
+    ClockTime,
+    ClosedDates,
+    Dates,
+    Emails,
+    HolidayCalendar,
+    ProjectArn,
+    VersionArn,
+    Weekdays,
+    WholeNumber,
+    ZoneName,
+)
+from fleet.weekly import MINUTES_PER_DAY, WeeklyTime, format_minutes, shortest_gap
+
+# Scheduler may deliver a retry at any point inside maximumEventAge, and a DST change can
+# shorten the wall-clock gap between a start and the following stop by up to an hour.
+RETRY_MARGIN_MINUTES = 60
+# The closing check runs this long after the stop: time for STOPPING to settle.
+CLOSING_CHECK_DELAY_MINUTES = 15
+
+
+class RuleError(ValueError):
+    """A cross-setting rule failed; `setting` is the alias of the setting to change."""
+
+    def __init__(self, setting: str, message: str) -> None:
+        super().__init__(message)
+        self.setting = setting
+
+
+class StoreSettings(BaseModel):
+    """Everything one store can set. Validated with context={"today": <the synth's date>}."""
+
+    model_config = ConfigDict(
+        frozen=True,
+        extra="forbid",
+        alias_generator=to_camel,
+        validate_by_alias=True,
+        validate_by_name=False,
+        arbitrary_types_allowed=True,
+    )
+
+    model_version_arn: VersionArn = Field(
+        description="The model version the store runs; given only as the context key "
+        "`modelVersionArn:<store-id>`, so that rotating a model is one value.",
+        examples=[
+            "arn:aws:rekognition:ap-northeast-1:111122223333:project/bread/version/"
+            "bread.2026-11-01T09.00.00/1761987600000"
+        ],
+    )
+    timezone: ZoneName = Field(description="The store's time zone; every time below is local.")
+    opens: ClockTime = Field(description="Opening time.")
+    closes: ClockTime = Field(
+        description="Closing time; later than `opens` (hours that cross midnight are not "
+        "supported)."
+    )
+    open_days: Weekdays = Field(description="The days the store opens.")
+    start_lead_minutes: Annotated[WholeNumber, Field(ge=0, le=720)] = Field(
+        description="Start the model this long before opening (a start takes up to ~30 min)."
+    )
+    stop_lag_minutes: Annotated[WholeNumber, Field(ge=0, le=720)] = Field(
+        description="Stop the model this long after closing."
+    )
+    min_inference_units: Annotated[WholeNumber, Field(ge=1)] = Field(
+        description="Inference units to start with (each bills about 4 USD an hour)."
+    )
+    max_inference_units: Annotated[WholeNumber | None, Field(ge=1)] = Field(
+        default=None,
+        description="Upper bound for auto-scaling, at least `minInferenceUnits`; null: no "
+        "auto-scaling.",
+    )
+    maximum_retry_attempts: Annotated[WholeNumber, Field(ge=0, le=185)] = Field(
+        description="EventBridge Scheduler's retries of a failed start or stop call."
+    )
+    maximum_event_age_minutes: Annotated[WholeNumber, Field(ge=1, le=1440)] = Field(
+        description="How long Scheduler keeps retrying; must end an hour before the opposite "
+        "action (see Retries)."
+    )
+    project_arn: ProjectArn = Field(
+        description="The Rekognition project of the store's model version "
+        "(`aws rekognition describe-projects` lists them); checked against the version ARN."
+    )
+    notify_emails: Emails = Field(
+        default=(),
+        description="E-mail addresses subscribed to the store's notification topic; each must "
+        "confirm the subscription e-mail.",
+    )
+    stale_versions: Literal["stop", "notify"] = Field(
+        default="stop",
+        description='`"stop"`: the verifier stops running versions of the project that no '
+        'store uses; `"notify"`: it only reports them.',
+    )
+    closed_dates: ClosedDates = Field(
+        default=(),
+        description="Days the store is closed, in its time zone. The lists of `fleet.defaults`, "
+        "the store and `-c` add up.",
+    )
+    holiday_calendar: HolidayCalendar = Field(
+        default=None,
+        description="Public holidays as closed days, from the `holidays` package, a year ahead; "
+        "null: none.",
+    )
+    open_on_holidays: Dates = Field(
+        default=(),
+        description="Holidays of the calendar on which the store opens anyway.",
+    )
+
+    # --- derived times
+
+    @property
+    def model(self) -> ModelVersion:
+        return self.model_version_arn
+
+    @property
+    def start(self) -> WeeklyTime:
+        return WeeklyTime.offset_from(self.open_days, self.opens, -self.start_lead_minutes)
+
+    @property
+    def stop(self) -> WeeklyTime:
+        return WeeklyTime.offset_from(self.open_days, self.closes, self.stop_lag_minutes)
+
+    @property
+    def opening_check(self) -> WeeklyTime:
+        return WeeklyTime.offset_from(self.open_days, self.opens, 0)
+
+    @property
+    def closing_check(self) -> WeeklyTime:
+        lag = self.stop_lag_minutes + CLOSING_CHECK_DELAY_MINUTES
+        return WeeklyTime.offset_from(self.open_days, self.closes, lag)
+
+    @property
+    def running_minutes_per_open_day(self) -> int:
+        return self.closes + self.stop_lag_minutes - (self.opens - self.start_lead_minutes)
+
+    # --- cross-setting rules, in order
+
+    @model_validator(mode="after")
+    def _rule_closes_after_opens(self) -> Self:
+        if self.closes <= self.opens:
+            raise RuleError(
+                "closes",
+                f"must be later than opens ({format_minutes(self.opens)}); hours that cross "
+                "midnight are not supported: the store opens and closes on the same day",
+            )
+        return self
+
+    @model_validator(mode="after")
+    def _rule_project_of_the_version(self) -> Self:
+        try:
+            check_project_of(self.project_arn, self.model)
+        except ValueError as error:
+            raise RuleError("projectArn", str(error)) from error
+        return self
+
+    @model_validator(mode="after")
+    def _rule_units_range(self) -> Self:
+        maximum = self.max_inference_units
+        if maximum is not None and maximum < self.min_inference_units:
+            raise RuleError(
+                "maxInferenceUnits",
+                f"must be at least minInferenceUnits ({self.min_inference_units})",
+            )
+        return self
+
+    @model_validator(mode="after")
+    def _rule_stopped_part_of_each_day(self) -> Self:
+        running = self.running_minutes_per_open_day
+        if running + RETRY_MARGIN_MINUTES > MINUTES_PER_DAY:
+            raise RuleError(
+                "stopLagMinutes",
+                f"start lead + opening hours + stop lag = {running} min; the model must be "
+                f"stopped at least {RETRY_MARGIN_MINUTES} min a day before the next start: "
+                "shorten the lead or the lag",
+            )
+        return self
+
+    @model_validator(mode="after")
+    def _rule_retries_end_before_the_opposite_action(self) -> Self:
+        """A retried start must not land after the stop, nor a retried stop after the next
+        start."""
+        age = self.maximum_event_age_minutes
+        for action, after, before, opposite in (
+            ("start", self.start, self.stop, "stop"),
+            ("stop", self.stop, self.start, "start"),
+        ):
+            gap = shortest_gap(after, before)
+            if age + RETRY_MARGIN_MINUTES > gap:
+                raise RuleError(
+                    "maximumEventAgeMinutes",
+                    f"a {action} retried that late could land after the next {opposite}, which "
+                    f"can follow it after only {gap} min; use at most "
+                    f"{gap - RETRY_MARGIN_MINUTES} (the gap minus a {RETRY_MARGIN_MINUTES} min "
+                    "margin for DST and delivery delay)",
+                )
+        return self
+
+    @model_validator(mode="after")
+    def _rule_open_on_real_holidays(self, info: ValidationInfo) -> Self:
+        if not self.open_on_holidays:
+            return self
+        if self.holiday_calendar is None:
+            raise RuleError("openOnHolidays", "needs a holidayCalendar to make exceptions to")
+        today: date = (info.context or {})["today"]
+        known = holiday_dates(self.holiday_calendar, today)
+        for day in self.open_on_holidays:
+            if day not in known and today <= day <= today + HOLIDAY_HORIZON:
+                same_month = [
+                    f"{d.isoformat()} {name}"
+                    for d, name in sorted(known.items())
+                    if d.month == day.month
+                ]
+                raise RuleError(
+                    "openOnHolidays",
+                    f"{day.isoformat()} is not a holiday in {self.holiday_calendar}; its "
+                    f"holidays in that month: {', '.join(same_month) or 'none'}",
+                )
+        return self
+
+    # --- what the store's closures make of its open days
+
+    def closed_days(self, today: date) -> tuple[date, ...]:
+        """The days from `today` on that the store would open by weekday but is closed."""
+        known = holiday_dates(self.holiday_calendar, today) if self.holiday_calendar else {}
+        return closed_open_days(
+            self.closed_dates, known, self.open_on_holidays, self.open_days, today
+        )

@@ -1,0 +1,158 @@
+"""What the CDK app and the verifier function agree on, written once.
+
+The check schedules' Input is built with `VerifierEvent.to_input()` in the app and read back with
+`VerifierEvent.from_event()` in the function; the alarms watch the metrics named here. The file
+is part of the function's code asset and needs only the standard library, so the function
+deploys on its own; the app loads this same file through fleet/contracts.py.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass
+from datetime import datetime
+from enum import StrEnum
+from typing import Any
+
+NAMESPACE = "RekognitionModelScheduler"
+STORE_DIMENSION = "Store"
+
+# botocore's ProjectVersionArn pattern, made strict where it is loose: re.ASCII so that `\d` is
+# 0-9 only, fullmatch so that a trailing newline is refused, a real partition and region, and a
+# 13-digit millisecond timestamp. A project ARN ends in its own, different timestamp.
+_NAME = r"[a-zA-Z0-9_.\-]{1,255}"
+_ACCOUNT_PREFIX = (
+    r"arn:(?P<partition>aws|aws-cn|aws-us-gov):rekognition:"
+    r"(?P<region>[a-z]{2}(?:-[a-z]+)+-\d{1,2}):(?P<account>\d{12}):"
+)
+VERSION_ARN = re.compile(
+    rf"{_ACCOUNT_PREFIX}project/(?P<project>{_NAME})/version/(?P<version>{_NAME})/"
+    r"(?P<timestamp>\d{13})",
+    flags=re.ASCII,
+)
+PROJECT_ARN = re.compile(
+    rf"{_ACCOUNT_PREFIX}project/(?P<project>{_NAME})/(?P<timestamp>\d{{13}})", flags=re.ASCII
+)
+
+
+class Check(StrEnum):
+    """When the verifier runs: at opening time, and a while after the scheduled stop."""
+
+    OPENING = "opening"
+    CLOSING = "closing"
+
+
+class StaleVersions(StrEnum):
+    """What the sweep does with a running version that no store uses."""
+
+    STOP = "stop"
+    NOTIFY = "notify"
+
+
+class Metric(StrEnum):
+    """Metrics the verifier writes (namespace NAMESPACE, dimension STORE_DIMENSION)."""
+
+    MODEL_READY_AT_OPENING = "ModelReadyAtOpening"
+    MODEL_STOPPED_AFTER_CLOSING = "ModelStoppedAfterClosing"
+    MISMATCH = "Mismatch"
+    RECOVERY_ACTIONS = "RecoveryActions"
+    STALE_VERSIONS_RUNNING = "StaleVersionsRunning"
+    VERIFIER_FAILED = "VerifierFailed"
+
+
+class MalformedEventError(ValueError):
+    """The event is not what the check schedules send; the message says what is wrong."""
+
+
+@dataclass(frozen=True)
+class VerifierEvent:
+    """One check of one store's model version, as a check schedule's Input carries it."""
+
+    check: Check
+    store: str
+    model_version_arn: str
+    project_arn: str
+    min_inference_units: int
+    max_inference_units: int | None
+    # Every store's current version in the project: the sweep never stops these.
+    protected_versions: tuple[str, ...]
+    stale_versions: StaleVersions
+    scheduled_time: datetime | None = None
+
+    @property
+    def version_name(self) -> str:
+        match = VERSION_ARN.fullmatch(self.model_version_arn)
+        if match is None:
+            raise MalformedEventError(f"modelVersionArn is not a model version ARN: {self!r}")
+        return match["version"]
+
+    def to_input(self, scheduled_time: str) -> dict[str, Any]:
+        """The schedule's Input; `scheduled_time` is Scheduler's context attribute."""
+        body: dict[str, Any] = {
+            "check": str(self.check),
+            "store": self.store,
+            "modelVersionArn": self.model_version_arn,
+            "projectArn": self.project_arn,
+            "minInferenceUnits": self.min_inference_units,
+            "protectedVersions": list(self.protected_versions),
+            "staleVersions": str(self.stale_versions),
+        }
+        if self.max_inference_units is not None:
+            body["maxInferenceUnits"] = self.max_inference_units
+        body["scheduledTime"] = scheduled_time
+        return body
+
+    @classmethod
+    def from_event(cls, event: Any) -> VerifierEvent:
+        """Parse what a check schedule sent; raise MalformedEventError saying what is wrong."""
+        try:
+            if not isinstance(event, dict):
+                raise TypeError(f"the event is a {type(event).__name__}, not a JSON object")
+            arn = event["modelVersionArn"]
+            if not isinstance(arn, str) or VERSION_ARN.fullmatch(arn) is None:
+                raise ValueError(f"modelVersionArn is not a model version ARN: {arn!r}")
+            protected = event.get("protectedVersions", [])
+            if not isinstance(protected, list) or not all(isinstance(v, str) for v in protected):
+                raise ValueError(f"protectedVersions is not a list of ARNs: {protected!r}")
+            maximum = event.get("maxInferenceUnits")
+            scheduled = event.get("scheduledTime")
+            return cls(
+                check=Check(event["check"]),
+                store=_text(event, "store"),
+                model_version_arn=arn,
+                project_arn=_text(event, "projectArn"),
+                min_inference_units=_units(event["minInferenceUnits"], "minInferenceUnits"),
+                max_inference_units=(
+                    None if maximum is None else _units(maximum, "maxInferenceUnits")
+                ),
+                protected_versions=tuple(dict.fromkeys([arn, *protected])),
+                stale_versions=StaleVersions(event.get("staleVersions", StaleVersions.STOP)),
+                scheduled_time=(
+                    datetime.fromisoformat(scheduled.replace("Z", "+00:00")) if scheduled else None
+                ),
+            )
+        except KeyError as missing:
+            raise MalformedEventError(f"{missing} is missing: {_show(event)}") from missing
+        except (TypeError, ValueError, AttributeError) as error:
+            raise MalformedEventError(f"{error}: {_show(event)}") from error
+
+
+def _text(event: dict[str, Any], key: str) -> str:
+    value = event[key]
+    if not isinstance(value, str) or not value:
+        raise ValueError(f"{key} must be a non-empty string, got {value!r}")
+    return value
+
+
+def _units(value: Any, key: str) -> int:
+    if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+        raise ValueError(f"{key} must be a whole number of at least 1, got {value!r}")
+    return value
+
+
+def _show(event: Any) -> str:
+    try:
+        return json.dumps(event, ensure_ascii=False, default=str)
+    except ValueError:
+        return repr(event)

@@ -1,0 +1,24 @@
+"""cfn-lint finds no error and no warning in any synthesized template."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import cfnlint.api
+
+from fleet.model import StoreConfig
+
+
+def test_cfn_lint_is_clean(template_json: dict[str, Any], store: StoreConfig) -> None:
+    """Linted for the region the stack deploys to; errors (E) and warnings (W) both fail."""
+    matches = cfnlint.api.lint(json.dumps(template_json), regions=[store.settings.model.region])
+    assert [f"{m.rule.id} {m.path}: {m.message}" for m in matches] == []
+
+
+def test_cfn_lint_can_fail(template_json: dict[str, Any]) -> None:
+    """The same call reports a broken template (an unknown property)."""
+    broken = json.loads(json.dumps(template_json))
+    queue = next(r for r in broken["Resources"].values() if r["Type"] == "AWS::SQS::Queue")
+    queue["Properties"]["RetentionDays"] = 14
+    assert cfnlint.api.lint(json.dumps(broken), regions=["ap-northeast-1"])
