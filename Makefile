@@ -1,5 +1,5 @@
 # Shortcuts for those who have make; the scripts work without it.
-.PHONY: setup synth test snapshots cost-report benchmark
+.PHONY: setup synth test snapshots schema cost-report benchmark
 
 setup:
 	./scripts/setup.sh
@@ -13,6 +13,11 @@ test:
 # The one way to change the committed template snapshots (read the diff before committing).
 snapshots:
 	./scripts/update-snapshots.sh
+
+# After changing fleet/settings.py: regenerate cdk.schema.json and the README's settings table.
+schema:
+	./scripts/setup.sh
+	.venv/bin/python -m fleet.json_schema
 
 cost-report:
 	./scripts/cost-report.sh

@@ -46,6 +46,9 @@ class ModelVerifier(Construct):
 
     Its role may only describe, start and stop versions of the store's project, publish to the
     store's topic, and write its own logs: a managed policy, no AWS managed policies.
+
+    `scheduler_role` is the role the check schedules run as, given without policy updates: what
+    it may invoke is granted by its owner (ModelSchedule.allow_invoking_verifier), not here.
     """
 
     def __init__(

@@ -39,24 +39,29 @@ def _without_none(annotation: Any) -> tuple[Any, bool]:
     return annotation, False
 
 
-def _base_type(annotation: Any) -> Any:
+def _base_type(annotation: Any) -> tuple[Any, list[Any]]:
+    """The type under any Annotated layers, and their metadata (a FieldInfo's included)."""
+    metadata: list[Any] = []
     while typing.get_origin(annotation) is typing.Annotated:
-        annotation = typing.get_args(annotation)[0]
-    return annotation
+        annotation, *extra = typing.get_args(annotation)
+        for item in extra:
+            metadata.extend(item.metadata if isinstance(item, FieldInfo) else [item])
+    return annotation, metadata
 
 
 def expected(field: FieldInfo) -> str:
     """`a whole number from 0 to 720`, `"stop" or "notify"`, `an IANA time zone, ...`."""
     inner, nullable = _without_none(field.annotation)
-    inner = _base_type(inner)
+    inner, nested = _base_type(inner)
+    metadata = [*field.metadata, *nested]
     marker = _marker(field, Expect)
     if marker is not None:
         text = marker.text
     elif typing.get_origin(inner) is typing.Literal:
         text = " or ".join(json.dumps(choice) for choice in typing.get_args(inner))
     elif inner in (int, float):
-        low = next((m.ge for m in field.metadata if isinstance(m, Ge)), None)
-        high = next((m.le for m in field.metadata if isinstance(m, Le)), None)
+        low = next((m.ge for m in metadata if isinstance(m, Ge)), None)
+        high = next((m.le for m in metadata if isinstance(m, Le)), None)
         kind = "a whole number" if inner is int else "a number"
         if low is not None and high is not None:
             text = f"{kind} from {low} to {high}"

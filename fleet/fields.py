@@ -80,7 +80,9 @@ def _whole_number(value: Any) -> Any:
     return value
 
 
-WholeNumber = Annotated[int, BeforeValidator(_whole_number)]
+# Put after the bounds, `Annotated[int, Field(ge=0, le=720), WHOLE_NUMBER]`: the bounds then
+# apply to the int itself and appear in the JSON Schema as minimum and maximum.
+WHOLE_NUMBER = BeforeValidator(_whole_number)
 
 
 @cache

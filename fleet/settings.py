@@ -22,6 +22,7 @@ from pydantic.alias_generators import to_camel
 from fleet.arn import ModelVersion, check_project_of
 from fleet.closures import HOLIDAY_HORIZON, closed_open_days, holiday_dates
 from fleet.fields import (
+    WHOLE_NUMBER,
     ClockTime,
     ClosedDates,
     Dates,
@@ -30,7 +31,6 @@ from fleet.fields import (
     ProjectArn,
     VersionArn,
     Weekdays,
-    WholeNumber,
     ZoneName,
 )
 from fleet.weekly import MINUTES_PER_DAY, WeeklyTime, format_minutes, shortest_gap
@@ -70,31 +70,33 @@ class StoreSettings(BaseModel):
             "bread.2026-11-01T09.00.00/1761987600000"
         ],
     )
-    timezone: ZoneName = Field(description="The store's time zone; every time below is local.")
+    timezone: ZoneName = Field(
+        description="The store's time zone; every time setting is local time in it."
+    )
     opens: ClockTime = Field(description="Opening time.")
     closes: ClockTime = Field(
         description="Closing time; later than `opens` (hours that cross midnight are not "
         "supported)."
     )
     open_days: Weekdays = Field(description="The days the store opens.")
-    start_lead_minutes: Annotated[WholeNumber, Field(ge=0, le=720)] = Field(
+    start_lead_minutes: Annotated[int, Field(ge=0, le=720), WHOLE_NUMBER] = Field(
         description="Start the model this long before opening (a start takes up to ~30 min)."
     )
-    stop_lag_minutes: Annotated[WholeNumber, Field(ge=0, le=720)] = Field(
+    stop_lag_minutes: Annotated[int, Field(ge=0, le=720), WHOLE_NUMBER] = Field(
         description="Stop the model this long after closing."
     )
-    min_inference_units: Annotated[WholeNumber, Field(ge=1)] = Field(
+    min_inference_units: Annotated[int, Field(ge=1), WHOLE_NUMBER] = Field(
         description="Inference units to start with (each bills about 4 USD an hour)."
     )
-    max_inference_units: Annotated[WholeNumber | None, Field(ge=1)] = Field(
+    max_inference_units: Annotated[int, Field(ge=1), WHOLE_NUMBER] | None = Field(
         default=None,
         description="Upper bound for auto-scaling, at least `minInferenceUnits`; null: no "
         "auto-scaling.",
     )
-    maximum_retry_attempts: Annotated[WholeNumber, Field(ge=0, le=185)] = Field(
+    maximum_retry_attempts: Annotated[int, Field(ge=0, le=185), WHOLE_NUMBER] = Field(
         description="EventBridge Scheduler's retries of a failed start or stop call."
     )
-    maximum_event_age_minutes: Annotated[WholeNumber, Field(ge=1, le=1440)] = Field(
+    maximum_event_age_minutes: Annotated[int, Field(ge=1, le=1440), WHOLE_NUMBER] = Field(
         description="How long Scheduler keeps retrying; must end an hour before the opposite "
         "action (see Retries)."
     )

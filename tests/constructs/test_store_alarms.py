@@ -1,0 +1,86 @@
+"""StoreAlarms alone: seven alarms named after the store, each notifying the topic, and the
+cost guard's metric math over the intervals it is given."""
+
+from __future__ import annotations
+
+import aws_cdk as cdk
+from aws_cdk import aws_lambda as lambda_
+from aws_cdk import aws_scheduler as scheduler
+from aws_cdk import aws_sns as sns
+from aws_cdk import aws_sqs as sqs
+from aws_cdk.assertions import Match, Template
+
+from constructs.store_alarms import StoreAlarms
+from fleet.contracts import verifier_contract
+from fleet.guard import billing_outside_hours_expression
+
+from .conftest import ACCOUNT, REGION
+
+ALLOWED = [(0, 720), (1290, 10080)]
+
+
+def build(stack: cdk.Stack) -> StoreAlarms:
+    return StoreAlarms(
+        stack,
+        "Alarms",
+        store_id="test",
+        topic=sns.Topic(stack, "Topic"),
+        group=scheduler.ScheduleGroup(stack, "Group", schedule_group_name="g"),
+        dead_letter_queue=sqs.Queue(stack, "Queue"),
+        verifier=lambda_.Function.from_function_arn(
+            stack, "Fn", f"arn:aws:lambda:{REGION}:{ACCOUNT}:function:verifier"
+        ),
+        project_name="bread",
+        version_name="bread.v1",
+        allowed_utc=ALLOWED,
+    )
+
+
+def test_seven_alarms_named_after_the_store_notify_the_topic(stack: cdk.Stack) -> None:
+    alarms = build(stack).alarms
+    template = Template.from_stack(stack)
+    template.resource_count_is("AWS::CloudWatch::Alarm", 7)
+    assert len(alarms) == 7
+    topic = [{"Ref": template.get_resource_id("AWS::SNS::Topic")}]
+    template.all_resources_properties(
+        "AWS::CloudWatch::Alarm",
+        {
+            "AlarmName": Match.string_like_regexp("^test "),
+            "AlarmDescription": Match.string_like_regexp("^Store test: .* What to do: "),
+            "AlarmActions": topic,
+            "TreatMissingData": "notBreaching",
+        },
+    )
+
+
+def test_mismatch_alarm_watches_the_contract_metric(stack: cdk.Stack) -> None:
+    """The name, namespace and dimension the verifier writes (verifier_contract)."""
+    build(stack)
+    Template.from_stack(stack).has_resource_properties(
+        "AWS::CloudWatch::Alarm",
+        {
+            "AlarmName": "test model in wrong state",
+            "Namespace": verifier_contract.NAMESPACE,
+            "MetricName": verifier_contract.Metric.MISMATCH,
+            "Dimensions": [{"Name": verifier_contract.STORE_DIMENSION, "Value": "test"}],
+        },
+    )
+
+
+def test_cost_guard_uses_the_given_intervals(stack: cdk.Stack) -> None:
+    build(stack)
+    Template.from_stack(stack).has_resource_properties(
+        "AWS::CloudWatch::Alarm",
+        {
+            "AlarmName": "test model billing outside opening hours",
+            "EvaluationPeriods": 3,
+            "OKActions": Match.any_value(),
+            "Metrics": Match.array_with(
+                [
+                    Match.object_like(
+                        {"Expression": billing_outside_hours_expression(ALLOWED, "units", "minute")}
+                    )
+                ]
+            ),
+        },
+    )
