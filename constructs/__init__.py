@@ -13,12 +13,13 @@ from pkgutil import extend_path
 
 __path__ = extend_path(__path__, __name__)
 
-_here = os.path.dirname(os.path.abspath(__file__))
+# The library is the folder with its jsii bundle, wherever it sits on the path (another copy of
+# this project's folder may be on the path too, e.g. in a test that copies the project).
 _library_init = next(
     (
         os.path.join(folder, "__init__.py")
         for folder in __path__
-        if os.path.abspath(folder) != _here and os.path.isfile(os.path.join(folder, "__init__.py"))
+        if os.path.isdir(os.path.join(folder, "_jsii"))
     ),
     None,
 )

@@ -1,9 +1,10 @@
 """Definitions shared with code that runs outside this app, loaded from where that code lives.
 
-The verifier function is deployed on its own and cannot import this app, so what both sides
-must agree on (the check event, the metric names, the model-version ARN pattern) is written once
-in the function's folder. This module loads that file for the app, under the same module name
-the function uses, so a test that imports both sees one module.
+The verifier function is deployed on its own and the checkout's client package is installed on
+its own; neither can import this app. So what both sides must agree on is written once on their
+side: the check event, metric names and ARN patterns in the function's folder, the model handle
+in the client package. This module loads those files for the app, under the module names the
+other side uses, so a test that imports both sees one module.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from typing import TYPE_CHECKING
 
 ROOT = Path(__file__).resolve().parent.parent
 VERIFIER_CODE = ROOT / "lambda" / "model_verifier"
+CLIENT_PACKAGE = ROOT / "client" / "src" / "rekognition_model_client"
 
 
 def _load(name: str, path: Path) -> ModuleType:
@@ -31,9 +33,12 @@ def _load(name: str, path: Path) -> ModuleType:
     return module
 
 
-if TYPE_CHECKING:  # mypy reads it from mypy_path (pyproject.toml)
+if TYPE_CHECKING:  # mypy reads them from mypy_path (pyproject.toml)
+    import rekognition_model_client.handle as model_handle
     import verifier_contract
 else:
     verifier_contract = _load("verifier_contract", VERIFIER_CODE / "verifier_contract.py")
+    # Standard library only, and no relative imports: it loads without its package.
+    model_handle = _load("rekognition_model_client.handle", CLIENT_PACKAGE / "handle.py")
 
-__all__ = ["VERIFIER_CODE", "verifier_contract"]
+__all__ = ["CLIENT_PACKAGE", "VERIFIER_CODE", "model_handle", "verifier_contract"]

@@ -84,6 +84,20 @@ def _whole_number(value: Any) -> Any:
 # apply to the int itself and appear in the JSON Schema as minimum and maximum.
 WHOLE_NUMBER = BeforeValidator(_whole_number)
 
+_DECIMAL = re.compile(r"[0-9]+(\.[0-9]+)?", flags=re.ASCII)
+
+
+def _number(value: Any) -> Any:
+    if isinstance(value, str) and _DECIMAL.fullmatch(value):
+        return float(value)
+    if isinstance(value, bool) or not isinstance(value, int | float) or value != value:
+        raise PydanticCustomError("number", "not a number")  # "must be a number <bounds>"
+    return float(value)
+
+
+# As WHOLE_NUMBER, for decimals: `Annotated[float, Field(ge=0, le=100), NUMBER]`.
+NUMBER = BeforeValidator(_number)
+
 
 @cache
 def _zones() -> list[str]:

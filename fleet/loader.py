@@ -26,9 +26,11 @@ from pydantic import TypeAdapter, ValidationError
 from pydantic.fields import FieldInfo
 from pydantic_core import ErrorDetails
 
+from fleet.contracts import model_handle
 from fleet.describe import adds_up, context_key_only, expected
 from fleet.errors import ConfigError
 from fleet.fields import INVALID, ContextKeyOnly, suggest
+from fleet.handle import handle_of
 from fleet.model import FleetConfig, StoreConfig
 from fleet.settings import RuleError, StoreSettings
 
@@ -230,7 +232,17 @@ def _parse_store(
         return None
     if problems.count > before:
         return None
-    return StoreConfig.of(store_id, settings, today)
+    store = StoreConfig.of(store_id, settings, today)
+    size = len(handle_of(store).to_json().encode())
+    if size > model_handle.MAX_BYTES:
+        problems.add_key(
+            f"fleet.stores.{store_id}.closedDates",
+            f"the store's model handle would be {size} bytes, over the {model_handle.MAX_BYTES} "
+            f"an SSM standard parameter holds; it lists each of the {len(store.closed_days)} "
+            "closed days ahead: close fewer days (or shorten the ranges)",
+        )
+        return None
+    return store
 
 
 def _report(

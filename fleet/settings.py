@@ -22,6 +22,7 @@ from pydantic.alias_generators import to_camel
 from fleet.arn import ModelVersion, check_project_of
 from fleet.closures import HOLIDAY_HORIZON, closed_open_days, holiday_dates
 from fleet.fields import (
+    NUMBER,
     WHOLE_NUMBER,
     ClockTime,
     ClosedDates,
@@ -127,6 +128,22 @@ class StoreSettings(BaseModel):
     open_on_holidays: Dates = Field(
         default=(),
         description="Holidays of the calendar on which the store opens anyway.",
+    )
+    min_confidence: Annotated[float, Field(ge=0, le=100), NUMBER] | None = Field(
+        default=None,
+        description="The MinConfidence the checkout sends with DetectCustomLabels (published in "
+        "the model handle); null: the model's own assumed threshold per label, under which labels "
+        "are left out silently.",
+    )
+    min_f1_score: Annotated[float, Field(ge=0, le=1), NUMBER] | None = Field(
+        default=None,
+        description="Rotation pre-flight: refuse a new version whose F1 score is below this; "
+        "null: no floor.",
+    )
+    max_f1_drop: Annotated[float, Field(ge=0, le=1), NUMBER] = Field(
+        default=0.02,
+        description="Rotation pre-flight: refuse a new version whose F1 score is more than this "
+        "below the current version's, unless `--accept-lower-f1` is given.",
     )
 
     # --- derived times

@@ -8,6 +8,7 @@ from typing import Any
 from aws_cdk import CfnOutput, Environment, Stack, Tags
 
 from constructs import Construct
+from constructs.checkout_access import CheckoutAccess
 from constructs.dead_letter_queue import SchedulerDeadLetterQueue
 from constructs.model_schedule import ModelSchedule
 from constructs.model_verifier import CheckSchedule, ModelVerifier
@@ -15,8 +16,9 @@ from constructs.nag import acknowledge
 from constructs.notifications import StoreNotifications
 from constructs.store_alarms import StoreAlarms
 from fleet.closures import Segment, describe_days
-from fleet.contracts import verifier_contract
+from fleet.contracts import model_handle, verifier_contract
 from fleet.guard import allowed_intervals
+from fleet.handle import handle_of
 from fleet.model import StoreConfig
 
 APP_TAG = "rekognition-model-scheduler"
@@ -120,6 +122,16 @@ class ModelScheduleStack(Stack):
             allowed_utc=allowed_intervals(settings),
         )
 
+        handle_parameter = model_handle.parameter_name(store.store_id)
+        checkout = CheckoutAccess(
+            self,
+            "Checkout",
+            store_id=store.store_id,
+            parameter_name=handle_parameter,
+            handle_json=handle_of(store).to_json(),
+            project_scope_arn=model.project_scope_arn,
+        )
+
         outputs = {
             "StartSchedule": f"start {settings.start.describe()} ({settings.timezone})",
             "StopSchedule": f"stop {settings.stop.describe()} ({settings.timezone})",
@@ -130,6 +142,8 @@ class ModelScheduleStack(Stack):
             "ClosingCheck": f"check {settings.closing_check.describe()} ({settings.timezone})",
             "NotificationTopicArn": notifications.topic.topic_arn,
             "ClosedDays": describe_days(store.closed_days) or "none",
+            "ModelHandleParameter": handle_parameter,
+            "CheckoutClientPolicyArn": checkout.client_policy.managed_policy_arn,
         }
         if store.holidays_until is not None:
             outputs["HolidaysKnownUntil"] = (

@@ -30,6 +30,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 import boto3
 from botocore.config import Config
 from botocore.exceptions import ClientError
+
 from verifier_contract import (
     NAMESPACE,
     STORE_DIMENSION,

@@ -41,3 +41,26 @@ def test_works_as_cdk_runs_the_app() -> None:
         [sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True
     )
     assert done.stdout.split() == ["constructs", "Construct"]
+
+
+def test_another_copy_of_the_project_on_the_path_is_not_taken_for_the_library(
+    tmp_path: Path,
+) -> None:
+    """With a second copy of this folder on sys.path (a test that copies the project), the
+    library is still the folder with its jsii bundle."""
+    import shutil
+
+    shutil.copytree(ROOT / "constructs", tmp_path / "constructs")
+    code = (
+        "import sys; sys.path[:0] = ['.', sys.argv[1]];"
+        "from constructs import Construct; import aws_cdk; print(Construct.__module__)"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code, str(ROOT)],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert done.stdout.split() == ["constructs"]

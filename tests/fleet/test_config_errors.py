@@ -153,6 +153,25 @@ CASES: list[tuple[str, Context, list[str]]] = [
         ),
         ["modelVersionArn:seattle-pike-place", "is also the model of store 'tokyo-ginza'"],
     ),
+    # --- the checkout's MinConfidence and the rotation pre-flight's F1 rules
+    (
+        "min-confidence-over-100",
+        with_store(minConfidence=101),
+        [f"{STORE}.minConfidence = 101", "must be a number from 0 to 100, or null"],
+    ),
+    (
+        "min-confidence-not-a-number",
+        cli_context(**{"minConfidence:tokyo-ginza": "high"}),
+        ['minConfidence:tokyo-ginza = "high"', "must be a number from 0 to 100"],
+    ),
+    ("min-confidence-boolean", with_store(minConfidence=True), ["= true", "must be a number"]),
+    (
+        "min-f1-score-as-percent",
+        with_defaults(minF1Score=85),
+        ["fleet.defaults.minF1Score = 85", "must be a number from 0 to 1, or null"],
+    ),
+    ("max-f1-drop-negative", with_store(maxF1Drop=-0.1), ["must be a number from 0 to 1"]),
+    ("max-f1-drop-null", with_store(maxF1Drop=None), ["= null", "must be a number from 0 to 1"]),
     # --- notifications and the stale-version switch
     (
         "email-invalid",
@@ -197,6 +216,15 @@ CASES: list[tuple[str, Context, list[str]]] = [
         ["more than two years ahead: a typo in the year?"],
     ),
     ("closed-dates-not-a-list", with_store(closedDates=5), ["must be a list of dates"]),
+    (
+        "closed-days-overflow-the-model-handle",
+        with_store(closedDates=["2027-01-05..2027-12-31"]),
+        [
+            f"{STORE}.closedDates: the store's model handle would be",
+            "over the 4096 an SSM standard parameter holds",
+            "close fewer days",
+        ],
+    ),
     (
         "closed-date-in-defaults",
         with_defaults(closedDates=["2027-13-01"]),

@@ -57,9 +57,10 @@ def test_each_acknowledgment_answers_exactly_one_real_finding(
     found = findings(outdir)
     acknowledged = {(f"{path}/Resource", finding) for path, finding, _ in recorder.acknowledged}
     assert found == acknowledged
-    # Per store: IAM5 on the project scope (scheduler and verifier policies); SQS3 and
-    # SQSRedrivePolicy on the DLQ; concurrency, VPC, two DLQ rules and tracing on the verifier.
-    assert len(found) == 9 * len(fleet_templates)
+    # Per store: IAM5 on the project scope (scheduler, verifier and checkout client policies);
+    # SQS3 and SQSRedrivePolicy on the DLQ; concurrency, VPC, two DLQ rules and tracing on the
+    # verifier.
+    assert len(found) == 10 * len(fleet_templates)
 
 
 def test_reasons_are_specific(monkeypatch: pytest.MonkeyPatch) -> None:

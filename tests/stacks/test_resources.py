@@ -39,6 +39,8 @@ LOGICAL_IDS = {
     "AlarmsVerifierErrorsAF29F1CB": "AWS::CloudWatch::Alarm",
     "AlarmsModelStateMismatch89D8A003": "AWS::CloudWatch::Alarm",
     "AlarmsModelBillingOutsideHoursCE275594": "AWS::CloudWatch::Alarm",
+    "CheckoutModelHandle9CBF5B79": "AWS::SSM::Parameter",
+    "CheckoutClientPolicyFDB08D9C": "AWS::IAM::ManagedPolicy",
 }
 # E-mail subscriptions are named after the address: one per address in notifyEmails.
 SUBSCRIPTIONS = {
@@ -183,5 +185,7 @@ def test_outputs_say_the_schedule_in_words(template: Template, store: StoreConfi
         "DeadLetterQueueUrl",
         "NotificationTopicArn",
         "ClosedDays",
+        "ModelHandleParameter",
+        "CheckoutClientPolicyArn",
         *(["HolidaysKnownUntil"] if store.settings.holiday_calendar else []),
     }

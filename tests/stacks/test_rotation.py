@@ -1,5 +1,5 @@
-"""Rotating a store's model version changes the schedules' inputs and the cost guard's metric,
-and nothing else: no IAM, no logical ID, no other store."""
+"""Rotating a store's model version changes the schedules' inputs, the cost guard's metric and
+the model handle's value, and nothing else: no IAM, no logical ID, no other store."""
 
 from __future__ import annotations
 
@@ -37,7 +37,8 @@ def differences(a: dict[str, Any], b: dict[str, Any]) -> set[str]:
 
 def test_rotation_touches_only_inputs_and_the_guard(fleet_templates: dict[str, Any]) -> None:
     """Same project, new version: the start/stop inputs, the verifier's inputs (which name the
-    version and protect it from the sweep), and the version the cost guard watches."""
+    version and protect it from the sweep), the version the cost guard watches, and the model
+    handle the checkout reads (in the same deployment)."""
     rotated = synth(cli_context(**{"modelVersionArn:tokyo-ginza": ROTATED}))
     assert rotated.keys() == fleet_templates.keys()
     for name, template in fleet_templates.items():
@@ -53,6 +54,7 @@ def test_rotation_touches_only_inputs_and_the_guard(fleet_templates: dict[str, A
                 *(f"/Resources/{lid}/Properties/Target/Input" for lid in schedules),
                 "/Resources/AlarmsModelBillingOutsideHoursCE275594/Properties/Metrics/1/"
                 "MetricStat/Metric/Dimensions/1/Value",
+                "/Resources/CheckoutModelHandle9CBF5B79/Properties/Value",
             }
             assert (
                 ROTATED

@@ -12,9 +12,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[3] / "lambda" / "model_v
 # The module creates its boto3 clients at import, as it does in Lambda; they need a region.
 os.environ.setdefault("AWS_DEFAULT_REGION", "ap-northeast-1")
 
-import verifier_contract
-
 import model_verifier
+import verifier_contract
 
 FUNCTION_CODE = Path(model_verifier.__file__ or "").parent
 

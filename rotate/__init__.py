@@ -1,0 +1,1 @@
+"""The rotation pre-flight: check a newly trained model version, then switch a store to it."""

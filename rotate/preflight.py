@@ -1,0 +1,204 @@
+"""What must hold before a store switches to a new model version.
+
+Offline: the version is in the store's project (same partition, region, account, project) and is
+not another store's current version. With the operator's credentials (DescribeProjectVersions,
+read-only): it exists, finished training in a state that can be started, and its F1 score is not
+below the store's `minF1Score` nor more than `maxF1Drop` below the current version's.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import TYPE_CHECKING, Any
+
+from botocore.exceptions import (
+    ClientError,
+    ConnectTimeoutError,
+    EndpointConnectionError,
+    NoCredentialsError,
+    PartialCredentialsError,
+    ReadTimeoutError,
+)
+
+from fleet.arn import ModelVersion
+from fleet.model import FleetConfig, StoreConfig
+
+if TYPE_CHECKING:
+    from mypy_boto3_rekognition import RekognitionClient
+
+# Versions StartProjectVersion accepts: trained, stopped, running (no-op) or failed (retry).
+STARTABLE = frozenset({"TRAINING_COMPLETED", "STOPPED", "RUNNING", "FAILED"})
+EXPIRED_CREDENTIALS = frozenset(
+    {
+        "ExpiredToken",
+        "ExpiredTokenException",
+        "RequestExpired",
+        "InvalidClientTokenId",
+        "UnrecognizedClientException",
+    }
+)
+
+
+class RefusedError(Exception):
+    """The rotation must not go ahead; the message is the one line to show."""
+
+
+@dataclass(frozen=True)
+class VersionInfo:
+    arn: str
+    name: str
+    status: str
+    created: datetime | None
+    f1: float | None
+
+    @classmethod
+    def of(cls, description: dict[str, Any], name: str) -> VersionInfo:
+        evaluation = description.get("EvaluationResult") or {}
+        f1 = evaluation.get("F1Score")
+        return cls(
+            arn=str(description["ProjectVersionArn"]),
+            name=name,
+            status=str(description.get("Status", "UNKNOWN")),
+            created=description.get("CreationTimestamp"),
+            f1=None if f1 is None else float(f1),
+        )
+
+
+def check_offline(fleet: FleetConfig, store: StoreConfig, new: ModelVersion) -> None:
+    """Refuse a version outside the store's project, or one another store runs."""
+    current = store.settings.model
+    mine = (current.partition, current.region, current.account, current.project_name)
+    theirs = (new.partition, new.region, new.account, new.project_name)
+    if mine != theirs:
+        raise RefusedError(
+            f"{new.arn} is not in store {store.store_id}'s project: it is project "
+            f"{new.project_name} in {new.region}, account {new.account}; the store runs project "
+            f"{current.project_name} in {current.region}, account {current.account} (to move the "
+            "store to another project, change projectArn too, by hand)"
+        )
+    for other in fleet.stores:
+        if other.store_id != store.store_id and other.settings.model.arn == new.arn:
+            raise RefusedError(
+                f"{new.arn} is the current version of store {other.store_id}: each store's "
+                "schedule would start and stop it for the other; train or copy another version"
+            )
+
+
+def describe(
+    client: RekognitionClient, project_arn: str, versions: list[ModelVersion]
+) -> dict[str, VersionInfo]:
+    """The versions' descriptions by ARN; one clear RefusedError for what stops the look-up."""
+    names = {v.version_name: v for v in versions}
+    region = versions[0].region
+    try:
+        # At most two names: one page holds them.
+        page = client.describe_project_versions(ProjectArn=project_arn, VersionNames=list(names))
+        found: dict[str, VersionInfo] = {}
+        for description in page["ProjectVersionDescriptions"]:
+            arn = str(description["ProjectVersionArn"])
+            name = arn.split("/version/")[1].split("/")[0]
+            found[arn] = VersionInfo.of(dict(description), name)
+        return found
+    except (NoCredentialsError, PartialCredentialsError) as error:
+        raise RefusedError(
+            f"no AWS credentials ({error}): sign in (e.g. `aws sso login`, AWS_PROFILE) for the "
+            "store's account, or pass --offline to skip the checks against AWS"
+        ) from error
+    except (EndpointConnectionError, ConnectTimeoutError, ReadTimeoutError) as error:
+        raise RefusedError(
+            f"cannot reach Rekognition in {region} (no network?): {error}; or pass --offline to "
+            "skip the checks against AWS"
+        ) from error
+    except ClientError as error:
+        code = error.response.get("Error", {}).get("Code", "")
+        if code in EXPIRED_CREDENTIALS:
+            raise RefusedError(
+                f"the AWS credentials are expired or invalid ({code}): sign in again (e.g. "
+                "`aws sso login`), or pass --offline to skip the checks against AWS"
+            ) from error
+        if code == "AccessDeniedException":
+            raise RefusedError(
+                f"access denied for rekognition:DescribeProjectVersions on {project_arn}: use "
+                "credentials that may read the project, or pass --offline"
+            ) from error
+        if code == "ResourceNotFoundException":
+            raise RefusedError(
+                f"project {project_arn} does not exist in {region} for these credentials: "
+                "check the account (AWS_PROFILE) and the store's projectArn"
+            ) from error
+        raise RefusedError(f"DescribeProjectVersions failed: {code}: {error}") from error
+
+
+def check_online(
+    store: StoreConfig,
+    new: ModelVersion,
+    found: dict[str, VersionInfo],
+    *,
+    accept_lower_f1: bool,
+) -> tuple[VersionInfo | None, VersionInfo]:
+    """(current, new) descriptions; RefusedError if the new version must not be used."""
+    s = store.settings
+    candidate = found.get(new.arn)
+    if candidate is None:
+        raise RefusedError(
+            f"{new.arn} does not exist in project {s.project_arn}: check the ARN "
+            "(`aws rekognition describe-project-versions --project-arn <projectArn>`)"
+        )
+    if candidate.status not in STARTABLE:
+        raise RefusedError(
+            f"{new.version_name} is {candidate.status}, not a state a model starts from "
+            f"({', '.join(sorted(STARTABLE))}): wait for training to finish, or pick another "
+            "version"
+        )
+    current = found.get(s.model.arn)
+    if s.min_f1_score is not None:
+        if candidate.f1 is None:
+            raise RefusedError(
+                f"{new.version_name} has no F1 score (no evaluation), and store "
+                f"{store.store_id} requires at least minF1Score = {s.min_f1_score}"
+            )
+        if candidate.f1 < s.min_f1_score:
+            raise RefusedError(
+                f"{new.version_name} has F1 {candidate.f1:.3f}, below store {store.store_id}'s "
+                f"minF1Score {s.min_f1_score}"
+            )
+    if current is not None and current.f1 is not None and not accept_lower_f1:
+        if candidate.f1 is None:
+            raise RefusedError(
+                f"{new.version_name} has no F1 score to compare with the current version's "
+                f"{current.f1:.3f}: pass --accept-lower-f1 if you have checked it otherwise"
+            )
+        if candidate.f1 < current.f1 - s.max_f1_drop:
+            raise RefusedError(
+                f"{new.version_name} has F1 {candidate.f1:.3f}, more than maxF1Drop "
+                f"{s.max_f1_drop} below the current version's {current.f1:.3f}: pass "
+                "--accept-lower-f1 to rotate anyway"
+            )
+    return current, candidate
+
+
+def side_by_side(current: VersionInfo | None, new: VersionInfo, current_name: str) -> str:
+    """The two versions in columns: name, status, created, F1 (with the difference)."""
+
+    def created(info: VersionInfo | None) -> str:
+        return f"{info.created:%Y-%m-%d %H:%M %Z}".strip() if info and info.created else "?"
+
+    def f1(info: VersionInfo | None) -> str:
+        return f"{info.f1:.3f}" if info and info.f1 is not None else "none"
+
+    change = ""
+    if current and current.f1 is not None and new.f1 is not None:
+        change = f" ({new.f1 - current.f1:+.3f})"
+    rows = [
+        ("", "current", "new"),
+        ("name", current_name, new.name),
+        ("status", current.status if current else "not found", new.status),
+        ("created", created(current), created(new)),
+        ("F1", f1(current), f1(new) + change),
+    ]
+    widths = [max(len(row[i]) for row in rows) for i in range(3)]
+    return "\n".join(
+        "  ".join(cell.ljust(width) for cell, width in zip(row, widths, strict=True)).rstrip()
+        for row in rows
+    )
