@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
-from aws_cdk import Duration
+from aws_cdk import Duration, Stack
 from aws_cdk import aws_iam as iam
 from aws_cdk import aws_kms as kms
 from aws_cdk import aws_lambda as lambda_
@@ -106,6 +106,7 @@ class ModelVerifier(Construct):
                     actions=["sqs:SendMessage"],
                     resources=[dead_letter_queue.queue_arn],
                 ),
+                *self._canary_statements(event.canary, project_scope_arn),
             ],
         )
         self.role = iam.Role(
@@ -209,3 +210,24 @@ class ModelVerifier(Construct):
                 group=group,
                 target=target,
             )
+
+    def _canary_statements(
+        self, canary: verifier_contract.Canary | None, project_scope_arn: str
+    ) -> list[iam.PolicyStatement]:
+        """With a canary: ask the model about the image, and read exactly that object (Rekognition
+        reads S3 with the caller's permissions). Without one: neither."""
+        if canary is None:
+            return []
+        partition = Stack.of(self).partition
+        return [
+            iam.PolicyStatement(
+                sid="AskTheModelAboutTheCanary",
+                actions=["rekognition:DetectCustomLabels"],
+                resources=[project_scope_arn],
+            ),
+            iam.PolicyStatement(
+                sid="ReadTheCanaryImage",
+                actions=["s3:GetObject"],
+                resources=[f"arn:{partition}:s3:::{canary.bucket}/{canary.key}"],
+            ),
+        ]

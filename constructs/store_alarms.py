@@ -44,6 +44,7 @@ class StoreAlarms(Construct):
         project_name: str,
         version_name: str,
         allowed_utc: list[Interval],
+        canary: bool,
     ) -> None:
         super().__init__(scope, construct_id)
         self.store_id = store_id
@@ -118,6 +119,27 @@ class StoreAlarms(Construct):
         ):
             self._alarm(alarm_id, metric, text, evaluation_periods=1)
 
+        if canary:
+            self._alarm(
+                "ModelAnswersWrong",
+                cloudwatch.Metric(
+                    namespace=verifier_contract.NAMESPACE,
+                    metric_name=verifier_contract.Metric.MODEL_ANSWERS_AT_OPENING,
+                    dimensions_map={verifier_contract.STORE_DIMENSION: store_id},
+                    period=PERIOD,
+                    statistic="Minimum",
+                ),
+                AlarmText(
+                    "model answers wrong",
+                    "At opening the model ran but did not find every expected label in the canary "
+                    "image.",
+                    "Read the verifier's e-mail (each label's confidence); check the version, "
+                    "minConfidence, the image and the version's evaluation.",
+                ),
+                evaluation_periods=1,
+                below=1,
+            )
+
         units = cloudwatch.Metric(
             namespace="AWS/Rekognition",
             metric_name="InServiceInferenceUnits",
@@ -159,7 +181,9 @@ class StoreAlarms(Construct):
         text: AlarmText,
         *,
         evaluation_periods: int,
+        below: float | None = None,
     ) -> cloudwatch.Alarm:
+        """Alarm when the metric is above 0, or, with `below`, under that value."""
         alarm = cloudwatch.Alarm(
             self,
             alarm_id,
@@ -168,8 +192,12 @@ class StoreAlarms(Construct):
                 f"Store {self.store_id}: {text.what} What to do: {text.todo} {RUNBOOK}"
             ),
             metric=metric,
-            threshold=0,
-            comparison_operator=cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
+            threshold=0 if below is None else below,
+            comparison_operator=(
+                cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD
+                if below is None
+                else cloudwatch.ComparisonOperator.LESS_THAN_THRESHOLD
+            ),
             evaluation_periods=evaluation_periods,
             treat_missing_data=cloudwatch.TreatMissingData.NOT_BREACHING,
         )

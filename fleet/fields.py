@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import difflib
 import re
+import unicodedata
 from dataclasses import dataclass
 from datetime import date
 from functools import cache
@@ -320,6 +321,123 @@ ProjectArn = Annotated[
         {
             "type": "string",
             "pattern": "^arn:[-a-z]+:rekognition:[-a-z0-9]+:[0-9]{12}:project/[^/]+/[0-9]{13}$",
+        }
+    ),
+]
+
+
+@dataclass(frozen=True)
+class CanaryImage:
+    """An image the model must recognise at opening, and the labels it must find in it."""
+
+    bucket: str
+    key: str
+    expect_labels: tuple[str, ...]
+
+    @property
+    def uri(self) -> str:
+        return f"s3://{self.bucket}/{self.key}"
+
+
+# S3 general purpose bucket names: 3-63 lowercase letters, digits, dots and hyphens, starting
+# and ending with a letter or digit, no "..", not an IP address, none of S3's reserved affixes.
+_BUCKET = re.compile(r"[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]", flags=re.ASCII)
+_IP_ADDRESS = re.compile(r"[0-9]+(\.[0-9]+){3}", flags=re.ASCII)
+_RESERVED_PREFIXES = ("xn--", "sthree-", "amzn-s3-demo-")
+_RESERVED_SUFFIXES = ("-s3alias", "--ol-s3", ".mrap", "--x-s3", "--table-s3")
+_CANARY_KEYS = {"image", "expectLabels"}
+_CANARY_EXAMPLE = (
+    '{"image": "s3://bakery-canary-apne1/ginza/tray.jpg", '
+    '"expectLabels": ["メロンパン", "あんぱん"]}'
+)
+
+
+def _bucket_problem(bucket: str) -> str | None:
+    if not _BUCKET.fullmatch(bucket) or ".." in bucket:
+        return (
+            f"bucket {bucket!r} is not an S3 bucket name (3 to 63 lowercase letters, digits, dots "
+            "and hyphens, beginning and ending with a letter or digit)"
+        )
+    if (
+        _IP_ADDRESS.fullmatch(bucket)
+        or bucket.startswith(_RESERVED_PREFIXES)
+        or bucket.endswith(_RESERVED_SUFFIXES)
+    ):
+        return (
+            f"bucket {bucket!r} is not an S3 bucket name (it is an IP address, or uses a prefix "
+            "or suffix S3 reserves)"
+        )
+    return None
+
+
+def _canary(value: Any) -> CanaryImage | None:
+    if value is None:
+        return None
+    if not isinstance(value, dict):
+        raise invalid(f"must be an object like {_CANARY_EXAMPLE}, or null")
+    unknown = sorted(set(value) - _CANARY_KEYS)
+    if unknown:
+        raise invalid(f"has unknown keys {unknown}; it takes image and expectLabels")
+    image = value.get("image")
+    if not isinstance(image, str) or not image.startswith("s3://"):
+        raise invalid(f'image must be an "s3://bucket/key" URI, e.g. {_CANARY_EXAMPLE}')
+    bucket, _, key = image.removeprefix("s3://").partition("/")
+    problem = _bucket_problem(bucket)
+    if problem:
+        raise invalid(problem)
+    if not key or key.endswith("/"):
+        raise invalid(f"image {image!r} names no object: add the key after the bucket")
+    if "*" in key or "?" in key:
+        # The verifier's s3:GetObject names exactly this object; IAM reads * and ? as wildcards.
+        raise invalid(f"image key {key!r} contains * or ?, which IAM would read as a wildcard")
+    if len(key.encode()) > 1024:
+        raise invalid("image key is longer than S3's 1024 bytes")
+    labels = value.get("expectLabels")
+    if not isinstance(labels, list) or not labels:
+        raise invalid("expectLabels must be a non-empty list of label names")
+    normalized: list[str] = []
+    for label in labels:
+        if not isinstance(label, str) or not label.strip():
+            raise invalid(f"expectLabels has {label!r}: each must be a non-empty label name")
+        name = unicodedata.normalize("NFC", label)
+        if name in normalized:
+            raise invalid(f"expectLabels lists {label!r} twice")
+        normalized.append(name)
+    return CanaryImage(bucket=bucket, key=key, expect_labels=tuple(normalized))
+
+
+Canary = Annotated[
+    CanaryImage | None,
+    BeforeValidator(_canary),
+    Expect(
+        'an object {"image": "s3://<bucket>/<key>", "expectLabels": [<label>, ...]} '
+        "(the bucket in the model's region)"
+    ),
+    WithJsonSchema(
+        {
+            "anyOf": [
+                {
+                    "type": "object",
+                    "properties": {
+                        "image": {
+                            "type": "string",
+                            "pattern": "^s3://[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]/[^*?]+$",
+                        },
+                        "expectLabels": {
+                            "type": "array",
+                            "items": {"type": "string", "minLength": 1},
+                            "minItems": 1,
+                            "uniqueItems": True,
+                        },
+                    },
+                    "required": ["image", "expectLabels"],
+                    "additionalProperties": False,
+                },
+                {"type": "null"},
+            ],
+            "examples": [
+                {"image": "s3://bakery-canary-apne1/ginza/tray.jpg", "expectLabels": ["メロンパン"]}
+            ],
         }
     ),
 ]

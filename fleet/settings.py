@@ -24,6 +24,7 @@ from fleet.closures import HOLIDAY_HORIZON, closed_open_days, holiday_dates
 from fleet.fields import (
     NUMBER,
     WHOLE_NUMBER,
+    Canary,
     ClockTime,
     ClosedDates,
     Dates,
@@ -139,6 +140,12 @@ class StoreSettings(BaseModel):
         default=None,
         description="Rotation pre-flight: refuse a new version whose F1 score is below this; "
         "null: no floor.",
+    )
+    canary: Canary = Field(
+        default=None,
+        description="An image in S3 and the labels the model must find in it: at opening, once "
+        "the model runs, the verifier asks it with the store's minConfidence and alarms when a "
+        "label is missing. The bucket must be in the model's region; null: no canary.",
     )
     max_f1_drop: Annotated[float, Field(ge=0, le=1), NUMBER] = Field(
         default=0.02,

@@ -91,6 +91,16 @@ class ModelScheduleStack(Stack):
                 max_inference_units=settings.max_inference_units,
                 protected_versions=protected_versions,
                 stale_versions=verifier_contract.StaleVersions(settings.stale_versions),
+                canary=(
+                    verifier_contract.Canary(
+                        bucket=settings.canary.bucket,
+                        key=settings.canary.key,
+                        expect_labels=settings.canary.expect_labels,
+                        min_confidence=settings.min_confidence,
+                    )
+                    if settings.canary
+                    else None
+                ),
             ),
             time_zone=settings.timezone,
             checks=[
@@ -120,6 +130,7 @@ class ModelScheduleStack(Stack):
             project_name=model.project_name,
             version_name=model.version_name,
             allowed_utc=allowed_intervals(settings),
+            canary=settings.canary is not None,
         )
 
         handle_parameter = model_handle.parameter_name(store.store_id)

@@ -22,6 +22,7 @@ import logging
 import os
 import random
 import time
+import unicodedata
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -34,6 +35,7 @@ from botocore.exceptions import ClientError
 from verifier_contract import (
     NAMESPACE,
     STORE_DIMENSION,
+    Canary,
     Check,
     MalformedEventError,
     Metric,
@@ -133,6 +135,9 @@ class Outcome:
     mismatch: bool = False
     recovery_actions: int = 0
     stale_versions: list[str] = field(default_factory=list)
+    # Whether the canary image gave every expected label; None: not asked (no canary, the
+    # model never ran, or asking failed).
+    answers: bool | None = None
     notices: list[str] = field(default_factory=list)
     failure: str | None = None
 
@@ -159,6 +164,8 @@ class Outcome:
             else Metric.MODEL_STOPPED_AFTER_CLOSING
         )
         values[name] = int(self.failure is None and self.ok)
+        if self.answers is not None:
+            values[Metric.MODEL_ANSWERS_AT_OPENING] = int(self.answers)
         return {str(metric): value for metric, value in values.items()}
 
 
@@ -325,6 +332,78 @@ def sweep_stale_versions(check: VerifierEvent, outcome: Outcome) -> None:
             outcome.notice(f"Stale version {arn} is {status}; Rekognition refused to stop it now.")
 
 
+# What makes DetectCustomLabels on the canary fail, with the fix; never a "wrong answer".
+CANARY_FAILURES = {
+    "InvalidS3ObjectException": (
+        "Rekognition cannot read the canary image {uri}: the object must exist, the verifier's "
+        "role must be able to read it (the stack grants s3:GetObject on it; a bucket policy or "
+        "a KMS key may still refuse), and the bucket must be in the model's region ({region})"
+    ),
+    "InvalidImageFormatException": (
+        "the canary image {uri} is not an image Rekognition reads (JPEG or PNG): replace it"
+    ),
+    "ImageTooLargeException": (
+        "the canary image {uri} is too large for DetectCustomLabels (at most 15 MB from S3, "
+        "4096 x 4096 pixels): use a smaller image"
+    ),
+    "InvalidParameterException": (
+        "Rekognition refused the canary request for {uri} (InvalidParameterException): check "
+        "the image and minConfidence (0 to 100)"
+    ),
+    "ResourceNotReadyException": (
+        "the model stopped being ready while the canary image {uri} was asked: check the model"
+    ),
+}
+
+
+def _nfc(name: str) -> str:
+    return unicodedata.normalize("NFC", name)
+
+
+def ask_canary(check: VerifierEvent, canary: Canary, outcome: Outcome) -> None:
+    """Ask the running model about the canary image, with the checkout's MinConfidence, and
+    compare its labels with the expected ones (exact, after NFC normalisation)."""
+    request: dict[str, Any] = {
+        "ProjectVersionArn": check.model_version_arn,
+        "Image": {"S3Object": {"Bucket": canary.bucket, "Name": canary.key}},
+    }
+    if canary.min_confidence is not None:
+        request["MinConfidence"] = canary.min_confidence
+    try:
+        found = call(REKOGNITION.detect_custom_labels, **request).get("CustomLabels", [])
+    except ClientError as error:
+        code = error.response.get("Error", {}).get("Code", "")
+        if code in CANARY_FAILURES:
+            region = check.model_version_arn.split(":")[3]
+            raise VerifierError(
+                CANARY_FAILURES[code].format(uri=canary.uri, region=region)
+            ) from error
+        raise
+    confidence: dict[str, float] = {}
+    for label in found:
+        name = _nfc(str(label.get("Name", "")))
+        confidence[name] = max(confidence.get(name, 0.0), float(label.get("Confidence", 0.0)))
+    expected = [_nfc(label) for label in canary.expect_labels]
+    outcome.answers = all(label in confidence for label in expected)
+    if outcome.answers:
+        return
+    threshold = (
+        f"MinConfidence {canary.min_confidence:g}"
+        if canary.min_confidence is not None
+        else "the model's own thresholds"
+    )
+    lines = [f"The canary image {canary.uri} did not give every expected label ({threshold}):"]
+    lines += [
+        f"  {label}: {confidence[label]:.1f} %"
+        if label in confidence
+        else f"  {label}: not returned"
+        for label in expected
+    ]
+    extra = [f"{name} {value:.1f} %" for name, value in confidence.items() if name not in expected]
+    lines.append(f"Returned but not expected: {', '.join(extra) or 'none'}")
+    outcome.notice("\n".join(lines))
+
+
 def emit_metrics(outcome: Outcome) -> None:
     """One record in CloudWatch's embedded metric format on stdout: Lambda passes a JSON line
     through unchanged and CloudWatch Logs turns it into metrics (no PutMetricData on "*")."""
@@ -386,6 +465,9 @@ def handler(event: dict[str, Any], context: Any = None) -> dict[str, Any]:
         else:
             ensure_stopped(check, outcome)
         sweep_stale_versions(check, outcome)
+        # Only a model that runs is asked: one that never reached RUNNING gets no answer at all.
+        if check.canary is not None and outcome.final_status == RUNNING:
+            ask_canary(check, check.canary, outcome)
     except (VerifierError, ClientError) as error:
         outcome.failure = str(error)
         LOGGER.error(

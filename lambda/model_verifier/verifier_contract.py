@@ -54,6 +54,7 @@ class Metric(StrEnum):
     """Metrics the verifier writes (namespace NAMESPACE, dimension STORE_DIMENSION)."""
 
     MODEL_READY_AT_OPENING = "ModelReadyAtOpening"
+    MODEL_ANSWERS_AT_OPENING = "ModelAnswersAtOpening"
     MODEL_STOPPED_AFTER_CLOSING = "ModelStoppedAfterClosing"
     MISMATCH = "Mismatch"
     RECOVERY_ACTIONS = "RecoveryActions"
@@ -63,6 +64,52 @@ class Metric(StrEnum):
 
 class MalformedEventError(ValueError):
     """The event is not what the check schedules send; the message says what is wrong."""
+
+
+@dataclass(frozen=True)
+class Canary:
+    """An image the model must recognise at opening, and the labels it must find in it."""
+
+    bucket: str
+    key: str
+    expect_labels: tuple[str, ...]
+    # The store's MinConfidence, as the checkout sends it; None: the model's own thresholds.
+    min_confidence: float | None
+
+    @property
+    def uri(self) -> str:
+        return f"s3://{self.bucket}/{self.key}"
+
+    def to_input(self) -> dict[str, Any]:
+        return {
+            "bucket": self.bucket,
+            "key": self.key,
+            "expectLabels": list(self.expect_labels),
+            "minConfidence": self.min_confidence,
+        }
+
+    @classmethod
+    def from_input(cls, body: Any) -> Canary:
+        if not isinstance(body, dict):
+            raise TypeError(f"canary must be an object, got {body!r}")
+        labels = body["expectLabels"]
+        if (
+            not isinstance(labels, list)
+            or not labels
+            or not all(isinstance(label, str) and label for label in labels)
+        ):
+            raise ValueError(f"canary.expectLabels must be a non-empty list of names: {labels!r}")
+        confidence = body.get("minConfidence")
+        if confidence is not None and (
+            isinstance(confidence, bool) or not isinstance(confidence, int | float)
+        ):
+            raise ValueError(f"canary.minConfidence must be a number or null: {confidence!r}")
+        return cls(
+            bucket=_text(body, "bucket"),
+            key=_text(body, "key"),
+            expect_labels=tuple(labels),
+            min_confidence=None if confidence is None else float(confidence),
+        )
 
 
 @dataclass(frozen=True)
@@ -78,6 +125,7 @@ class VerifierEvent:
     # Every store's current version in the project: the sweep never stops these.
     protected_versions: tuple[str, ...]
     stale_versions: StaleVersions
+    canary: Canary | None = None
     scheduled_time: datetime | None = None
 
     @property
@@ -100,6 +148,8 @@ class VerifierEvent:
         }
         if self.max_inference_units is not None:
             body["maxInferenceUnits"] = self.max_inference_units
+        if self.canary is not None and self.check == Check.OPENING:
+            body["canary"] = self.canary.to_input()
         body["scheduledTime"] = scheduled_time
         return body
 
@@ -128,6 +178,7 @@ class VerifierEvent:
                 ),
                 protected_versions=tuple(dict.fromkeys([arn, *protected])),
                 stale_versions=StaleVersions(event.get("staleVersions", StaleVersions.STOP)),
+                canary=Canary.from_input(event["canary"]) if "canary" in event else None,
                 scheduled_time=(
                     datetime.fromisoformat(scheduled.replace("Z", "+00:00")) if scheduled else None
                 ),

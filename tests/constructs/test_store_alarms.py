@@ -19,7 +19,7 @@ from .conftest import ACCOUNT, REGION
 ALLOWED = [(0, 720), (1290, 10080)]
 
 
-def build(stack: cdk.Stack) -> StoreAlarms:
+def build(stack: cdk.Stack, *, canary: bool = False) -> StoreAlarms:
     return StoreAlarms(
         stack,
         "Alarms",
@@ -33,6 +33,7 @@ def build(stack: cdk.Stack) -> StoreAlarms:
         project_name="bread",
         version_name="bread.v1",
         allowed_utc=ALLOWED,
+        canary=canary,
     )
 
 
@@ -82,5 +83,26 @@ def test_cost_guard_uses_the_given_intervals(stack: cdk.Stack) -> None:
                     )
                 ]
             ),
+        },
+    )
+
+
+def test_with_a_canary_an_eighth_alarm_watches_the_answers(stack: cdk.Stack) -> None:
+    """ModelAnswersAtOpening below 1 (the minimum of the period), from the contract's metric."""
+    build(stack, canary=True)
+    template = Template.from_stack(stack)
+    template.resource_count_is("AWS::CloudWatch::Alarm", 8)
+    template.has_resource_properties(
+        "AWS::CloudWatch::Alarm",
+        {
+            "AlarmName": "test model answers wrong",
+            "Namespace": verifier_contract.NAMESPACE,
+            "MetricName": verifier_contract.Metric.MODEL_ANSWERS_AT_OPENING,
+            "Dimensions": [{"Name": verifier_contract.STORE_DIMENSION, "Value": "test"}],
+            "Statistic": "Minimum",
+            "Threshold": 1,
+            "ComparisonOperator": "LessThanThreshold",
+            "TreatMissingData": "notBreaching",
+            "AlarmActions": Match.any_value(),
         },
     )

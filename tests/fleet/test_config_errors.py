@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import unicodedata
 from collections.abc import Callable
 from typing import Any
 
@@ -172,6 +173,73 @@ CASES: list[tuple[str, Context, list[str]]] = [
     ),
     ("max-f1-drop-negative", with_store(maxF1Drop=-0.1), ["must be a number from 0 to 1"]),
     ("max-f1-drop-null", with_store(maxF1Drop=None), ["= null", "must be a number from 0 to 1"]),
+    # --- the canary image
+    (
+        "canary-not-an-object",
+        with_store(canary="s3://bakery-canary-apne1/tray.jpg"),
+        [f'{STORE}.canary = "s3://bakery-canary-apne1/tray.jpg"', "must be an object like"],
+    ),
+    (
+        "canary-image-not-s3",
+        with_store(canary={"image": "https://example.com/tray.jpg", "expectLabels": ["a"]}),
+        ['image must be an "s3://bucket/key" URI'],
+    ),
+    (
+        "canary-bucket-invalid",
+        with_store(canary={"image": "s3://Bakery_Canary/tray.jpg", "expectLabels": ["a"]}),
+        ["bucket 'Bakery_Canary' is not an S3 bucket name", "lowercase letters"],
+    ),
+    (
+        "canary-bucket-ip-address",
+        with_store(canary={"image": "s3://192.168.10.1/tray.jpg", "expectLabels": ["a"]}),
+        ["is not an S3 bucket name (it is an IP address"],
+    ),
+    (
+        "canary-bucket-double-dot",
+        with_store(canary={"image": "s3://bakery..canary/tray.jpg", "expectLabels": ["a"]}),
+        ["bucket 'bakery..canary' is not an S3 bucket name"],
+    ),
+    (
+        "canary-no-key",
+        with_store(canary={"image": "s3://bakery-canary-apne1/", "expectLabels": ["a"]}),
+        ["names no object: add the key after the bucket"],
+    ),
+    (
+        "canary-key-with-wildcard",
+        with_store(canary={"image": "s3://bakery-canary-apne1/ginza/*.jpg", "expectLabels": ["a"]}),
+        ["contains * or ?, which IAM would read as a wildcard"],
+    ),
+    (
+        "canary-no-labels",
+        with_store(canary={"image": "s3://bakery-canary-apne1/tray.jpg", "expectLabels": []}),
+        ["expectLabels must be a non-empty list"],
+    ),
+    (
+        "canary-empty-label",
+        with_store(canary={"image": "s3://bakery-canary-apne1/tray.jpg", "expectLabels": [" "]}),
+        ["each must be a non-empty label name"],
+    ),
+    (
+        "canary-label-twice-after-nfc",
+        with_store(
+            canary={
+                "image": "s3://bakery-canary-apne1/tray.jpg",
+                "expectLabels": ["メロンパン", unicodedata.normalize("NFD", "メロンパン")],
+            }
+        ),
+        ["expectLabels lists", "twice"],
+    ),
+    (
+        "canary-unknown-key",
+        with_store(
+            canary={
+                "image": "s3://bakery-canary-apne1/tray.jpg",
+                "expectLabels": ["a"],
+                "minConfidence": 85,
+            }
+        ),
+        ["has unknown keys ['minConfidence']", "it takes image and expectLabels"],
+    ),
     # --- notifications and the stale-version switch
     (
         "email-invalid",

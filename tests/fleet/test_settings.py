@@ -186,3 +186,29 @@ def test_null_from_the_cli_ends_the_holiday_closures() -> None:
     assert with_calendar.holidays_until is not None
     assert without.closed_days == ()
     assert without.holidays_until is None
+
+
+def test_a_canary_from_the_command_line_is_json() -> None:
+    """`-c 'canary:<store>={...}'` arrives as a string of JSON; labels keep their script and are
+    stored NFC-normalised; `null` removes a canary set in cdk.json."""
+    canary = '{"image": "s3://bakery-canary-apne1/ginza/tray.jpg", "expectLabels": ["メロンパン"]}'
+    store = store_of(
+        load_fleet(cli_context(**{"canary:seattle-pike-place": canary}), now=TEST_NOW),
+        "seattle-pike-place",
+    )
+    assert store.settings.canary is not None
+    assert (store.settings.canary.bucket, store.settings.canary.key) == (
+        "bakery-canary-apne1",
+        "ginza/tray.jpg",
+    )
+    assert store.settings.canary.expect_labels == ("メロンパン",)
+    removed = load_fleet(cli_context(**{"canary:tokyo-ginza": "null"}), now=TEST_NOW)
+    assert store_of(removed).settings.canary is None
+
+
+def test_min_confidence_from_the_command_line() -> None:
+    store = store_of(
+        load_fleet(cli_context(**{"minConfidence:seattle-pike-place": "72.5"}), now=TEST_NOW),
+        "seattle-pike-place",
+    )
+    assert store.settings.min_confidence == 72.5

@@ -80,7 +80,7 @@ def test_alarm_watches_this_stores_resources(
 
 def test_alarm_words_name_store_failure_and_action(template: Template, store: StoreConfig) -> None:
     """Name starts with the store; the description says what failed, what to do, the runbook."""
-    template.resource_count_is("AWS::CloudWatch::Alarm", 7)
+    template.resource_count_is("AWS::CloudWatch::Alarm", 8 if store.settings.canary else 7)
     template.all_resources_properties(
         "AWS::CloudWatch::Alarm",
         {
@@ -186,3 +186,31 @@ def test_email_subscribers_come_from_config(fleet_templates: dict[str, Any]) -> 
         "ModelSchedule-seattle-pike-place": [],
         "ModelSchedule-sydney-central": ["sydney-oncall@bakery.example"],
     }
+
+
+def test_a_canary_alarms_when_the_model_answers_wrong(
+    template: Template, store: StoreConfig
+) -> None:
+    """Only a store with a canary has `<store> model answers wrong`: ModelAnswersAtOpening under
+    1, notifying the store's topic."""
+    found = template.find_resources(
+        "AWS::CloudWatch::Alarm",
+        {"Properties": {"AlarmName": f"{store.store_id} model answers wrong"}},
+    )
+    if store.settings.canary is None:
+        assert found == {}
+        return
+    assert list(found) == ["AlarmsModelAnswersWrong46F8A483"]
+    template.has_resource_properties(
+        "AWS::CloudWatch::Alarm",
+        {
+            "AlarmName": f"{store.store_id} model answers wrong",
+            "Namespace": verifier_contract.NAMESPACE,
+            "MetricName": verifier_contract.Metric.MODEL_ANSWERS_AT_OPENING,
+            "Dimensions": [{"Name": "Store", "Value": store.store_id}],
+            "Statistic": "Minimum",
+            "Threshold": 1,
+            "ComparisonOperator": "LessThanThreshold",
+            "AlarmActions": [{"Ref": template.get_resource_id("AWS::SNS::Topic")}],
+        },
+    )

@@ -66,9 +66,32 @@ def test_scheduler_policy_is_scoped_to_the_project(template: Template, store: St
     assert list(found) == [SCHEDULER_POLICY]
 
 
+def canary_statements(store: StoreConfig) -> list[dict[str, Any]]:
+    """With a canary: DetectCustomLabels on the project, s3:GetObject on exactly that object (no
+    bucket or prefix wildcard). Without one: neither."""
+    canary = store.settings.canary
+    if canary is None:
+        return []
+    return [
+        {
+            "Sid": "AskTheModelAboutTheCanary",
+            "Effect": "Allow",
+            "Action": "rekognition:DetectCustomLabels",
+            "Resource": store.settings.model.project_scope_arn,
+        },
+        {
+            "Sid": "ReadTheCanaryImage",
+            "Effect": "Allow",
+            "Action": "s3:GetObject",
+            "Resource": f"arn:aws:s3:::{canary.bucket}/{canary.key}",
+        },
+    ]
+
+
 def test_verifier_policy_is_least_privilege(template: Template, store: StoreConfig) -> None:
     """The verifier may check and correct the project's versions, publish to its topic with its
-    key, write its own log group and dead-letter its failures: nothing else."""
+    key, write its own log group, dead-letter its failures, and with a canary ask the model about
+    that one image: nothing else."""
     topic = template.get_resource_id("AWS::SNS::Topic")
     found = template.find_resources(
         "AWS::IAM::ManagedPolicy",
@@ -111,6 +134,7 @@ def test_verifier_policy_is_least_privilege(template: Template, store: StoreConf
                                 "Action": "sqs:SendMessage",
                                 "Resource": arn_of(template, "AWS::SQS::Queue"),
                             },
+                            *canary_statements(store),
                         ]
                     )
                 }

@@ -111,6 +111,13 @@ def test_check_schedules(
     }
     if s.max_inference_units is not None:
         expected["maxInferenceUnits"] = s.max_inference_units
+    if s.canary is not None and name == "verify-opening":
+        expected["canary"] = {
+            "bucket": s.canary.bucket,
+            "key": s.canary.key,
+            "expectLabels": list(s.canary.expect_labels),
+            "minConfidence": s.min_confidence,
+        }
     assert json.loads(captured.as_string()) == expected
 
 

@@ -26,6 +26,13 @@ OTHER_STORE_VERSION = VERSION.replace("2026-11-01", "2026-11-15").replace(
 )
 TOPIC = "arn:aws:sns:ap-northeast-1:111122223333:model-schedule-tokyo-ginza"
 
+CANARY = {
+    "bucket": "bakery-canary-apne1",
+    "key": "ginza/tray.jpg",
+    "expectLabels": ["メロンパン", "あんぱん"],
+    "minConfidence": 85.0,
+}
+
 ENVIRONMENT = {
     "TOPIC_ARN": TOPIC,
     "LATE_START_WAIT_SECONDS": "600",
@@ -103,6 +110,20 @@ class Stubs:
     def stop(self, arn: str = VERSION) -> None:
         self.rekognition.add_response(
             "stop_project_version", {"Status": "STOPPING"}, {"ProjectVersionArn": arn}
+        )
+
+    def labels(self, *found: tuple[str, float], min_confidence: float | None = 85.0) -> None:
+        """DetectCustomLabels on the canary image answers these (name, confidence)."""
+        expected: dict[str, Any] = {
+            "ProjectVersionArn": VERSION,
+            "Image": {"S3Object": {"Bucket": CANARY["bucket"], "Name": CANARY["key"]}},
+        }
+        if min_confidence is not None:
+            expected["MinConfidence"] = min_confidence
+        self.rekognition.add_response(
+            "detect_custom_labels",
+            {"CustomLabels": [{"Name": name, "Confidence": c} for name, c in found]},
+            expected,
         )
 
     def error(self, method: str, code: str, expected: dict[str, Any] | None = None) -> None:
