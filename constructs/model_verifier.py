@@ -1,4 +1,4 @@
-"""The function that checks the model really started and stopped, and its two schedules."""
+"""The function that checks the model really started, answers and stopped, and its schedules."""
 
 from __future__ import annotations
 
@@ -25,6 +25,8 @@ from fleet.weekly import WeeklyTime
 
 # At opening, a late start is watched this long (polling every minute) before giving up.
 LATE_START_WAIT = Duration.minutes(10)
+# After closing, a version still STARTING is waited for this long until it can be stopped.
+STOP_WAIT = Duration.minutes(13)
 # A check delivered later than this after its scheduled time is skipped by the function.
 MAX_CHECK_DELAY = Duration.minutes(20)
 # Scheduler's retries of the invocation itself end well before the function would skip it.
@@ -42,7 +44,8 @@ class CheckSchedule:
 
 
 class ModelVerifier(Construct):
-    """Invoked at opening ("opening" check) and after the stop ("closing" check).
+    """Invoked after the start ("start" check), at opening ("opening") and after the stop
+    ("closing"), each by its own schedule.
 
     Its role may only describe, start and stop versions of the store's project, publish to the
     store's topic, and write its own logs: a managed policy, no AWS managed policies.
@@ -127,7 +130,8 @@ class ModelVerifier(Construct):
             # Tests import the handler; their bytecode must not change the asset hash.
             code=lambda_.Code.from_asset(str(VERIFIER_CODE), exclude=["__pycache__", "*.pyc"]),
             memory_size=256,
-            timeout=LATE_START_WAIT.plus(Duration.minutes(2)),
+            # The longest wait plus the calls around it; 15 minutes is Lambda's limit.
+            timeout=STOP_WAIT.plus(Duration.minutes(2)),
             # The role is complete as it is: no inline policies added by CDK.
             role=self.role.without_policy_updates(),
             log_group=self.log_group,
@@ -137,8 +141,10 @@ class ModelVerifier(Construct):
             application_log_level_v2=lambda_.ApplicationLogLevel.INFO,
             system_log_level_v2=lambda_.SystemLogLevel.WARN,
             environment={
+                "STORE": store_id,
                 "TOPIC_ARN": topic.topic_arn,
                 "LATE_START_WAIT_SECONDS": str(int(LATE_START_WAIT.to_seconds())),
+                "STOP_WAIT_SECONDS": str(int(STOP_WAIT.to_seconds())),
                 "POLL_SECONDS": "60",
                 "MAX_DELAY_SECONDS": str(int(MAX_CHECK_DELAY.to_seconds())),
             },

@@ -95,6 +95,11 @@ class StoreSettings(BaseModel):
         description="Upper bound for auto-scaling, at least `minInferenceUnits`; null: no "
         "auto-scaling.",
     )
+    start_check_minutes: Annotated[int, Field(ge=1, le=60), WHOLE_NUMBER] = Field(
+        default=5,
+        description="The verifier checks this long after the start that the model is starting, "
+        "and starts it again if not (skipped when it would not come before opening).",
+    )
     maximum_retry_attempts: Annotated[int, Field(ge=0, le=185), WHOLE_NUMBER] = Field(
         description="EventBridge Scheduler's retries of a failed start or stop call."
     )
@@ -166,6 +171,15 @@ class StoreSettings(BaseModel):
     @property
     def stop(self) -> WeeklyTime:
         return WeeklyTime.offset_from(self.open_days, self.closes, self.stop_lag_minutes)
+
+    @property
+    def start_check(self) -> WeeklyTime | None:
+        """A while after the start, when that is still before opening; else the opening check
+        covers it."""
+        if self.start_check_minutes >= self.start_lead_minutes:
+            return None
+        offset = self.start_check_minutes - self.start_lead_minutes
+        return WeeklyTime.offset_from(self.open_days, self.opens, offset)
 
     @property
     def opening_check(self) -> WeeklyTime:

@@ -103,15 +103,7 @@ class ModelScheduleStack(Stack):
                 ),
             ),
             time_zone=settings.timezone,
-            checks=[
-                # The opening check would start the model on a closed day: it skips closures
-                # like the start does. The closing check runs on closed days too: it finds the
-                # model stopped, or stops one that someone left running.
-                CheckSchedule(
-                    Check.OPENING, settings.opening_check, store.segments(settings.opens, now)
-                ),
-                CheckSchedule(Check.CLOSING, settings.closing_check, [Segment(None, None, None)]),
-            ],
+            checks=self._checks(store, now),
             group=schedule.group,
             scheduler_role=schedule.role.without_policy_updates(),
             topic=notifications.topic,
@@ -156,6 +148,8 @@ class ModelScheduleStack(Stack):
             "ModelHandleParameter": handle_parameter,
             "CheckoutClientPolicyArn": checkout.client_policy.managed_policy_arn,
         }
+        if settings.start_check is not None:
+            outputs["StartCheck"] = f"check {settings.start_check.describe()} ({settings.timezone})"
         if store.holidays_until is not None:
             outputs["HolidaysKnownUntil"] = (
                 f"{settings.holiday_calendar} holidays are closed days until "
@@ -171,3 +165,17 @@ class ModelScheduleStack(Stack):
             "with every rotation, and DescribeProjectVersions takes the project ARN, so "
             "project/<name>/* is the narrowest scope that survives a model rotation.",
         )
+
+    @staticmethod
+    def _checks(store: StoreConfig, now: datetime) -> list[CheckSchedule]:
+        """The start and opening checks would start the model on a closed day: they skip
+        closures like the start does. The closing check runs on closed days too: it finds the
+        model stopped, or stops one that someone left running."""
+        s = store.settings
+        checks = []
+        if s.start_check is not None:
+            offset = s.opens - s.start_lead_minutes + s.start_check_minutes
+            checks.append(CheckSchedule(Check.START, s.start_check, store.segments(offset, now)))
+        checks.append(CheckSchedule(Check.OPENING, s.opening_check, store.segments(s.opens, now)))
+        checks.append(CheckSchedule(Check.CLOSING, s.closing_check, [Segment(None, None, None)]))
+        return checks

@@ -37,8 +37,10 @@ PROJECT_ARN = re.compile(
 
 
 class Check(StrEnum):
-    """When the verifier runs: at opening time, and a while after the scheduled stop."""
+    """When the verifier runs: a few minutes after the start, at opening time, and a while
+    after the scheduled stop."""
 
+    START = "start"
     OPENING = "opening"
     CLOSING = "closing"
 
@@ -53,6 +55,7 @@ class StaleVersions(StrEnum):
 class Metric(StrEnum):
     """Metrics the verifier writes (namespace NAMESPACE, dimension STORE_DIMENSION)."""
 
+    MODEL_STARTING_AFTER_START = "ModelStartingAfterStart"
     MODEL_READY_AT_OPENING = "ModelReadyAtOpening"
     MODEL_ANSWERS_AT_OPENING = "ModelAnswersAtOpening"
     MODEL_STOPPED_AFTER_CLOSING = "ModelStoppedAfterClosing"

@@ -401,6 +401,16 @@ CASES: list[tuple[str, Context, list[str]]] = [
     # --- lead, lag, retries
     ("lead-too-long", with_store(startLeadMinutes=721), ["= 721", "from 0 to 720"]),
     (
+        "start-check-zero",
+        with_store(startCheckMinutes=0),
+        ["startCheckMinutes = 0", "from 1 to 60"],
+    ),
+    (
+        "start-check-an-hour-and-more",
+        cli_context(**{"startCheckMinutes:tokyo-ginza": "61"}),
+        ['startCheckMinutes:tokyo-ginza = "61"', "must be a whole number from 1 to 60"],
+    ),
+    (
         "running-window-a-whole-day",
         with_store(opens="00:30", closes="23:30", startLeadMinutes=30, stopLagMinutes=30),
         [f"{STORE}.stopLagMinutes = 30", "= 1440 min", "shorten the lead or the lag"],

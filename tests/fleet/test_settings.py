@@ -212,3 +212,17 @@ def test_min_confidence_from_the_command_line() -> None:
         "seattle-pike-place",
     )
     assert store.settings.min_confidence == 72.5
+
+
+def test_the_start_check_comes_before_opening_or_not_at_all() -> None:
+    """Five minutes after a 30-minute lead: 06:35 for 07:00. With a lead of 5 minutes or less
+    the opening check is the first look, and there is no separate start check."""
+    tokyo = store_of(load_fleet(cli_context(), now=TEST_NOW)).settings
+    assert tokyo.start_check is not None
+    assert tokyo.start_check.cron() == "cron(35 6 * * ? *)"
+    short = load_fleet(cli_context(**{"startLeadMinutes:tokyo-ginza": "5"}), now=TEST_NOW)
+    assert store_of(short).settings.start_check is None
+    later = load_fleet(cli_context(**{"startCheckMinutes:tokyo-ginza": "20"}), now=TEST_NOW)
+    start_check = store_of(later).settings.start_check
+    assert start_check is not None
+    assert start_check.cron() == "cron(50 6 * * ? *)"

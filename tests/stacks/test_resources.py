@@ -30,6 +30,7 @@ LOGICAL_IDS = {
     "VerifierRole8FF23367": "AWS::IAM::Role",
     "VerifierFunctionD65178B8": "AWS::Lambda::Function",
     "VerifierFunctionEventInvokeConfig886E558F": "AWS::Lambda::EventInvokeConfig",
+    "VerifierStartCheck0128DFAF": "AWS::Scheduler::Schedule",
     "VerifierOpeningCheck4DD4000C": "AWS::Scheduler::Schedule",
     "VerifierClosingCheck479B56AE": "AWS::Scheduler::Schedule",
     "AlarmsScheduleTargetErrors45FEF6E4": "AWS::CloudWatch::Alarm",
@@ -55,18 +56,21 @@ EXPECTED_OUTPUTS = {
     "tokyo-ginza": (
         "start 06:30 every day (Asia/Tokyo)",
         "stop 19:30 every day (Asia/Tokyo)",
+        "check 06:35 every day (Asia/Tokyo)",
         "check 07:00 every day (Asia/Tokyo)",
         "check 19:45 every day (Asia/Tokyo)",
     ),
     "seattle-pike-place": (
         "start 05:30 Tue-Sun (America/Los_Angeles)",
         "stop 18:30 Tue-Sun (America/Los_Angeles)",
+        "check 05:35 Tue-Sun (America/Los_Angeles)",
         "check 06:00 Tue-Sun (America/Los_Angeles)",
         "check 18:45 Tue-Sun (America/Los_Angeles)",
     ),
     "sydney-central": (
         "start 23:45 Sun-Thu (Australia/Sydney)",
         "stop 14:30 Mon-Fri (Australia/Sydney)",
+        "check 23:50 Sun-Thu (Australia/Sydney)",
         "check 00:15 Mon-Fri (Australia/Sydney)",
         "check 14:45 Mon-Fri (Australia/Sydney)",
     ),
@@ -74,11 +78,13 @@ EXPECTED_OUTPUTS = {
 
 
 SEGMENT_ID = re.compile(
-    r"(ModelScheduleStart|ModelScheduleStop|VerifierOpeningCheck)From(\d{8})[0-9A-F]{8}"
+    r"(ModelScheduleStart|ModelScheduleStop|VerifierStartCheck|VerifierOpeningCheck)"
+    r"From(\d{8})[0-9A-F]{8}"
 )
 SEGMENT_NAME = {
     "ModelScheduleStart": "start-model",
     "ModelScheduleStop": "stop-model",
+    "VerifierStartCheck": "verify-start",
     "VerifierOpeningCheck": "verify-opening",
 }
 
@@ -109,7 +115,7 @@ def test_logical_ids_are_pinned(template: Template, store: StoreConfig) -> None:
         day = f"{match[2][:4]}-{match[2][4:6]}-{match[2][6:]}"
         name = resources[lid]["Properties"]["Name"]
         assert name == f"{SEGMENT_NAME[match[1]]}-from-{day}"
-    expected_segments = 3 * (len(store.segments(0, TEST_NOW)) - 1)
+    expected_segments = 4 * (len(store.segments(0, TEST_NOW)) - 1)
     assert len(segments) == expected_segments
 
 
@@ -176,7 +182,7 @@ def test_dead_letter_queue_is_standard_encrypted_and_tls_only(template: Template
 def test_outputs_say_the_schedule_in_words(template: Template, store: StoreConfig) -> None:
     """A reviewer reads when the model runs without decoding cron."""
     outputs = {k: v["Value"] for k, v in template.find_outputs("*").items()}
-    in_words = ("StartSchedule", "StopSchedule", "OpeningCheck", "ClosingCheck")
+    in_words = ("StartSchedule", "StopSchedule", "StartCheck", "OpeningCheck", "ClosingCheck")
     assert tuple(outputs[k] for k in in_words) == EXPECTED_OUTPUTS[store.store_id]
     template.has_output("ScheduleGroupName", {"Value": f"model-schedule-{store.store_id}"})
     template.has_output("ClosedDays", {"Value": EXPECTED_CLOSED_DAYS[store.store_id]})

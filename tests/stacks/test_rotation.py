@@ -49,7 +49,8 @@ def test_rotation_touches_only_inputs_and_the_guard(fleet_templates: dict[str, A
                 for lid, body in template["Resources"].items()
                 if body["Type"] == "AWS::Scheduler::Schedule"
             ]
-            assert len(schedules) == 7  # start, stop, opening check: 2 segments each; closing
+            # start, stop, start check, opening check: 2 segments each; closing check: 1
+            assert len(schedules) == 9
             assert changed == {
                 *(f"/Resources/{lid}/Properties/Target/Input" for lid in schedules),
                 "/Resources/AlarmsModelBillingOutsideHoursCE275594/Properties/Metrics/1/"

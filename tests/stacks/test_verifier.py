@@ -13,10 +13,19 @@ from fleet.contracts import VERIFIER_CODE, verifier_contract
 from fleet.model import FleetConfig, StoreConfig
 from tests.synth import cli_context, synth
 
+# Written out by hand: 5 min after the start, at opening, 15 min after the stop.
 EXPECTED_CHECKS = {
-    "tokyo-ginza": ("cron(0 7 * * ? *)", "cron(45 19 * * ? *)"),
-    "seattle-pike-place": ("cron(0 6 ? * SUN,TUE-SAT *)", "cron(45 18 ? * SUN,TUE-SAT *)"),
-    "sydney-central": ("cron(15 0 ? * MON-FRI *)", "cron(45 14 ? * MON-FRI *)"),
+    "tokyo-ginza": ("cron(35 6 * * ? *)", "cron(0 7 * * ? *)", "cron(45 19 * * ? *)"),
+    "seattle-pike-place": (
+        "cron(35 5 ? * SUN,TUE-SAT *)",
+        "cron(0 6 ? * SUN,TUE-SAT *)",
+        "cron(45 18 ? * SUN,TUE-SAT *)",
+    ),
+    "sydney-central": (
+        "cron(50 23 ? * SUN-THU *)",
+        "cron(15 0 ? * MON-FRI *)",
+        "cron(45 14 ? * MON-FRI *)",
+    ),
 }
 
 
@@ -30,8 +39,14 @@ def test_function_runtime_and_limits(template: Template) -> None:
                 "Runtime": "python3.14",
                 "Handler": "model_verifier.handler",
                 "Architectures": ["arm64"],
-                "Timeout": 12 * 60,
-                "Environment": {"Variables": {"LATE_START_WAIT_SECONDS": "600"}},
+                "Timeout": 15 * 60,
+                "Environment": {
+                    "Variables": {
+                        "STORE": Match.any_value(),
+                        "LATE_START_WAIT_SECONDS": "600",
+                        "STOP_WAIT_SECONDS": "780",
+                    }
+                },
             },
             "DependsOn": Match.absent(),
         },
@@ -71,7 +86,9 @@ def test_log_group_has_retention_and_encryption(template: Template) -> None:
     )
 
 
-@pytest.mark.parametrize(("name", "index"), [("verify-opening", 0), ("verify-closing", 1)])
+@pytest.mark.parametrize(
+    ("name", "index"), [("verify-start", 0), ("verify-opening", 1), ("verify-closing", 2)]
+)
 def test_check_schedules(
     template: Template,
     store: StoreConfig,
@@ -79,8 +96,9 @@ def test_check_schedules(
     name: str,
     index: int,
 ) -> None:
-    """At opening and 15 min after the stop, in the store's zone; the input carries everything
-    the function needs, including the versions the sweep must never stop."""
+    """5 min after the start, at opening and 15 min after the stop, in the store's zone; the
+    input carries everything the function needs, including the versions the sweep must never
+    stop."""
     s = store.settings
     captured = Capture()
     template.has_resource_properties(
@@ -142,11 +160,17 @@ def test_check_input_is_what_the_function_accepts(template: Template) -> None:
 
 
 def test_every_kind_of_schedule_in_every_group(fleet_templates: dict[str, Any]) -> None:
-    """Start, stop and the two checks (start, stop and opening check once per segment)."""
+    """Start, stop and the three checks (all but the closing check once per segment)."""
     for template in fleet_templates.values():
         schedules = Template.from_json(template).find_resources("AWS::Scheduler::Schedule")
         names = {b["Properties"]["Name"].split("-from-")[0] for b in schedules.values()}
-        assert names == {"start-model", "stop-model", "verify-opening", "verify-closing"}
+        assert names == {
+            "start-model",
+            "stop-model",
+            "verify-start",
+            "verify-opening",
+            "verify-closing",
+        }
 
 
 def test_bytecode_does_not_change_the_asset() -> None:

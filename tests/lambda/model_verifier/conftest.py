@@ -34,8 +34,10 @@ CANARY = {
 }
 
 ENVIRONMENT = {
+    "STORE": "tokyo-ginza",
     "TOPIC_ARN": TOPIC,
     "LATE_START_WAIT_SECONDS": "600",
+    "STOP_WAIT_SECONDS": "780",
     "POLL_SECONDS": "60",
     "MAX_DELAY_SECONDS": "900",
 }

@@ -38,17 +38,60 @@ def test_running_after_closing_is_stopped(stubs: Stubs, verifier: ModuleType) ->
         "VerifierFailed": 0,
     }
     assert "was RUNNING after closing: stopped it" in stubs.published[0]["Message"]
+    assert stubs.published[0]["Subject"] == "[tokyo-ginza] closing: model was RUNNING, stopped"
 
 
-def test_starting_that_refuses_to_stop_is_reported(stubs: Stubs, verifier: ModuleType) -> None:
-    """Rekognition may refuse to stop a model that is still starting: a person must follow up."""
+def test_starting_after_closing_is_waited_for_and_stopped_quietly(
+    stubs: Stubs, verifier: ModuleType
+) -> None:
+    """STARTING cannot be stopped yet: look again every minute, stop it as soon as Rekognition
+    lets it; fixed without anyone, so nobody is woken (the metrics keep it)."""
     stubs.status("STARTING")
     stubs.error("stop_project_version", "ResourceInUseException")
+    stubs.status("STARTING")
+    stubs.error("stop_project_version", "ResourceInUseException")
+    stubs.status("RUNNING")
+    stubs.stop()
+    stubs.project((VERSION, "STOPPING"))
+    result = verifier.handler(event("closing"))
+    assert result["metrics"]["ModelStoppedAfterClosing"] == 1
+    assert result["metrics"]["RecoveryActions"] == 1
+    assert result["metrics"]["Mismatch"] == 0
+    assert stubs.clock.sleeps == [60, 60]
+    assert stubs.published == []
+
+
+def test_starting_that_stops_by_itself_meanwhile_is_left_alone(
+    stubs: Stubs, verifier: ModuleType
+) -> None:
+    stubs.status("STARTING")
+    stubs.error("stop_project_version", "ResourceInUseException")
+    stubs.status("STOPPED")
+    stubs.project((VERSION, "STOPPED"))
+    result = verifier.handler(event("closing"))
+    assert result["metrics"]["ModelStoppedAfterClosing"] == 1
+    assert result["metrics"]["RecoveryActions"] == 0
+
+
+def test_starting_that_cannot_be_stopped_in_time_is_reported(
+    stubs: Stubs, verifier: ModuleType
+) -> None:
+    """Still refused after the 13-minute wait: a person must stop it (it bills all night)."""
+    stubs.status("STARTING")
+    stubs.error("stop_project_version", "ResourceInUseException")
+    for _ in range(13):
+        stubs.status("STARTING")
+        stubs.error("stop_project_version", "ResourceInUseException")
     stubs.project((VERSION, "STARTING"))
     stubs.notification()
     result = verifier.handler(event("closing"))
     assert result["metrics"]["ModelStoppedAfterClosing"] == 0
-    assert "refused to stop it now" in stubs.published[0]["Message"]
+    assert result["metrics"]["Mismatch"] == 1
+    assert sum(stubs.clock.sleeps) == 13 * 60
+    assert "refuses to stop it: stop it by hand" in stubs.published[0]["Message"]
+    assert stubs.published[0]["Subject"] == (
+        "[tokyo-ginza] closing: model still STARTING, could not stop"
+    )
 
 
 def test_checking_twice_does_no_harm(stubs: Stubs, verifier: ModuleType) -> None:

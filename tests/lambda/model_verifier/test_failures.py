@@ -53,7 +53,7 @@ def test_errors_are_reported_not_swallowed(
     with pytest.raises(verifier.VerifierError, match=says):
         verifier.handler(event("closing"))
     assert says in stubs.published[0]["Message"]
-    assert stubs.published[0]["Subject"].startswith("[tokyo-ginza] closing check: ")
+    assert stubs.published[0]["Subject"].startswith("[tokyo-ginza] closing: check failed: ")
 
 
 def test_access_denied_on_stop_is_reported(stubs: Stubs, verifier: ModuleType) -> None:
@@ -103,15 +103,37 @@ def test_an_on_time_invocation_runs(stubs: Stubs, verifier: ModuleType) -> None:
         {"modelVersionArn": PROJECT},
         {"staleVersions": "delete"},
         {"minInferenceUnits": "one"},
+        {"store": "seattle-pike-place"},
     ],
 )
-def test_malformed_events_fail_clearly(
-    stubs: Stubs, verifier: ModuleType, broken: dict[str, str]
+def test_malformed_events_are_reported_like_every_failure(
+    stubs: Stubs,
+    verifier: ModuleType,
+    capsys: pytest.CaptureFixture[str],
+    broken: dict[str, str],
 ) -> None:
-    """A wrong Input (a deployment bug) fails before any AWS call, saying what is wrong."""
+    """A wrong Input (a deployment bug, or a hand-made invocation) makes no AWS call, and is
+    reported: an e-mail saying what is wrong with the event, VerifierFailed, a failed invocation."""
+    stubs.notification()
     body = {**event("opening"), **broken}
     with pytest.raises(verifier.VerifierError, match="malformed event"):
         verifier.handler(body)
+    assert emitted_metrics(capsys.readouterr().out)["VerifierFailed"] == 1
+    published = stubs.published[0]
+    assert published["Subject"].endswith(": check failed: malformed event")
+    assert published["Subject"].startswith("[tokyo-ginza] ")
+    assert "malformed event" in published["Message"]
+    assert "The event: {" in published["Message"]
+
+
+def test_an_event_that_is_not_an_object_is_reported(
+    stubs: Stubs, verifier: ModuleType, capsys: pytest.CaptureFixture[str]
+) -> None:
+    stubs.notification()
+    with pytest.raises(verifier.VerifierError, match="not a JSON object"):
+        verifier.handler(["opening"])
+    assert emitted_metrics(capsys.readouterr().out)["VerifierFailed"] == 1
+    assert stubs.published[0]["Subject"] == "[tokyo-ginza] check: check failed: malformed event"
 
 
 def test_requests_are_validated_against_the_service_model(verifier: ModuleType) -> None:

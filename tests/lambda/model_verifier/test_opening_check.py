@@ -25,11 +25,12 @@ def test_running_is_fine_and_quiet(
     assert stubs.published == []
 
 
-@pytest.mark.parametrize("status", ["STOPPED", "FAILED"])
-def test_stopped_or_failed_is_started_again(
+@pytest.mark.parametrize("status", ["STOPPED", "FAILED", "TRAINING_COMPLETED"])
+def test_stopped_failed_or_never_started_is_started_again(
     stubs: Stubs, verifier: ModuleType, status: str
 ) -> None:
-    """STOPPED/FAILED: start with the same inference units, notify, wait until it runs."""
+    """STOPPED, FAILED, or TRAINING_COMPLETED (the first opening after a rotation whose start
+    failed): start with the same inference units, notify, wait until it runs."""
     stubs.status(status)
     stubs.start(units=1)
     stubs.status("STARTING")
@@ -44,7 +45,9 @@ def test_stopped_or_failed_is_started_again(
     message = stubs.published[0]["Message"]
     assert f"was {status} at opening: started it again (1 inference units)" in message
     assert "is RUNNING now" in message
-    assert stubs.published[0]["Subject"].startswith("[tokyo-ginza] opening check: ")
+    assert stubs.published[0]["Subject"] == (
+        f"[tokyo-ginza] opening: model was {status}, restarted; running now"
+    )
 
 
 def test_restart_keeps_auto_scaling(stubs: Stubs, verifier: ModuleType) -> None:
