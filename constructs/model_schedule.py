@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from aws_cdk import Duration, RemovalPolicy
 from aws_cdk import aws_iam as iam
 from aws_cdk import aws_lambda as lambda_
@@ -13,6 +15,7 @@ from constructs import Construct
 from constructs.segmented_schedule import segmented_schedules
 from fleet.arn import ModelVersion
 from fleet.closures import Segment
+from fleet.dst import GapOccurrence
 from fleet.weekly import WeeklyTime
 
 
@@ -36,6 +39,8 @@ class ModelSchedule(Construct):
         stop: WeeklyTime,
         start_segments: list[Segment],
         stop_segments: list[Segment],
+        start_one_offs: Sequence[GapOccurrence] = (),
+        stop_one_offs: Sequence[GapOccurrence] = (),
         min_inference_units: int,
         max_inference_units: int | None,
         retry_attempts: int,
@@ -104,9 +109,10 @@ class ModelSchedule(Construct):
 
         # One schedule per segment between closures (fleet/closures.py); without closures, one.
         self.schedules: list[scheduler.Schedule] = []
-        for base_id, name, verb, payload, when, segments in (
-            ("Start", "start-model", "start", start_input, start, start_segments),
-            ("Stop", "stop-model", "stop", {"ProjectVersionArn": model.arn}, stop, stop_segments),
+        stop_input = {"ProjectVersionArn": model.arn}
+        for base_id, name, verb, payload, when, segments, one_offs in (
+            ("Start", "start-model", "start", start_input, start, start_segments, start_one_offs),
+            ("Stop", "stop-model", "stop", stop_input, stop, stop_segments, stop_one_offs),
         ):
             target = targets.Universal(
                 service="rekognition",
@@ -127,6 +133,7 @@ class ModelSchedule(Construct):
                 label=verb,
                 when=when,
                 segments=segments,
+                one_offs=one_offs,
                 time_zone=time_zone,
                 group=self.group,
                 target=target,

@@ -21,6 +21,7 @@ from constructs.nag import acknowledge
 from constructs.segmented_schedule import segmented_schedules
 from fleet.closures import Segment
 from fleet.contracts import VERIFIER_CODE, verifier_contract
+from fleet.dst import GapOccurrence
 from fleet.weekly import WeeklyTime
 
 # At opening, a late start is watched this long (polling every minute) before giving up.
@@ -41,6 +42,7 @@ class CheckSchedule:
     check: verifier_contract.Check
     when: WeeklyTime
     segments: Sequence[Segment]
+    one_offs: Sequence[GapOccurrence] = ()
 
 
 class ModelVerifier(Construct):
@@ -211,7 +213,8 @@ class ModelVerifier(Construct):
                 name=f"verify-{check.check}",
                 label=f"{check.check} check",
                 when=check.when,
-                segments=list(check.segments),
+                segments=check.segments,
+                one_offs=check.one_offs,
                 time_zone=time_zone,
                 group=group,
                 target=target,

@@ -50,12 +50,12 @@ def _merge(intervals: list[Interval]) -> list[Interval]:
 
 def allowed_intervals(store: StoreSettings) -> list[Interval]:
     """UTC minutes of the week in which the store's model may bill."""
-    after_stop = store.stop_lag_minutes + store.maximum_event_age_minutes + GRACE_MINUTES
+    after_stop = store.maximum_event_age_minutes + GRACE_MINUTES
     pieces: list[Interval] = []
     for offset in utc_offsets(store.timezone):
         for day in store.open_days:
-            start = day * MINUTES_PER_DAY + store.opens - store.start_lead_minutes - offset
-            end = day * MINUTES_PER_DAY + store.closes + after_stop - offset
+            start = day * MINUTES_PER_DAY + store.start_offset - offset
+            end = day * MINUTES_PER_DAY + store.stop_offset + after_stop - offset
             start, end = start % MINUTES_PER_WEEK, end % MINUTES_PER_WEEK
             if start < end:
                 pieces.append((start, end))

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
 from fleet.closures import HOLIDAY_HORIZON, Segment, prune, segments
+from fleet.dst import GapOccurrence, gap_occurrences
 from fleet.names import schedule_group_name, stack_name
 from fleet.settings import StoreSettings
 from fleet.weekly import format_minutes
@@ -46,6 +47,25 @@ class StoreConfig:
         s = self.settings
         found = segments(self.closed_days, s.open_days, s.timezone, event_minutes)
         return prune(found, now)
+
+    def gap_one_offs(
+        self, event_minutes: int, now: datetime, *, skip_closed: bool = True
+    ) -> list[GapOccurrence]:
+        """Occurrences of that schedule that a daylight-saving gap would swallow, from the
+        synth on, for as long ahead as holidays are known; each gets a one-off schedule.
+        Passed ones are dropped (Scheduler refuses an at() in the past)."""
+        s = self.settings
+        today = now.date()
+        found = gap_occurrences(
+            s.timezone,
+            s.open_days,
+            event_minutes,
+            today,
+            today + HOLIDAY_HORIZON,
+            frozenset(self.closed_days) if skip_closed else frozenset(),
+        )
+        cutoff = now + timedelta(hours=1)
+        return [gap for gap in found if gap.instant(s.timezone) > cutoff]
 
     def describe_hours(self) -> str:
         s = self.settings

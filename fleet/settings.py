@@ -164,35 +164,56 @@ class StoreSettings(BaseModel):
     def model(self) -> ModelVersion:
         return self.model_version_arn
 
+    # Each schedule fires at an offset in minutes from local midnight of each open day
+    # (negative: the evening before; over 1440: after midnight).
+
+    @property
+    def start_offset(self) -> int:
+        return self.opens - self.start_lead_minutes
+
+    @property
+    def stop_offset(self) -> int:
+        return self.closes + self.stop_lag_minutes
+
+    @property
+    def start_check_offset(self) -> int | None:
+        """A while after the start, when that is still before opening; else None: the opening
+        check covers it."""
+        if self.start_check_minutes >= self.start_lead_minutes:
+            return None
+        return self.start_offset + self.start_check_minutes
+
+    @property
+    def closing_check_offset(self) -> int:
+        return self.stop_offset + CLOSING_CHECK_DELAY_MINUTES
+
+    def _weekly(self, offset: int) -> WeeklyTime:
+        return WeeklyTime.offset_from(self.open_days, 0, offset)
+
     @property
     def start(self) -> WeeklyTime:
-        return WeeklyTime.offset_from(self.open_days, self.opens, -self.start_lead_minutes)
+        return self._weekly(self.start_offset)
 
     @property
     def stop(self) -> WeeklyTime:
-        return WeeklyTime.offset_from(self.open_days, self.closes, self.stop_lag_minutes)
+        return self._weekly(self.stop_offset)
 
     @property
     def start_check(self) -> WeeklyTime | None:
-        """A while after the start, when that is still before opening; else the opening check
-        covers it."""
-        if self.start_check_minutes >= self.start_lead_minutes:
-            return None
-        offset = self.start_check_minutes - self.start_lead_minutes
-        return WeeklyTime.offset_from(self.open_days, self.opens, offset)
+        offset = self.start_check_offset
+        return None if offset is None else self._weekly(offset)
 
     @property
     def opening_check(self) -> WeeklyTime:
-        return WeeklyTime.offset_from(self.open_days, self.opens, 0)
+        return self._weekly(self.opens)
 
     @property
     def closing_check(self) -> WeeklyTime:
-        lag = self.stop_lag_minutes + CLOSING_CHECK_DELAY_MINUTES
-        return WeeklyTime.offset_from(self.open_days, self.closes, lag)
+        return self._weekly(self.closing_check_offset)
 
     @property
     def running_minutes_per_open_day(self) -> int:
-        return self.closes + self.stop_lag_minutes - (self.opens - self.start_lead_minutes)
+        return self.stop_offset - self.start_offset
 
     # --- cross-setting rules, in order
 

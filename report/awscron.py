@@ -23,6 +23,8 @@ from croniter import croniter
 
 _DAY_NAMES = ["SUN", "MON", "TUE", "WED", "THU", "FRI", "SAT"]
 _CRON = re.compile(r"cron\((?P<body>[^()]*)\)")
+# A one-off schedule: a local wall-clock time in the schedule's zone.
+_AT = re.compile(r"at\((?P<local>\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2})\)")
 
 
 class CronError(ValueError):
@@ -91,9 +93,13 @@ class AwsCron:
 
 
 def occurrences(expression: str, zone_name: str, start: datetime, end: datetime) -> list[datetime]:
-    """UTC instants in [start, end) at which the schedule fires."""
-    cron = AwsCron.parse(expression)
+    """UTC instants in [start, end) at which the schedule fires: a cron(...) or an at(...)."""
     zone = ZoneInfo(zone_name)
+    once = _AT.fullmatch(expression.strip())
+    if once is not None:
+        instant = datetime.fromisoformat(once["local"]).replace(tzinfo=zone).astimezone(UTC)
+        return [instant] if start <= instant < end else []
+    cron = AwsCron.parse(expression)
     # Wall-clock bounds with a day of slack either side, then filter on real instants.
     after = start.astimezone(zone).replace(tzinfo=None) - timedelta(days=1)
     before = end.astimezone(zone).replace(tzinfo=None) + timedelta(days=1)

@@ -20,6 +20,7 @@ from fleet.contracts import model_handle, verifier_contract
 from fleet.guard import allowed_intervals
 from fleet.handle import handle_of
 from fleet.model import StoreConfig
+from fleet.weekly import WeeklyTime
 
 APP_TAG = "rekognition-model-scheduler"
 Check = verifier_contract.Check
@@ -61,8 +62,10 @@ class ModelScheduleStack(Stack):
             time_zone=settings.timezone,
             start=settings.start,
             stop=settings.stop,
-            start_segments=store.segments(settings.opens - settings.start_lead_minutes, now),
-            stop_segments=store.segments(settings.closes + settings.stop_lag_minutes, now),
+            start_segments=store.segments(settings.start_offset, now),
+            stop_segments=store.segments(settings.stop_offset, now),
+            start_one_offs=store.gap_one_offs(settings.start_offset, now),
+            stop_one_offs=store.gap_one_offs(settings.stop_offset, now),
             min_inference_units=settings.min_inference_units,
             max_inference_units=settings.max_inference_units,
             retry_attempts=settings.maximum_retry_attempts,
@@ -172,10 +175,18 @@ class ModelScheduleStack(Stack):
         closures like the start does. The closing check runs on closed days too: it finds the
         model stopped, or stops one that someone left running."""
         s = store.settings
+
+        def skipping_closures(check: Check, when: WeeklyTime, offset: int) -> CheckSchedule:
+            return CheckSchedule(
+                check, when, store.segments(offset, now), store.gap_one_offs(offset, now)
+            )
+
         checks = []
-        if s.start_check is not None:
-            offset = s.opens - s.start_lead_minutes + s.start_check_minutes
-            checks.append(CheckSchedule(Check.START, s.start_check, store.segments(offset, now)))
-        checks.append(CheckSchedule(Check.OPENING, s.opening_check, store.segments(s.opens, now)))
-        checks.append(CheckSchedule(Check.CLOSING, s.closing_check, [Segment(None, None, None)]))
+        if s.start_check is not None and s.start_check_offset is not None:
+            checks.append(skipping_closures(Check.START, s.start_check, s.start_check_offset))
+        checks.append(skipping_closures(Check.OPENING, s.opening_check, s.opens))
+        closing = store.gap_one_offs(s.closing_check_offset, now, skip_closed=False)
+        checks.append(
+            CheckSchedule(Check.CLOSING, s.closing_check, [Segment(None, None, None)], closing)
+        )
         return checks

@@ -150,7 +150,7 @@ def test_default_fleet_segments_never_fire_on_a_closed_day(store_id: str) -> Non
     """Each closed day's start falls outside every segment of the start schedule."""
     loaded = load_fleet(cli_context(), now=TEST_NOW)
     store = next(s for s in loaded.stores if s.store_id == store_id)
-    offset = store.settings.opens - store.settings.start_lead_minutes
+    offset = store.settings.start_offset
     found = store.segments(offset, TEST_NOW)
     zone = ZoneInfo(store.settings.timezone)
     for day in store.closed_days:
