@@ -50,6 +50,23 @@ class StoreNotifications(Construct):
             )
         )
 
+        # Control Tower CT.KMS.PR.3: grants only for AWS resources and services.
+        self.key.add_to_resource_policy(
+            iam.PolicyStatement(
+                sid="GrantsOnlyForAwsResources",
+                effect=iam.Effect.DENY,
+                principals=[iam.AnyPrincipal()],
+                actions=["kms:CreateGrant"],
+                resources=["*"],  # in a key policy, "*" is this key
+                conditions={
+                    "BoolIfExists": {
+                        "kms:GrantIsForAWSResource": "false",
+                        "aws:PrincipalIsAWSService": "false",
+                    }
+                },
+            )
+        )
+
         # The verifier's log group is encrypted with this key too.
         region = Stack.of(self).region
         self.key.add_to_resource_policy(

@@ -37,6 +37,8 @@ from fleet.settings import RuleError, StoreSettings
 FLEET_KEY = "fleet"
 SELECT_KEY = "store"
 NOW_KEY = "now"
+CONTROL_TOWER_KEY = "controlTowerChecks"
+APP_KEYS = (FLEET_KEY, SELECT_KEY, NOW_KEY, CONTROL_TOWER_KEY)
 
 STORE_ID = re.compile(r"[a-z](?:[a-z0-9-]{0,38}[a-z0-9])?", flags=re.ASCII)
 
@@ -129,14 +131,14 @@ def _context_overrides(
     known = list(SETTINGS)
     overrides: dict[str, dict[str, Any]] = {sid: {} for sid in store_ids}
     for key, value in context.items():
-        if key in (FLEET_KEY, SELECT_KEY, NOW_KEY) or key.startswith(_FOREIGN_PREFIXES):
+        if key in APP_KEYS or key.startswith(_FOREIGN_PREFIXES):
             continue
         setting, sep, store_id = key.partition(":")
         if not sep:
             problems.add_key(
                 key,
-                f"unknown context key{suggest(key, [FLEET_KEY, SELECT_KEY, NOW_KEY])}; this app "
-                f"reads {FLEET_KEY!r}, {SELECT_KEY!r}, {NOW_KEY!r} and <setting>:<store-id> keys",
+                f"unknown context key{suggest(key, list(APP_KEYS))}; this app reads "
+                f"{', '.join(repr(k) for k in APP_KEYS)} and <setting>:<store-id> keys",
             )
         elif setting in known:
             if store_id in overrides:
@@ -310,6 +312,15 @@ def _now(context: Mapping[str, Any], default: datetime, problems: _Problems) -> 
         return default
 
 
+def _flag(context: Mapping[str, Any], key: str, problems: _Problems) -> bool:
+    value = context.get(key, False)
+    if value in (True, "true"):
+        return True
+    if value not in (False, "false"):
+        problems.add(key, value, "must be true or false (-c controlTowerChecks=true)")
+    return False
+
+
 def load_fleet(context: Mapping[str, Any], *, now: datetime) -> FleetConfig:
     """Parse and validate the whole fleet; raise ConfigError listing every problem.
 
@@ -317,6 +328,7 @@ def load_fleet(context: Mapping[str, Any], *, now: datetime) -> FleetConfig:
     overrides it, so a synth can be repeated exactly, as the tests do."""
     problems = _Problems()
     now = _now(context, now, problems)
+    control_tower = _flag(context, CONTROL_TOWER_KEY, problems)
     fleet = (
         _object(context[FLEET_KEY], FLEET_KEY, problems, from_cli=True)
         if FLEET_KEY in context
@@ -372,7 +384,12 @@ def load_fleet(context: Mapping[str, Any], *, now: datetime) -> FleetConfig:
     _check_versions_are_not_shared(parsed, problems)
     if problems.lines:
         raise ConfigError(problems.lines)
-    return FleetConfig(stores=tuple(parsed), selected_ids=tuple(selected), now=now)
+    return FleetConfig(
+        stores=tuple(parsed),
+        selected_ids=tuple(selected),
+        now=now,
+        control_tower_checks=control_tower,
+    )
 
 
 def _check_versions_are_not_shared(stores: list[StoreConfig], problems: _Problems) -> None:

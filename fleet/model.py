@@ -78,6 +78,8 @@ class FleetConfig:
     selected_ids: tuple[str, ...]
     # The synth's reference instant: closures and holidays are counted from it.
     now: datetime
+    # Run AWS Control Tower's proactive controls (cfn-guard) as well as cdk-nag.
+    control_tower_checks: bool = False
 
     @property
     def selected(self) -> tuple[StoreConfig, ...]:

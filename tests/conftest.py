@@ -20,8 +20,9 @@ STORE_IDS = store_ids()
 
 @pytest.fixture(scope="session")
 def fleet_templates() -> dict[str, dict[str, Any]]:
-    """Every stack of the default fleet, by stack name, as `cdk synth` would write it."""
-    return synth(cli_context())
+    """Every stack of the default fleet, by stack name, as `cdk synth` would write it; with
+    AWS Control Tower's proactive controls too, which `cdk synth` runs only when asked."""
+    return synth(cli_context(controlTowerChecks=True))
 
 
 @pytest.fixture(scope="session")

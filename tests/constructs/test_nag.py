@@ -20,3 +20,29 @@ def test_a_specific_reason_is_recorded(stack: cdk.Stack) -> None:
     acknowledge(stack, "AwsSolutions-SQS3", reason)
     recorded = [entry.data for entry in stack.node.metadata]
     assert any("AwsSolutions-SQS3" in str(data) for data in recorded), recorded
+
+
+def test_checkov_skips_add_up_in_the_metadata(stack: cdk.Stack) -> None:
+    from aws_cdk import aws_sqs as sqs
+    from aws_cdk.assertions import Template
+
+    from constructs.nag import Exemption, exempt
+
+    queue = sqs.Queue(stack, "Queue")
+    reason = "y" * MIN_REASON_LENGTH
+    exempt(queue, Exemption(reason, checkov=("CKV_AWS_27",)), Exemption(reason, checkov=("CKV_X",)))
+    Template.from_stack(stack).has_resource(
+        "AWS::SQS::Queue",
+        {
+            "Metadata": {
+                "checkov": {
+                    "skip": [
+                        {"id": "CKV_AWS_27", "comment": reason},
+                        {"id": "CKV_X", "comment": reason},
+                    ]
+                }
+            }
+        },
+    )
+    with pytest.raises(ValueError, match="needs a specific reason"):
+        exempt(queue, Exemption("fine", checkov=("CKV_AWS_27",)))

@@ -324,6 +324,11 @@ CASES: list[tuple[str, Context, list[str]]] = [
         ["needs a holidayCalendar"],
     ),
     (
+        "control-tower-flag-not-a-boolean",
+        cli_context(controlTowerChecks="yes"),
+        ['controlTowerChecks = "yes"', "must be true or false"],
+    ),
+    (
         "now-malformed",
         cli_context(now="yesterday"),
         ['now = "yesterday"', "ISO 8601 time with a zone"],

@@ -172,6 +172,35 @@ def test_topic_is_encrypted_tls_only_and_open_to_cloudwatch(template: Template) 
     }
 
 
+def test_key_grants_only_for_aws_resources(template: Template) -> None:
+    """Control Tower CT.KMS.PR.3: nobody may create a grant on the key unless it is for an AWS
+    resource or by an AWS service."""
+    template.has_resource_properties(
+        "AWS::KMS::Key",
+        {
+            "KeyPolicy": {
+                "Statement": Match.array_with(
+                    [
+                        {
+                            "Sid": "GrantsOnlyForAwsResources",
+                            "Effect": "Deny",
+                            "Principal": {"AWS": "*"},
+                            "Action": "kms:CreateGrant",
+                            "Resource": "*",
+                            "Condition": {
+                                "BoolIfExists": {
+                                    "kms:GrantIsForAWSResource": "false",
+                                    "aws:PrincipalIsAWSService": "false",
+                                }
+                            },
+                        }
+                    ]
+                )
+            }
+        },
+    )
+
+
 def test_email_subscribers_come_from_config(fleet_templates: dict[str, Any]) -> None:
     """Only sydney-central lists an address in cdk.json; undeliverable mail is dead-lettered."""
     found = {

@@ -1,5 +1,6 @@
-"""cdk-nag (AwsSolutions, NIST 800-53 R5, Serverless): no finding left unacknowledged, and
-every acknowledgment answers one real finding, with a specific reason."""
+"""cdk-nag (AwsSolutions, NIST 800-53 R5, Serverless) and AWS Control Tower's proactive controls
+(cfn-guard): no finding left unacknowledged, and every acknowledgment answers one real finding,
+with a specific reason."""
 
 from __future__ import annotations
 
@@ -32,11 +33,16 @@ class RecordingValidations:
         self.acknowledged.append((self._path, ack.id, ack.reason))
 
 
+def acknowledgment_id(plugin: str, rule: str) -> str:
+    """cdk-nag's rule names carry their pack; cfn-guard's are acknowledged as <plugin>::<rule>."""
+    return rule if rule.startswith(plugin) else f"{plugin}::{rule}"
+
+
 def findings(report_dir: Path) -> set[tuple[str, str]]:
     """(construct path, finding id) for every violation in the validation report."""
     report = json.loads((report_dir / "validation-report.json").read_text())
     return {
-        (construct["constructPath"], violation["ruleName"])
+        (construct["constructPath"], acknowledgment_id(plugin["pluginName"], violation["ruleName"]))
         for plugin in report["pluginReports"]
         for violation in plugin["violations"]
         for construct in violation["violatingConstructs"]
@@ -53,14 +59,15 @@ def test_each_acknowledgment_answers_exactly_one_real_finding(
     monkeypatch.setattr(constructs.nag, "Validations", recorder)
     outdir = Path(tempfile.mkdtemp())
     with pytest.raises(RuntimeError, match="ValidationFailed"):
-        synth(cli_context(), outdir)
+        synth(cli_context(controlTowerChecks=True), outdir)
     found = findings(outdir)
     acknowledged = {(f"{path}/Resource", finding) for path, finding, _ in recorder.acknowledged}
     assert found == acknowledged
     # Per store: IAM5 on the project scope (scheduler, verifier and checkout client policies);
-    # SQS3 and SQSRedrivePolicy on the DLQ; concurrency, VPC, two DLQ rules and tracing on the
-    # verifier.
-    assert len(found) == 10 * len(fleet_templates)
+    # SQS3 and SQSRedrivePolicy on the DLQ; concurrency, VPC (cdk-nag and Control Tower), two
+    # DLQ rules and tracing on the verifier.
+    assert len(found) == 11 * len(fleet_templates)
+    assert any(rule.startswith("cdk-validator-cfnguard::") for _, rule in found)
 
 
 def test_reasons_are_specific(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -68,7 +75,7 @@ def test_reasons_are_specific(monkeypatch: pytest.MonkeyPatch) -> None:
     recorder = RecordingValidations()
     monkeypatch.setattr(constructs.nag, "Validations", recorder)
     with pytest.raises(RuntimeError):
-        synth(cli_context())
+        synth(cli_context(controlTowerChecks=True))
     for _, finding, reason in recorder.acknowledged:
         assert len(reason) >= constructs.nag.MIN_REASON_LENGTH
         if finding.startswith("AwsSolutions-IAM5"):
@@ -96,3 +103,45 @@ def test_all_three_packs_run() -> None:
     report = json.loads((outdir / "validation-report.json").read_text())
     plugins = {p["pluginName"] for p in report["pluginReports"] if p["violations"]}
     assert {"AwsSolutions", "NIST.800.53.R5", "Serverless"} <= plugins, plugins
+
+
+def test_control_tower_checks_run_when_asked() -> None:
+    """With -c controlTowerChecks=true a template that fails a proactive control is refused."""
+    from cdklabs.cdk_validator_cfnguard import CfnGuardValidator
+
+    outdir = Path(tempfile.mkdtemp())
+    app = cdk.App(outdir=str(outdir))
+    stack = cdk.Stack(app, "Bad")
+    sqs.Queue(stack, "Plain")  # no dead-letter queue: CT.SQS.PR.1
+    cdk.Validations.of(app).add_plugins(CfnGuardValidator())  # type: ignore[arg-type]
+    with pytest.raises(RuntimeError):
+        app.synth()
+    assert ("Bad/Plain/Resource", "cdk-validator-cfnguard::sqs_dlq_check") in findings(outdir)
+
+
+def test_checkov_reads_its_skips_with_reasons_from_the_template(
+    fleet_templates: dict[str, Any],
+) -> None:
+    """The five checks a checkov run reports, skipped where checkov reads them (resource
+    metadata), each with its reason: SSE-SQS on the DLQ; the function's DLQ (an on-failure
+    destination), VPC, reserved concurrency and environment-variable key."""
+    for template in fleet_templates.values():
+        skips = {
+            logical_id: [(s["id"], s["comment"]) for s in body["Metadata"]["checkov"]["skip"]]
+            for logical_id, body in template["Resources"].items()
+            if "checkov" in body.get("Metadata", {})
+        }
+        assert {lid: sorted(i for i, _ in found) for lid, found in skips.items()} == {
+            "DeadLettersQueue631681B1": ["CKV_AWS_27"],
+            "VerifierFunctionD65178B8": [
+                "CKV_AWS_115",
+                "CKV_AWS_116",
+                "CKV_AWS_117",
+                "CKV_AWS_173",
+            ],
+        }
+        assert all(
+            len(reason) >= constructs.nag.MIN_REASON_LENGTH
+            for found in skips.values()
+            for _, reason in found
+        )

@@ -152,6 +152,8 @@ def test_dead_letter_queue_is_standard_encrypted_and_tls_only(template: Template
             "FifoQueue": Match.absent(),
             "SqsManagedSseEnabled": True,
             "MessageRetentionPeriod": 14 * 24 * 3600,
+            # SQS's default written out, for Control Tower's CT.SQS.PR.1.
+            "RedriveAllowPolicy": {"redrivePermission": "allowAll"},
         },
     )
     queue_arn = {"Fn::GetAtt": [template.get_resource_id("AWS::SQS::Queue"), "Arn"]}

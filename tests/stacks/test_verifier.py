@@ -64,13 +64,19 @@ def test_function_runtime_and_limits(template: Template) -> None:
 
 
 def test_log_group_has_retention_and_encryption(template: Template) -> None:
-    """Its own log group, kept 90 days, encrypted with the store's key; Lambda's JSON log
-    format, INFO for the function's own records."""
+    """Its own log group, kept a year (Control Tower CT.CLOUDWATCH.PR.2), encrypted with the
+    store's key and deleted with the stack like that key (kept logs would be unreadable);
+    Lambda's JSON log format, INFO for the function's own records."""
     template.resource_count_is("AWS::Logs::LogGroup", 1)
     key = template.get_resource_id("AWS::KMS::Key")
-    template.has_resource_properties(
-        "AWS::Logs::LogGroup", {"RetentionInDays": 90, "KmsKeyId": {"Fn::GetAtt": [key, "Arn"]}}
+    template.has_resource(
+        "AWS::Logs::LogGroup",
+        {
+            "Properties": {"RetentionInDays": 365, "KmsKeyId": {"Fn::GetAtt": [key, "Arn"]}},
+            "DeletionPolicy": "Delete",
+        },
     )
+    template.has_resource("AWS::KMS::Key", {"DeletionPolicy": "Delete"})
     template.has_resource_properties(
         "AWS::Lambda::Function",
         {
