@@ -52,7 +52,10 @@ def build(app: cdk.App) -> list[ModelScheduleStack]:
 
 
 def main() -> int:
-    app = cdk.App()
+    # `cdk synth` skips two things for speed, which every test synth keeps (tests build their own
+    # App): CloudFormation's built-in template validation (the tests run it and cfn-lint) and
+    # tree.json (no command of this project reads it).
+    app = cdk.App(builtin_cloud_formation_validation=False, tree_metadata=False)
     try:
         build(app)
     except ConfigError as error:

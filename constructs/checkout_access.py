@@ -2,17 +2,22 @@
 
 from __future__ import annotations
 
-from aws_cdk import aws_iam as iam
+from aws_cdk import Stack
 from aws_cdk import aws_ssm as ssm
 
 from constructs import Construct
 from constructs.nag import acknowledge
+from constructs.policies import allow, managed_policy
 
 
 class CheckoutAccess(Construct):
     """The model handle (an SSM String parameter, standard tier: free) and the managed policy the
     checkout application's role attaches: read that one parameter, detect labels with the
-    store's project. The handle changes in the same deployment as the schedules."""
+    store's project. The handle changes in the same deployment as the schedules.
+
+    CloudFormation resources (L1) rendered as the L2 `StringParameter` and `ManagedPolicy`
+    rendered them (see constructs/policies.py for why).
+    """
 
     def __init__(
         self,
@@ -25,33 +30,37 @@ class CheckoutAccess(Construct):
         project_scope_arn: str,
     ) -> None:
         super().__init__(scope, construct_id)
-        self.parameter = ssm.StringParameter(
-            self,
-            "ModelHandle",
-            parameter_name=parameter_name,
-            string_value=handle_json,
-            tier=ssm.ParameterTier.STANDARD,
+        self.parameter = ssm.CfnParameter(
+            Construct(self, "ModelHandle"),
+            "Resource",
             description=(
                 f"Model handle of store {store_id} for the checkout (rekognition-model-client)"
             ),
+            name=parameter_name,
+            tier="Standard",
+            type="String",
+            value=handle_json,
         )
-        self.client_policy = iam.ManagedPolicy(
+        stack = Stack.of(self)
+        # The name starts with "/": the ARN is ...:parameter + the name.
+        parameter_arn = (
+            f"arn:{stack.partition}:ssm:{stack.region}:{stack.account}:parameter"
+            f"{self.parameter.ref}"
+        )
+        self.client_policy = managed_policy(
             self,
             "ClientPolicy",
             description=f"For the checkout of store {store_id}: its model handle and its model",
             statements=[
-                iam.PolicyStatement(
-                    sid="ReadModelHandle",
-                    actions=["ssm:GetParameter"],
-                    resources=[self.parameter.parameter_arn],
-                ),
-                iam.PolicyStatement(
-                    sid="DetectLabelsWithTheStoreModel",
-                    actions=["rekognition:DetectCustomLabels"],
-                    resources=[project_scope_arn],
+                allow("ReadModelHandle", ["ssm:GetParameter"], [parameter_arn]),
+                allow(
+                    "DetectLabelsWithTheStoreModel",
+                    ["rekognition:DetectCustomLabels"],
+                    [project_scope_arn],
                 ),
             ],
         )
+        self.client_policy_arn = self.client_policy.ref
         acknowledge(
             self.client_policy,
             f"AwsSolutions-IAM5[Resource::{project_scope_arn}]",

@@ -2,31 +2,52 @@
 
 from __future__ import annotations
 
-from aws_cdk import Duration, RemovalPolicy
+from aws_cdk import RemovalPolicy
 from aws_cdk import aws_sqs as sqs
 
 from constructs import Construct
 from constructs.nag import Exemption, exempt
+from constructs.policies import Statement, allow, deny, document
 
 
 class SchedulerDeadLetterQueue(Construct):
-    """A standard SQS queue (Scheduler accepts no FIFO DLQ), SSE-SQS encrypted, TLS only."""
+    """A standard SQS queue (Scheduler accepts no FIFO DLQ), SSE-SQS encrypted, TLS only.
+
+    CloudFormation resources (L1) rendered as the L2 `Queue` with `enforce_ssl` rendered them
+    (see constructs/policies.py for why).
+    """
 
     def __init__(self, scope: Construct, construct_id: str) -> None:
         super().__init__(scope, construct_id)
-        self.queue = sqs.Queue(
-            self,
-            "Queue",
-            encryption=sqs.QueueEncryption.SQS_MANAGED,
-            enforce_ssl=True,
+        place = Construct(self, "Queue")
+        self.queue = sqs.CfnQueue(
+            place,
+            "Resource",
             # Long enough for on-call to read a failed call after a long weekend.
-            retention_period=Duration.days(14),
-            removal_policy=RemovalPolicy.DESTROY,
+            message_retention_period=14 * 24 * 3600,
             # SQS's default, written out: Control Tower's CT.SQS.PR.1 wants a DLQ or, for a
             # queue that is one, its redrive-allow policy.
-            redrive_allow_policy=sqs.RedriveAllowPolicy(
-                redrive_permission=sqs.RedrivePermission.ALLOW_ALL
-            ),
+            redrive_allow_policy={"redrivePermission": "allowAll"},
+            sqs_managed_sse_enabled=True,
+        )
+        self.queue.apply_removal_policy(RemovalPolicy.DESTROY)
+        self.queue_arn = self.queue.attr_arn
+        self.queue_name = self.queue.attr_queue_name
+        self.queue_url = self.queue.ref
+        self._statements: list[Statement] = [
+            deny(
+                None,
+                ["sqs:*"],
+                [self.queue_arn],
+                principal={"AWS": "*"},
+                conditions={"Bool": {"aws:SecureTransport": "false"}},
+            )
+        ]
+        self.policy = sqs.CfnQueuePolicy(
+            Construct(place, "Policy"),
+            "Resource",
+            policy_document=document(*self._statements),
+            queues=[self.queue_url],
         )
         exempt(
             self.queue,
@@ -44,3 +65,16 @@ class SchedulerDeadLetterQueue(Construct):
                 checkov=("CKV_AWS_27",),
             ),
         )
+
+    def accept_undeliverable_mail_from(self, topic_arn: str) -> None:
+        """Let SNS put here the e-mails of `topic_arn` it could not deliver (only that topic)."""
+        self._statements.append(
+            allow(
+                None,
+                ["sqs:SendMessage"],
+                [self.queue_arn],
+                principal={"Service": "sns.amazonaws.com"},
+                conditions={"ArnEquals": {"aws:SourceArn": topic_arn}},
+            )
+        )
+        self.policy.policy_document = document(*self._statements)

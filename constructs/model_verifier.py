@@ -5,34 +5,29 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
-from aws_cdk import Duration, RemovalPolicy, Stack
-from aws_cdk import aws_iam as iam
-from aws_cdk import aws_kms as kms
+from aws_cdk import RemovalPolicy, Stack
 from aws_cdk import aws_lambda as lambda_
-from aws_cdk import aws_lambda_destinations as destinations
 from aws_cdk import aws_logs as logs
-from aws_cdk import aws_scheduler as scheduler
-from aws_cdk import aws_scheduler_targets as targets
-from aws_cdk import aws_sns as sns
-from aws_cdk import aws_sqs as sqs
+from aws_cdk import aws_s3_assets as s3_assets
 
 from constructs import Construct
 from constructs.nag import Exemption, acknowledge, exempt
-from constructs.segmented_schedule import segmented_schedules
+from constructs.policies import Statement, allow, managed_policy, role
+from constructs.schedules import ScheduleTarget, input_json, segmented_schedules
 from fleet.closures import Segment
 from fleet.contracts import VERIFIER_CODE, verifier_contract
 from fleet.dst import GapOccurrence
 from fleet.weekly import WeeklyTime
 
 # At opening, a late start is watched this long (polling every minute) before giving up.
-LATE_START_WAIT = Duration.minutes(10)
+LATE_START_WAIT_SECONDS = 10 * 60
 # After closing, a version still STARTING is waited for this long until it can be stopped.
-STOP_WAIT = Duration.minutes(13)
+STOP_WAIT_SECONDS = 13 * 60
 # A check delivered later than this after its scheduled time is skipped by the function.
-MAX_CHECK_DELAY = Duration.minutes(20)
+MAX_CHECK_DELAY_SECONDS = 20 * 60
 # Scheduler's retries of the invocation itself end well before the function would skip it.
 CHECK_RETRY_ATTEMPTS = 2
-CHECK_MAX_EVENT_AGE = Duration.minutes(15)
+CHECK_MAX_EVENT_AGE_SECONDS = 15 * 60
 
 
 @dataclass(frozen=True)
@@ -50,10 +45,12 @@ class ModelVerifier(Construct):
     ("closing"), each by its own schedule.
 
     Its role may only describe, start and stop versions of the store's project, publish to the
-    store's topic, and write its own logs: a managed policy, no AWS managed policies.
+    store's topic, and write its own logs: a managed policy, no AWS managed policies. The function
+    and its role, policy and log group are CloudFormation resources (L1) rendered as the L2s
+    rendered them (see constructs/policies.py for why).
 
-    `scheduler_role` is the role the check schedules run as, given without policy updates: what
-    it may invoke is granted by its owner (ModelSchedule.allow_invoking_verifier), not here.
+    `scheduler_role_arn` is the role the check schedules run as: what it may invoke is granted
+    by its owner (ModelSchedule.allow_invoking_verifier), not here.
     """
 
     def __init__(
@@ -66,107 +63,115 @@ class ModelVerifier(Construct):
         event: verifier_contract.VerifierEvent,
         time_zone: str,
         checks: Sequence[CheckSchedule],
-        group: scheduler.IScheduleGroup,
-        scheduler_role: iam.IRole,
-        topic: sns.ITopic,
-        key: kms.IKey,
-        dead_letter_queue: sqs.IQueue,
+        group_name: str,
+        scheduler_role_arn: str,
+        topic_arn: str,
+        key_arn: str,
+        dead_letter_arn: str,
     ) -> None:
         super().__init__(scope, construct_id)
 
-        self.log_group = logs.LogGroup(
-            self,
-            "Logs",
+        logs_resource = logs.CfnLogGroup(
+            Construct(self, "Logs"),
+            "Resource",
             # A year (Control Tower CT.CLOUDWATCH.PR.2): a few kilobytes a day.
-            retention=logs.RetentionDays.ONE_YEAR,
-            encryption_key=key,
-            # Deleted with the stack, like the key that encrypts it: logs kept without their
-            # key could not be read.
-            removal_policy=RemovalPolicy.DESTROY,
+            retention_in_days=365,
+            kms_key_id=key_arn,
         )
-        self.policy = iam.ManagedPolicy(
+        # Deleted with the stack, like the key that encrypts it: logs kept without their key
+        # could not be read.
+        logs_resource.apply_removal_policy(RemovalPolicy.DESTROY)
+        self.policy = managed_policy(
             self,
             "Policy",
             description=f"What the model verifier of store {store_id} may do",
             statements=[
-                iam.PolicyStatement(
-                    sid="CheckAndCorrectModelVersions",
-                    actions=[
+                allow(
+                    "CheckAndCorrectModelVersions",
+                    [
                         "rekognition:DescribeProjectVersions",
                         "rekognition:StartProjectVersion",
                         "rekognition:StopProjectVersion",
                     ],
-                    resources=[project_scope_arn],
+                    [project_scope_arn],
                 ),
-                iam.PolicyStatement(
-                    sid="Notify",
-                    actions=["sns:Publish"],
-                    resources=[topic.topic_arn],
+                allow("Notify", ["sns:Publish"], [topic_arn]),
+                allow("EncryptNotifications", ["kms:Decrypt", "kms:GenerateDataKey"], [key_arn]),
+                allow(
+                    "WriteOwnLogs",
+                    ["logs:CreateLogStream", "logs:PutLogEvents"],
+                    [logs_resource.attr_arn],
                 ),
-                iam.PolicyStatement(
-                    sid="EncryptNotifications",
-                    actions=["kms:Decrypt", "kms:GenerateDataKey"],
-                    resources=[key.key_arn],
-                ),
-                iam.PolicyStatement(
-                    sid="WriteOwnLogs",
-                    actions=["logs:CreateLogStream", "logs:PutLogEvents"],
-                    resources=[self.log_group.log_group_arn],
-                ),
-                iam.PolicyStatement(
-                    sid="SendFailedInvocationsToTheQueue",
-                    actions=["sqs:SendMessage"],
-                    resources=[dead_letter_queue.queue_arn],
-                ),
+                allow("SendFailedInvocationsToTheQueue", ["sqs:SendMessage"], [dead_letter_arn]),
                 *self._canary_statements(event.canary, project_scope_arn),
             ],
         )
-        self.role = iam.Role(
+        verifier_role = role(
             self,
             "Role",
             description=f"Execution role of the model verifier of store {store_id}",
-            assumed_by=iam.ServicePrincipal("lambda.amazonaws.com"),
-            managed_policies=[self.policy],
+            service="lambda.amazonaws.com",
+            managed_policy_arns=[self.policy.ref],
         )
 
-        self.function = lambda_.Function(
-            self,
-            "Function",
-            description=f"Checks that the model of store {store_id} started and stopped",
-            runtime=lambda_.Runtime.PYTHON_3_14,
-            architecture=lambda_.Architecture.ARM_64,
-            handler="model_verifier.handler",
-            # Tests import the handler; their bytecode must not change the asset hash.
-            code=lambda_.Code.from_asset(str(VERIFIER_CODE), exclude=["__pycache__", "*.pyc"]),
-            memory_size=256,
-            # The longest wait plus the calls around it; 15 minutes is Lambda's limit.
-            timeout=STOP_WAIT.plus(Duration.minutes(2)),
-            # The role is complete as it is: no inline policies added by CDK.
-            role=self.role.without_policy_updates(),
-            log_group=self.log_group,
-            # Lambda's own JSON log format: the function logs with the `logging` module and
-            # its `extra` fields become keys of the JSON record; EMF lines pass through as is.
-            logging_format=lambda_.LoggingFormat.JSON,
-            application_log_level_v2=lambda_.ApplicationLogLevel.INFO,
-            system_log_level_v2=lambda_.SystemLogLevel.WARN,
-            environment={
-                "STORE": store_id,
-                "TOPIC_ARN": topic.topic_arn,
-                "LATE_START_WAIT_SECONDS": str(int(LATE_START_WAIT.to_seconds())),
-                "STOP_WAIT_SECONDS": str(int(STOP_WAIT.to_seconds())),
-                "POLL_SECONDS": "60",
-                "MAX_DELAY_SECONDS": str(int(MAX_CHECK_DELAY.to_seconds())),
-            },
-            # Scheduler invokes asynchronously: a failed check is reported once, not three
-            # times, and the failed event goes to the same queue as failed schedule calls.
-            retry_attempts=0,
-            on_failure=destinations.SqsDestination(dead_letter_queue),
+        place = Construct(self, "Function")
+        # Tests import the handler; their bytecode must not change the asset hash.
+        code = s3_assets.Asset(
+            place,
+            "Code",
+            path=str(VERIFIER_CODE),
+            exclude=["__pycache__", "*.pyc"],
+            deploy_time=True,
         )
-        # CDK makes the function depend on its role although the Role property's GetAtt already
-        # orders them; cfn-lint warns (W3005) about the redundant DependsOn.
-        function_resource = self.function.node.default_child
-        assert isinstance(function_resource, lambda_.CfnFunction)
-        function_resource.add_deletion_override("DependsOn")
+        self.function = lambda_.CfnFunction(
+            place,
+            "Resource",
+            architectures=["arm64"],
+            code=lambda_.CfnFunction.CodeProperty(
+                s3_bucket=code.s3_bucket_name, s3_key=code.s3_object_key
+            ),
+            description=f"Checks that the model of store {store_id} started and stopped",
+            environment=lambda_.CfnFunction.EnvironmentProperty(
+                variables={
+                    "STORE": store_id,
+                    "TOPIC_ARN": topic_arn,
+                    "LATE_START_WAIT_SECONDS": str(LATE_START_WAIT_SECONDS),
+                    "STOP_WAIT_SECONDS": str(STOP_WAIT_SECONDS),
+                    "POLL_SECONDS": "60",
+                    "MAX_DELAY_SECONDS": str(MAX_CHECK_DELAY_SECONDS),
+                }
+            ),
+            handler="model_verifier.handler",
+            # Lambda's own JSON log format: the function logs with the `logging` module and its
+            # `extra` fields become keys of the JSON record; EMF lines pass through as is.
+            logging_config=lambda_.CfnFunction.LoggingConfigProperty(
+                application_log_level="INFO",
+                log_format="JSON",
+                log_group=logs_resource.ref,
+                system_log_level="WARN",
+            ),
+            memory_size=256,
+            role=verifier_role.attr_arn,
+            runtime="python3.14",
+            # The longest wait plus the calls around it; 15 minutes is Lambda's limit.
+            timeout=STOP_WAIT_SECONDS + 120,
+        )
+        self.function_arn = self.function.attr_arn
+        self.function_name = self.function.ref
+        # Scheduler invokes asynchronously: a failed check is reported once, not three times,
+        # and the failed event goes to the same queue as failed schedule calls.
+        lambda_.CfnEventInvokeConfig(
+            Construct(place, "EventInvokeConfig"),
+            "Resource",
+            function_name=self.function_name,
+            qualifier="$LATEST",
+            maximum_retry_attempts=0,
+            destination_config=lambda_.CfnEventInvokeConfig.DestinationConfigProperty(
+                on_failure=lambda_.CfnEventInvokeConfig.OnFailureProperty(
+                    destination=dead_letter_arn
+                )
+            ),
+        )
 
         acknowledge(
             self.policy,
@@ -214,15 +219,15 @@ class ModelVerifier(Construct):
 
         for check in checks:
             payload = replace(event, check=check.check).to_input(
-                scheduled_time=scheduler.ContextAttribute.scheduled_time
+                scheduled_time=verifier_contract.SCHEDULED_TIME
             )
-            target = targets.LambdaInvoke(
-                self.function,
-                input=scheduler.ScheduleTargetInput.from_object(payload),
-                role=scheduler_role,
-                dead_letter_queue=dead_letter_queue,
+            target = ScheduleTarget(
+                arn=self.function_arn,
+                role_arn=scheduler_role_arn,
+                input=input_json(payload),
                 retry_attempts=CHECK_RETRY_ATTEMPTS,
-                max_event_age=CHECK_MAX_EVENT_AGE,
+                max_event_age_seconds=CHECK_MAX_EVENT_AGE_SECONDS,
+                dead_letter_arn=dead_letter_arn,
             )
             segmented_schedules(
                 self,
@@ -233,27 +238,25 @@ class ModelVerifier(Construct):
                 segments=check.segments,
                 one_offs=check.one_offs,
                 time_zone=time_zone,
-                group=group,
+                group_name=group_name,
                 target=target,
             )
 
     def _canary_statements(
         self, canary: verifier_contract.Canary | None, project_scope_arn: str
-    ) -> list[iam.PolicyStatement]:
+    ) -> list[Statement]:
         """With a canary: ask the model about the image, and read exactly that object (Rekognition
         reads S3 with the caller's permissions). Without one: neither."""
         if canary is None:
             return []
         partition = Stack.of(self).partition
         return [
-            iam.PolicyStatement(
-                sid="AskTheModelAboutTheCanary",
-                actions=["rekognition:DetectCustomLabels"],
-                resources=[project_scope_arn],
+            allow(
+                "AskTheModelAboutTheCanary", ["rekognition:DetectCustomLabels"], [project_scope_arn]
             ),
-            iam.PolicyStatement(
-                sid="ReadTheCanaryImage",
-                actions=["s3:GetObject"],
-                resources=[f"arn:{partition}:s3:::{canary.bucket}/{canary.key}"],
+            allow(
+                "ReadTheCanaryImage",
+                ["s3:GetObject"],
+                [f"arn:{partition}:s3:::{canary.bucket}/{canary.key}"],
             ),
         ]

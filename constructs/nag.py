@@ -31,23 +31,30 @@ def _check(finding: str, reason: str) -> None:
 
 
 def acknowledge(scope: IConstruct, finding: str, reason: str) -> None:
-    _check(finding, reason)
-    Validations.of(scope).acknowledge(Acknowledgment(id=finding, reason=reason))
+    exempt(scope, Exemption(reason, findings=(finding,)))
 
 
-def skip_checkov(scope: IConstruct, check_id: str, reason: str) -> None:
-    """Metadata `checkov: {skip: [{id, comment}]}` on the construct's CloudFormation resource."""
-    _check(check_id, reason)
+def _resource(scope: IConstruct) -> CfnResource:
+    """The CloudFormation resource checkov reads: the construct itself or its default child."""
     resource = scope if isinstance(scope, CfnResource) else scope.node.default_child
     if not isinstance(resource, CfnResource):
         raise TypeError(f"{scope.node.path} has no CloudFormation resource to mark")
-    skips = list((resource.get_metadata("checkov") or {}).get("skip", []))
-    resource.add_metadata("checkov", {"skip": [*skips, {"id": check_id, "comment": reason}]})
+    return resource
 
 
 def exempt(scope: IConstruct, *exemptions: Exemption) -> None:
+    """All of them in one acknowledgment call and one metadata entry: each call crosses from
+    Python to the CDK's Node process, and a fleet makes many."""
+    acknowledgments = []
+    skips = []
     for exemption in exemptions:
         for finding in exemption.findings:
-            acknowledge(scope, finding, exemption.reason)
+            _check(finding, exemption.reason)
+            acknowledgments.append(Acknowledgment(id=finding, reason=exemption.reason))
         for check_id in exemption.checkov:
-            skip_checkov(scope, check_id, exemption.reason)
+            _check(check_id, exemption.reason)
+            skips.append({"id": check_id, "comment": exemption.reason})
+    if acknowledgments:
+        Validations.of(scope).acknowledge(*acknowledgments)
+    if skips:
+        _resource(scope).add_metadata("checkov", {"skip": skips})

@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-from aws_cdk import Duration, RemovalPolicy, Stack
-from aws_cdk import aws_iam as iam
+from aws_cdk import RemovalPolicy, Stack
 from aws_cdk import aws_kms as kms
 from aws_cdk import aws_sns as sns
-from aws_cdk import aws_sns_subscriptions as subscriptions
-from aws_cdk import aws_sqs as sqs
 
 from constructs import Construct
+from constructs.policies import allow, deny, document
 
 
 class StoreNotifications(Construct):
@@ -17,6 +15,8 @@ class StoreNotifications(Construct):
 
     A customer managed key because CloudWatch alarms cannot publish to a topic encrypted with
     the AWS managed SNS key: its key policy cannot be changed to let cloudwatch.amazonaws.com in.
+    CloudFormation resources (L1) rendered as the L2 `Key` and `Topic` (with `enforce_ssl`)
+    rendered them (see constructs/policies.py for why).
     """
 
     def __init__(
@@ -26,89 +26,111 @@ class StoreNotifications(Construct):
         *,
         store_id: str,
         emails: tuple[str, ...],
-        dead_letter_queue: sqs.IQueue,
+        dead_letter_arn: str,
     ) -> None:
         super().__init__(scope, construct_id)
-        account = Stack.of(self).account
+        stack = Stack.of(self)
+        account, region, partition = stack.account, stack.region, stack.partition
+        cloudwatch = {"Service": "cloudwatch.amazonaws.com"}
+        from_this_account = {"StringEquals": {"aws:SourceAccount": account}}
 
-        self.key = kms.Key(
-            self,
-            "Key",
+        self.key = kms.CfnKey(
+            Construct(self, "Key"),
+            "Resource",
             description=f"Encrypts the notification topic of store {store_id}",
             enable_key_rotation=True,
-            pending_window=Duration.days(7),
-            removal_policy=RemovalPolicy.DESTROY,
+            # In a key policy, Resource "*" is this key.
+            key_policy=document(
+                # The account administers the key (the CDK's default key policy).
+                allow(
+                    None,
+                    ["kms:*"],
+                    ["*"],
+                    principal={"AWS": f"arn:{partition}:iam::{account}:root"},
+                ),
+                allow(
+                    "CloudWatchAlarmsPublishToTheEncryptedTopic",
+                    ["kms:Decrypt", "kms:GenerateDataKey*"],
+                    ["*"],
+                    principal=cloudwatch,
+                    conditions=from_this_account,
+                ),
+                # Control Tower CT.KMS.PR.3: grants only for AWS resources and services.
+                deny(
+                    "GrantsOnlyForAwsResources",
+                    ["kms:CreateGrant"],
+                    ["*"],
+                    principal={"AWS": "*"},
+                    conditions={
+                        "BoolIfExists": {
+                            "kms:GrantIsForAWSResource": "false",
+                            "aws:PrincipalIsAWSService": "false",
+                        }
+                    },
+                ),
+                # The verifier's log group is encrypted with this key too.
+                allow(
+                    "CloudWatchLogsEncryptTheVerifierLogs",
+                    [
+                        "kms:Encrypt*",
+                        "kms:Decrypt*",
+                        "kms:ReEncrypt*",
+                        "kms:GenerateDataKey*",
+                        "kms:Describe*",
+                    ],
+                    ["*"],
+                    principal={"Service": f"logs.{region}.amazonaws.com"},
+                    conditions={
+                        "ArnLike": {
+                            "kms:EncryptionContext:aws:logs:arn": (
+                                f"arn:{partition}:logs:{region}:{account}:log-group:*"
+                            )
+                        }
+                    },
+                ),
+            ),
+            pending_window_in_days=7,
         )
-        cloudwatch = iam.ServicePrincipal("cloudwatch.amazonaws.com")
-        self.key.add_to_resource_policy(
-            iam.PolicyStatement(
-                sid="CloudWatchAlarmsPublishToTheEncryptedTopic",
-                principals=[cloudwatch],
-                actions=["kms:Decrypt", "kms:GenerateDataKey*"],
-                resources=["*"],  # in a key policy, "*" is this key
-                conditions={"StringEquals": {"aws:SourceAccount": account}},
-            )
-        )
+        self.key.apply_removal_policy(RemovalPolicy.DESTROY)
+        self.key_arn = self.key.attr_arn
 
-        # Control Tower CT.KMS.PR.3: grants only for AWS resources and services.
-        self.key.add_to_resource_policy(
-            iam.PolicyStatement(
-                sid="GrantsOnlyForAwsResources",
-                effect=iam.Effect.DENY,
-                principals=[iam.AnyPrincipal()],
-                actions=["kms:CreateGrant"],
-                resources=["*"],  # in a key policy, "*" is this key
-                conditions={
-                    "BoolIfExists": {
-                        "kms:GrantIsForAWSResource": "false",
-                        "aws:PrincipalIsAWSService": "false",
-                    }
-                },
-            )
-        )
-
-        # The verifier's log group is encrypted with this key too.
-        region = Stack.of(self).region
-        self.key.add_to_resource_policy(
-            iam.PolicyStatement(
-                sid="CloudWatchLogsEncryptTheVerifierLogs",
-                principals=[iam.ServicePrincipal(f"logs.{region}.amazonaws.com")],
-                actions=[
-                    "kms:Encrypt*",
-                    "kms:Decrypt*",
-                    "kms:ReEncrypt*",
-                    "kms:GenerateDataKey*",
-                    "kms:Describe*",
-                ],
-                resources=["*"],  # in a key policy, "*" is this key
-                conditions={
-                    "ArnLike": {
-                        "kms:EncryptionContext:aws:logs:arn": (
-                            f"arn:{Stack.of(self).partition}:logs:{region}:{account}:log-group:*"
-                        )
-                    }
-                },
-            )
-        )
-
-        self.topic = sns.Topic(
-            self,
-            "Topic",
+        place = Construct(self, "Topic")
+        self.topic = sns.CfnTopic(
+            place,
+            "Resource",
             display_name=f"Model schedule {store_id}",
-            master_key=self.key,
-            enforce_ssl=True,
+            kms_master_key_id=self.key_arn,
         )
-        self.topic.add_to_resource_policy(
-            iam.PolicyStatement(
-                sid="CloudWatchAlarmsPublish",
-                principals=[cloudwatch],
-                actions=["sns:Publish"],
-                resources=[self.topic.topic_arn],
-                conditions={"StringEquals": {"aws:SourceAccount": account}},
-            )
+        self.topic_arn = self.topic.ref
+        sns.CfnTopicPolicy(
+            Construct(place, "Policy"),
+            "Resource",
+            policy_document=document(
+                deny(
+                    "AllowPublishThroughSSLOnly",
+                    ["sns:Publish"],
+                    [self.topic_arn],
+                    principal="*",
+                    conditions={"Bool": {"aws:SecureTransport": "false"}},
+                ),
+                allow(
+                    "CloudWatchAlarmsPublish",
+                    ["sns:Publish"],
+                    [self.topic_arn],
+                    principal=cloudwatch,
+                    conditions=from_this_account,
+                ),
+            ),
+            topics=[self.topic_arn],
         )
         for email in emails:
-            # An e-mail SNS could not deliver lands in the queue, which has its own alarm.
-            self.topic.add_subscription(
-                subscriptions.EmailSubscription(email, dead_letter_queue=dead_letter_queue)
+            # An e-mail SNS could not deliver lands in the queue, which has its own alarm; the
+            # stack lets SNS write there (SchedulerDeadLetterQueue.accept_undeliverable_mail_from).
+            sns.CfnSubscription(
+                Construct(place, email),
+                "Resource",
+                endpoint=email,
+                protocol="email",
+                redrive_policy={"deadLetterTargetArn": dead_letter_arn},
+                topic_arn=self.topic_arn,
             )

@@ -1,23 +1,23 @@
-"""A store's alarms: each says which store, what failed and what to do, and notifies its topic."""
+"""A store's alarms: each says which store, what failed and what to do, and notifies its topic.
+
+CloudFormation alarms (L1), rendered as the L2 `Alarm` rendered them, under the same logical IDs:
+the L2 and its metric objects cost many calls into the CDK's Node process per alarm and add
+nothing a fixed threshold on a known metric needs.
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-from aws_cdk import Duration
 from aws_cdk import aws_cloudwatch as cloudwatch
-from aws_cdk import aws_cloudwatch_actions as actions
-from aws_cdk import aws_lambda as lambda_
-from aws_cdk import aws_scheduler as scheduler
-from aws_cdk import aws_sns as sns
-from aws_cdk import aws_sqs as sqs
 
 from constructs import Construct
 from fleet.contracts import verifier_contract
 from fleet.guard import Interval, billing_outside_hours_expression, minute_of_week_expression
 
 RUNBOOK = "Runbook: README.md, section 'Runbook' of rekognition-model-scheduler."
-PERIOD = Duration.minutes(5)
+PERIOD_SECONDS = 5 * 60
+Dimension = cloudwatch.CfnAlarm.DimensionProperty
 
 
 @dataclass(frozen=True)
@@ -27,9 +27,23 @@ class AlarmText:
     todo: str
 
 
+@dataclass(frozen=True)
+class Metric:
+    """A metric an alarm watches over 5-minute periods."""
+
+    namespace: str
+    name: str
+    dimensions: tuple[tuple[str, str], ...]
+    statistic: str
+
+    def dimension_properties(self) -> list[Dimension]:
+        return [Dimension(name=name, value=value) for name, value in self.dimensions]
+
+
 class StoreAlarms(Construct):
-    """Scheduler failures, dead letters, verifier errors and mismatches, and a cost guard that
-    depends on neither the scheduler nor the verifier: Rekognition's own billing metric."""
+    """Scheduler failures, dead letters, verifier errors and mismatches, a canary that answers
+    wrong, and a cost guard that depends on neither the scheduler nor the verifier:
+    Rekognition's own billing metric."""
 
     def __init__(
         self,
@@ -37,10 +51,10 @@ class StoreAlarms(Construct):
         construct_id: str,
         *,
         store_id: str,
-        topic: sns.ITopic,
-        group: scheduler.ScheduleGroup,
-        dead_letter_queue: sqs.Queue,
-        verifier: lambda_.IFunction,
+        topic_arn: str,
+        group_name: str,
+        dead_letter_queue_name: str,
+        verifier_function_name: str,
         project_name: str,
         version_name: str,
         allowed_utc: list[Interval],
@@ -48,13 +62,15 @@ class StoreAlarms(Construct):
     ) -> None:
         super().__init__(scope, construct_id)
         self.store_id = store_id
-        self.topic = topic
-        self.alarms: dict[str, cloudwatch.Alarm] = {}
+        self.topic_arn = topic_arn
+        self.alarms: dict[str, cloudwatch.CfnAlarm] = {}
+        scheduler = (("ScheduleGroup", group_name),)
+        store = ((verifier_contract.STORE_DIMENSION, store_id),)
 
         for alarm_id, metric, text in (
             (
                 "ScheduleTargetErrors",
-                group.metric_target_errors(period=PERIOD),
+                Metric("AWS/Scheduler", "TargetErrorCount", scheduler, "Sum"),
                 AlarmText(
                     "schedule call failed",
                     "A start, stop or check call from EventBridge Scheduler returned an error.",
@@ -64,7 +80,7 @@ class StoreAlarms(Construct):
             ),
             (
                 "ScheduleInvocationsDropped",
-                group.metric_dropped(period=PERIOD),
+                Metric("AWS/Scheduler", "InvocationDroppedCount", scheduler, "Sum"),
                 AlarmText(
                     "schedule call dropped",
                     "EventBridge Scheduler gave up on a start, stop or check call.",
@@ -73,7 +89,9 @@ class StoreAlarms(Construct):
             ),
             (
                 "DeadLetterDeliveryFailed",
-                group.metric_failed_to_be_sent_to_dlq(period=PERIOD),
+                Metric(
+                    "AWS/Scheduler", "InvocationsFailedToBeSentToDeadLetterCount", scheduler, "Sum"
+                ),
                 AlarmText(
                     "failed call lost",
                     "A failed call could not even be written to the dead-letter queue.",
@@ -82,8 +100,11 @@ class StoreAlarms(Construct):
             ),
             (
                 "DeadLetterMessages",
-                dead_letter_queue.metric_approximate_number_of_messages_visible(
-                    period=PERIOD, statistic="Maximum"
+                Metric(
+                    "AWS/SQS",
+                    "ApproximateNumberOfMessagesVisible",
+                    (("QueueName", dead_letter_queue_name),),
+                    "Maximum",
                 ),
                 AlarmText(
                     "failed calls waiting",
@@ -93,7 +114,7 @@ class StoreAlarms(Construct):
             ),
             (
                 "VerifierErrors",
-                verifier.metric_errors(period=PERIOD),
+                Metric("AWS/Lambda", "Errors", (("FunctionName", verifier_function_name),), "Sum"),
                 AlarmText(
                     "model check failed",
                     "The model verifier could not check the model (access, missing version, ...).",
@@ -102,12 +123,8 @@ class StoreAlarms(Construct):
             ),
             (
                 "ModelStateMismatch",
-                cloudwatch.Metric(
-                    namespace=verifier_contract.NAMESPACE,
-                    metric_name=verifier_contract.Metric.MISMATCH,
-                    dimensions_map={verifier_contract.STORE_DIMENSION: store_id},
-                    period=PERIOD,
-                    statistic="Maximum",
+                Metric(
+                    verifier_contract.NAMESPACE, verifier_contract.Metric.MISMATCH, store, "Maximum"
                 ),
                 AlarmText(
                     "model in wrong state",
@@ -117,18 +134,11 @@ class StoreAlarms(Construct):
                 ),
             ),
         ):
-            self._alarm(alarm_id, metric, text, evaluation_periods=1)
+            self._alarm(alarm_id, text, metric=metric)
 
         if canary:
             self._alarm(
                 "ModelAnswersWrong",
-                cloudwatch.Metric(
-                    namespace=verifier_contract.NAMESPACE,
-                    metric_name=verifier_contract.Metric.MODEL_ANSWERS_AT_OPENING,
-                    dimensions_map={verifier_contract.STORE_DIMENSION: store_id},
-                    period=PERIOD,
-                    statistic="Minimum",
-                ),
                 AlarmText(
                     "model answers wrong",
                     "At opening the model ran but did not find every expected label in the canary "
@@ -136,33 +146,23 @@ class StoreAlarms(Construct):
                     "Read the verifier's e-mail (each label's confidence); check the version, "
                     "minConfidence, the image and the version's evaluation.",
                 ),
-                evaluation_periods=1,
+                metric=Metric(
+                    verifier_contract.NAMESPACE,
+                    verifier_contract.Metric.MODEL_ANSWERS_AT_OPENING,
+                    store,
+                    "Minimum",
+                ),
                 below=1,
             )
 
-        units = cloudwatch.Metric(
-            namespace="AWS/Rekognition",
-            metric_name="InServiceInferenceUnits",
-            dimensions_map={"ProjectName": project_name, "VersionName": version_name},
-            period=PERIOD,
-            statistic="Maximum",
+        units = Metric(
+            "AWS/Rekognition",
+            "InServiceInferenceUnits",
+            (("ProjectName", project_name), ("VersionName", version_name)),
+            "Maximum",
         )
-        outside = cloudwatch.MathExpression(
-            expression=billing_outside_hours_expression(allowed_utc, "units", "minute"),
-            using_metrics={
-                "units": units,
-                "minute": cloudwatch.MathExpression(
-                    expression=minute_of_week_expression("units"),
-                    using_metrics={"units": units},
-                    period=PERIOD,
-                ),
-            },
-            label="Inference units outside the allowed hours",
-            period=PERIOD,
-        )
-        guard = self._alarm(
+        self._alarm(
             "ModelBillingOutsideHours",
-            outside,
             AlarmText(
                 "model billing outside opening hours",
                 "Rekognition reports inference units in service outside the store's running "
@@ -170,37 +170,74 @@ class StoreAlarms(Construct):
                 "Stop the model version now unless the store is open late on purpose; then find "
                 "who or what started it.",
             ),
+            metrics=_outside_hours(units, allowed_utc),
             evaluation_periods=3,
+            # It also says when billing is back to normal.
+            ok_too=True,
         )
-        guard.add_ok_action(actions.SnsAction(topic))
 
     def _alarm(
         self,
         alarm_id: str,
-        metric: cloudwatch.IMetric,
         text: AlarmText,
         *,
-        evaluation_periods: int,
+        metric: Metric | None = None,
+        metrics: list[cloudwatch.CfnAlarm.MetricDataQueryProperty] | None = None,
+        evaluation_periods: int = 1,
         below: float | None = None,
-    ) -> cloudwatch.Alarm:
-        """Alarm when the metric is above 0, or, with `below`, under that value."""
-        alarm = cloudwatch.Alarm(
-            self,
-            alarm_id,
+        ok_too: bool = False,
+    ) -> cloudwatch.CfnAlarm:
+        """Alarm when the metric is above 0 in a period or, with `below`, under that value;
+        missing data is not a breach."""
+        alarm = cloudwatch.CfnAlarm(
+            Construct(self, alarm_id),
+            "Resource",
             alarm_name=f"{self.store_id} {text.name}",
             alarm_description=(
                 f"Store {self.store_id}: {text.what} What to do: {text.todo} {RUNBOOK}"
             ),
-            metric=metric,
+            namespace=metric.namespace if metric else None,
+            metric_name=metric.name if metric else None,
+            dimensions=metric.dimension_properties() if metric else None,
+            statistic=metric.statistic if metric else None,
+            period=PERIOD_SECONDS if metric else None,
+            metrics=metrics,
             threshold=0 if below is None else below,
-            comparison_operator=(
-                cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD
-                if below is None
-                else cloudwatch.ComparisonOperator.LESS_THAN_THRESHOLD
-            ),
+            comparison_operator="GreaterThanThreshold" if below is None else "LessThanThreshold",
             evaluation_periods=evaluation_periods,
-            treat_missing_data=cloudwatch.TreatMissingData.NOT_BREACHING,
+            treat_missing_data="notBreaching",
+            alarm_actions=[self.topic_arn],
+            ok_actions=[self.topic_arn] if ok_too else None,
         )
-        alarm.add_alarm_action(actions.SnsAction(self.topic))
         self.alarms[alarm_id] = alarm
         return alarm
+
+
+def _outside_hours(
+    units: Metric, allowed_utc: list[Interval]
+) -> list[cloudwatch.CfnAlarm.MetricDataQueryProperty]:
+    """Metric math: the inference units in service when the UTC minute of the week lies
+    outside every allowed interval (fleet/guard.py), else 0."""
+    query = cloudwatch.CfnAlarm.MetricDataQueryProperty
+    return [
+        query(
+            id="expr_1",
+            expression=billing_outside_hours_expression(allowed_utc, "units", "minute"),
+            label="Inference units outside the allowed hours",
+            return_data=True,
+        ),
+        query(
+            id="units",
+            metric_stat=cloudwatch.CfnAlarm.MetricStatProperty(
+                metric=cloudwatch.CfnAlarm.MetricProperty(
+                    namespace=units.namespace,
+                    metric_name=units.name,
+                    dimensions=units.dimension_properties(),
+                ),
+                period=PERIOD_SECONDS,
+                stat=units.statistic,
+            ),
+            return_data=False,
+        ),
+        query(id="minute", expression=minute_of_week_expression("units"), return_data=False),
+    ]

@@ -37,6 +37,12 @@ if [ ! -x .venv/bin/python ] || [ "$(cat .venv/.setup-stamp 2>/dev/null)" != "$p
   python3 -m venv .venv
   .venv/bin/python -m pip install -qq --disable-pip-version-check \
     -r requirements-dev.txt -c constraints.txt
+  # `cdk synth` runs `python3 -O app.py` (cdk.json), which reads .opt-1.pyc bytecode; a machine
+  # may be told not to write bytecode (PYTHONDONTWRITEBYTECODE), so compile it once here, or
+  # every synth would compile the CDK's large modules again.
+  echo "setup: compiling optimized bytecode for cdk synth (once)" >&2
+  .venv/bin/python -O -m compileall -q -j 0 .venv/lib >/dev/null \
+    || echo "setup: some modules did not compile; cdk synth compiles those each time" >&2
   echo "$py_stamp" > .venv/.setup-stamp
 fi
 

@@ -70,7 +70,7 @@ class ModelScheduleStack(Stack):
             max_inference_units=settings.max_inference_units,
             retry_attempts=settings.maximum_retry_attempts,
             max_event_age_minutes=settings.maximum_event_age_minutes,
-            dead_letter_queue=dead_letters.queue,
+            dead_letter_arn=dead_letters.queue_arn,
         )
 
         notifications = StoreNotifications(
@@ -78,8 +78,10 @@ class ModelScheduleStack(Stack):
             "Notifications",
             store_id=store.store_id,
             emails=settings.notify_emails,
-            dead_letter_queue=dead_letters.queue,
+            dead_letter_arn=dead_letters.queue_arn,
         )
+        if settings.notify_emails:
+            dead_letters.accept_undeliverable_mail_from(notifications.topic_arn)
         verifier = ModelVerifier(
             self,
             "Verifier",
@@ -107,21 +109,21 @@ class ModelScheduleStack(Stack):
             ),
             time_zone=settings.timezone,
             checks=self._checks(store, now),
-            group=schedule.group,
-            scheduler_role=schedule.role.without_policy_updates(),
-            topic=notifications.topic,
-            key=notifications.key,
-            dead_letter_queue=dead_letters.queue,
+            group_name=store.schedule_group_name,
+            scheduler_role_arn=schedule.role_arn,
+            topic_arn=notifications.topic_arn,
+            key_arn=notifications.key_arn,
+            dead_letter_arn=dead_letters.queue_arn,
         )
-        schedule.allow_invoking_verifier(verifier.function)
+        schedule.allow_invoking_verifier(verifier.function_arn)
         StoreAlarms(
             self,
             "Alarms",
             store_id=store.store_id,
-            topic=notifications.topic,
-            group=schedule.group,
-            dead_letter_queue=dead_letters.queue,
-            verifier=verifier.function,
+            topic_arn=notifications.topic_arn,
+            group_name=store.schedule_group_name,
+            dead_letter_queue_name=dead_letters.queue_name,
+            verifier_function_name=verifier.function_name,
             project_name=model.project_name,
             version_name=model.version_name,
             allowed_utc=allowed_intervals(settings),
@@ -142,14 +144,14 @@ class ModelScheduleStack(Stack):
             "StartSchedule": f"start {settings.start.describe()} ({settings.timezone})",
             "StopSchedule": f"stop {settings.stop.describe()} ({settings.timezone})",
             "ScheduleGroupName": store.schedule_group_name,
-            "ExecutionRoleArn": schedule.role.role_arn,
-            "DeadLetterQueueUrl": dead_letters.queue.queue_url,
+            "ExecutionRoleArn": schedule.role_arn,
+            "DeadLetterQueueUrl": dead_letters.queue_url,
             "OpeningCheck": f"check {settings.opening_check.describe()} ({settings.timezone})",
             "ClosingCheck": f"check {settings.closing_check.describe()} ({settings.timezone})",
-            "NotificationTopicArn": notifications.topic.topic_arn,
+            "NotificationTopicArn": notifications.topic_arn,
             "ClosedDays": describe_days(store.closed_days) or "none",
             "ModelHandleParameter": handle_parameter,
-            "CheckoutClientPolicyArn": checkout.client_policy.managed_policy_arn,
+            "CheckoutClientPolicyArn": checkout.client_policy_arn,
         }
         if settings.start_check is not None:
             outputs["StartCheck"] = f"check {settings.start_check.describe()} ({settings.timezone})"

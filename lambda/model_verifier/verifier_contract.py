@@ -16,6 +16,8 @@ from enum import StrEnum
 from typing import Any
 
 NAMESPACE = "RekognitionModelScheduler"
+# EventBridge Scheduler replaces this in a target's Input with the occurrence's time.
+SCHEDULED_TIME = "<aws.scheduler.scheduled-time>"
 STORE_DIMENSION = "Store"
 
 # botocore's ProjectVersionArn pattern, made strict where it is loose: re.ASCII so that `\d` is

@@ -6,7 +6,6 @@ import json
 from datetime import UTC, date, datetime
 
 import aws_cdk as cdk
-from aws_cdk import aws_lambda as lambda_
 from aws_cdk import aws_sqs as sqs
 from aws_cdk.assertions import Capture, Match, Template
 
@@ -40,7 +39,7 @@ def build(
         max_inference_units=max_units,
         retry_attempts=3,
         max_event_age_minutes=45,
-        dead_letter_queue=sqs.Queue(stack, "Queue"),
+        dead_letter_arn=sqs.Queue(stack, "Queue").queue_arn,
     )
 
 
@@ -119,10 +118,7 @@ def test_policy_is_the_project_and_the_queue(stack: cdk.Stack) -> None:
 def test_allow_invoking_verifier_adds_exactly_that_function(stack: cdk.Stack) -> None:
     """The construct edits its own policy when the stack asks it to."""
     schedule = build(stack)
-    function = lambda_.Function.from_function_arn(
-        stack, "Fn", f"arn:aws:lambda:{REGION}:{ACCOUNT}:function:verifier"
-    )
-    schedule.allow_invoking_verifier(function)
+    schedule.allow_invoking_verifier(f"arn:aws:lambda:{REGION}:{ACCOUNT}:function:verifier")
     Template.from_stack(stack).has_resource_properties(
         "AWS::IAM::ManagedPolicy",
         {

@@ -8,7 +8,6 @@ import json
 import aws_cdk as cdk
 from aws_cdk import aws_iam as iam
 from aws_cdk import aws_kms as kms
-from aws_cdk import aws_scheduler as scheduler
 from aws_cdk import aws_sns as sns
 from aws_cdk import aws_sqs as sqs
 from aws_cdk.assertions import Capture, Match, Template
@@ -51,12 +50,11 @@ def build(stack: cdk.Stack) -> ModelVerifier:
                 Check.CLOSING, WeeklyTime(19 * 60 + 45, ALL_DAYS), [Segment(None, None, None)]
             ),
         ],
-        group=scheduler.ScheduleGroup(stack, "Group", schedule_group_name="g"),
-        # As the stack passes it: permissions come from ModelSchedule's managed policy.
-        scheduler_role=role.without_policy_updates(),
-        topic=sns.Topic(stack, "Topic", master_key=key),
-        key=key,
-        dead_letter_queue=sqs.Queue(stack, "Queue"),
+        group_name="g",
+        scheduler_role_arn=role.role_arn,
+        topic_arn=sns.Topic(stack, "Topic", master_key=key).topic_arn,
+        key_arn=key.key_arn,
+        dead_letter_arn=sqs.Queue(stack, "Queue").queue_arn,
     )
 
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import aws_cdk as cdk
-from aws_cdk import aws_sqs as sqs
 from aws_cdk.assertions import Match, Template
 
 from constructs.dead_letter_queue import SchedulerDeadLetterQueue
@@ -42,9 +41,7 @@ def test_dead_letter_queue_is_standard_encrypted_tls_only(stack: cdk.Stack) -> N
 def test_topic_key_lets_cloudwatch_and_logs_in(stack: cdk.Stack) -> None:
     """The topic is encrypted with its own key; alarms (cloudwatch) and the verifier's log group
     (logs.<region>) may use the key, each limited to this account."""
-    StoreNotifications(
-        stack, "Notifications", store_id="test", emails=(), dead_letter_queue=sqs.Queue(stack, "Q")
-    )
+    StoreNotifications(stack, "Notifications", store_id="test", emails=(), dead_letter_arn="dlq")
     template = Template.from_stack(stack)
     template.has_resource_properties(
         "AWS::KMS::Key",
@@ -85,17 +82,46 @@ def test_topic_key_lets_cloudwatch_and_logs_in(stack: cdk.Stack) -> None:
 
 
 def test_each_address_is_a_subscription_with_a_dead_letter_queue(stack: cdk.Stack) -> None:
-    queue = sqs.Queue(stack, "Q")
     StoreNotifications(
         stack,
         "Notifications",
         store_id="test",
         emails=("a@bakery.example", "b@bakery.example"),
-        dead_letter_queue=queue,
+        dead_letter_arn="arn:aws:sqs:ap-northeast-1:111122223333:dlq",
     )
     template = Template.from_stack(stack)
     template.resource_count_is("AWS::SNS::Subscription", 2)
     template.all_resources_properties(
         "AWS::SNS::Subscription",
-        {"Protocol": "email", "RedrivePolicy": {"deadLetterTargetArn": Match.any_value()}},
+        {
+            "Protocol": "email",
+            "RedrivePolicy": {"deadLetterTargetArn": "arn:aws:sqs:ap-northeast-1:111122223333:dlq"},
+        },
+    )
+
+
+def test_the_queue_accepts_undeliverable_mail_only_from_that_topic(stack: cdk.Stack) -> None:
+    """Its own method adds the statement; the topic's construct does not edit the queue."""
+    queue = SchedulerDeadLetterQueue(stack, "DeadLetters")
+    queue.accept_undeliverable_mail_from("arn:aws:sns:ap-northeast-1:111122223333:topic")
+    Template.from_stack(stack).has_resource_properties(
+        "AWS::SQS::QueuePolicy",
+        {
+            "PolicyDocument": {
+                "Statement": [
+                    Match.object_like({"Effect": "Deny"}),
+                    {
+                        "Action": "sqs:SendMessage",
+                        "Condition": {
+                            "ArnEquals": {
+                                "aws:SourceArn": "arn:aws:sns:ap-northeast-1:111122223333:topic"
+                            }
+                        },
+                        "Effect": "Allow",
+                        "Principal": {"Service": "sns.amazonaws.com"},
+                        "Resource": {"Fn::GetAtt": [Match.any_value(), "Arn"]},
+                    },
+                ]
+            }
+        },
     )

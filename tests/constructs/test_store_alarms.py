@@ -4,8 +4,6 @@ cost guard's metric math over the intervals it is given."""
 from __future__ import annotations
 
 import aws_cdk as cdk
-from aws_cdk import aws_lambda as lambda_
-from aws_cdk import aws_scheduler as scheduler
 from aws_cdk import aws_sns as sns
 from aws_cdk import aws_sqs as sqs
 from aws_cdk.assertions import Match, Template
@@ -13,8 +11,6 @@ from aws_cdk.assertions import Match, Template
 from constructs.store_alarms import StoreAlarms
 from fleet.contracts import verifier_contract
 from fleet.guard import billing_outside_hours_expression
-
-from .conftest import ACCOUNT, REGION
 
 ALLOWED = [(0, 720), (1290, 10080)]
 
@@ -24,12 +20,10 @@ def build(stack: cdk.Stack, *, canary: bool = False) -> StoreAlarms:
         stack,
         "Alarms",
         store_id="test",
-        topic=sns.Topic(stack, "Topic"),
-        group=scheduler.ScheduleGroup(stack, "Group", schedule_group_name="g"),
-        dead_letter_queue=sqs.Queue(stack, "Queue"),
-        verifier=lambda_.Function.from_function_arn(
-            stack, "Fn", f"arn:aws:lambda:{REGION}:{ACCOUNT}:function:verifier"
-        ),
+        topic_arn=sns.Topic(stack, "Topic").topic_arn,
+        group_name="g",
+        dead_letter_queue_name=sqs.Queue(stack, "Queue").queue_name,
+        verifier_function_name="verifier",
         project_name="bread",
         version_name="bread.v1",
         allowed_utc=ALLOWED,

@@ -29,8 +29,8 @@ class RecordingValidations:
         self._path = scope.node.path
         return self
 
-    def acknowledge(self, ack: cdk.Acknowledgment) -> None:
-        self.acknowledged.append((self._path, ack.id, ack.reason))
+    def acknowledge(self, *acks: cdk.Acknowledgment) -> None:
+        self.acknowledged.extend((self._path, ack.id, ack.reason) for ack in acks)
 
 
 def acknowledgment_id(plugin: str, rule: str) -> str:
@@ -61,7 +61,11 @@ def test_each_acknowledgment_answers_exactly_one_real_finding(
     with pytest.raises(RuntimeError, match="ValidationFailed"):
         synth(cli_context(controlTowerChecks=True), outdir)
     found = findings(outdir)
-    acknowledged = {(f"{path}/Resource", finding) for path, finding, _ in recorder.acknowledged}
+    # Acknowledged on the resource itself, or on the construct whose `Resource` it is.
+    acknowledged = {
+        (path if path.endswith("/Resource") else f"{path}/Resource", finding)
+        for path, finding, _ in recorder.acknowledged
+    }
     assert found == acknowledged
     # Per store: IAM5 on the project scope (scheduler, verifier and checkout client policies);
     # SQS3 and SQSRedrivePolicy on the DLQ; concurrency, VPC (cdk-nag and Control Tower), two
