@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from aws_cdk import Stack
 from aws_cdk import aws_ssm as ssm
 
 from constructs import Construct
 from constructs.nag import acknowledge
 from constructs.policies import allow, managed_policy
+from fleet.arn import Location
 
 
 class CheckoutAccess(Construct):
@@ -28,6 +28,7 @@ class CheckoutAccess(Construct):
         parameter_name: str,
         handle_json: str,
         project_scope_arn: str,
+        location: Location,
     ) -> None:
         super().__init__(scope, construct_id)
         self.parameter = ssm.CfnParameter(
@@ -41,10 +42,10 @@ class CheckoutAccess(Construct):
             type="String",
             value=handle_json,
         )
-        stack = Stack.of(self)
         # The name starts with "/": the ARN is ...:parameter + the name.
+        where = location
         parameter_arn = (
-            f"arn:{stack.partition}:ssm:{stack.region}:{stack.account}:parameter"
+            f"arn:{where.partition}:ssm:{where.region}:{where.account}:parameter"
             f"{self.parameter.ref}"
         )
         self.client_policy = managed_policy(

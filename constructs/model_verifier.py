@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
-from aws_cdk import RemovalPolicy, Stack
+from aws_cdk import RemovalPolicy
 from aws_cdk import aws_lambda as lambda_
 from aws_cdk import aws_logs as logs
 from aws_cdk import aws_s3_assets as s3_assets
@@ -68,6 +68,7 @@ class ModelVerifier(Construct):
         topic_arn: str,
         key_arn: str,
         dead_letter_arn: str,
+        partition: str,
     ) -> None:
         super().__init__(scope, construct_id)
 
@@ -103,7 +104,7 @@ class ModelVerifier(Construct):
                     [logs_resource.attr_arn],
                 ),
                 allow("SendFailedInvocationsToTheQueue", ["sqs:SendMessage"], [dead_letter_arn]),
-                *self._canary_statements(event.canary, project_scope_arn),
+                *_canary_statements(event.canary, project_scope_arn, partition),
             ],
         )
         verifier_role = role(
@@ -242,21 +243,19 @@ class ModelVerifier(Construct):
                 target=target,
             )
 
-    def _canary_statements(
-        self, canary: verifier_contract.Canary | None, project_scope_arn: str
-    ) -> list[Statement]:
-        """With a canary: ask the model about the image, and read exactly that object (Rekognition
-        reads S3 with the caller's permissions). Without one: neither."""
-        if canary is None:
-            return []
-        partition = Stack.of(self).partition
-        return [
-            allow(
-                "AskTheModelAboutTheCanary", ["rekognition:DetectCustomLabels"], [project_scope_arn]
-            ),
-            allow(
-                "ReadTheCanaryImage",
-                ["s3:GetObject"],
-                [f"arn:{partition}:s3:::{canary.bucket}/{canary.key}"],
-            ),
-        ]
+
+def _canary_statements(
+    canary: verifier_contract.Canary | None, project_scope_arn: str, partition: str
+) -> list[Statement]:
+    """With a canary: ask the model about the image, and read exactly that object (Rekognition
+    reads S3 with the caller's permissions). Without one: neither."""
+    if canary is None:
+        return []
+    return [
+        allow("AskTheModelAboutTheCanary", ["rekognition:DetectCustomLabels"], [project_scope_arn]),
+        allow(
+            "ReadTheCanaryImage",
+            ["s3:GetObject"],
+            [f"arn:{partition}:s3:::{canary.bucket}/{canary.key}"],
+        ),
+    ]

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from aws_cdk import RemovalPolicy, Stack
+from aws_cdk import RemovalPolicy
 from aws_cdk import aws_kms as kms
 from aws_cdk import aws_sns as sns
 
 from constructs import Construct
 from constructs.policies import allow, deny, document
+from fleet.arn import Location
 
 
 class StoreNotifications(Construct):
@@ -27,10 +28,10 @@ class StoreNotifications(Construct):
         store_id: str,
         emails: tuple[str, ...],
         dead_letter_arn: str,
+        location: Location,
     ) -> None:
         super().__init__(scope, construct_id)
-        stack = Stack.of(self)
-        account, region, partition = stack.account, stack.region, stack.partition
+        account, region, partition = location.account, location.region, location.partition
         cloudwatch = {"Service": "cloudwatch.amazonaws.com"}
         from_this_account = {"StringEquals": {"aws:SourceAccount": account}}
 

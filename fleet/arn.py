@@ -24,6 +24,15 @@ EXAMPLE = (
 
 
 @dataclass(frozen=True)
+class Location:
+    """Where a store's resources live: its model's partition, region and account."""
+
+    partition: str
+    region: str
+    account: str
+
+
+@dataclass(frozen=True)
 class ModelVersion:
     arn: str
     partition: str
@@ -31,6 +40,10 @@ class ModelVersion:
     account: str
     project_name: str
     version_name: str
+
+    @property
+    def location(self) -> Location:
+        return Location(self.partition, self.region, self.account)
 
     @property
     def project_scope_arn(self) -> str:

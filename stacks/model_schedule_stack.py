@@ -79,6 +79,7 @@ class ModelScheduleStack(Stack):
             store_id=store.store_id,
             emails=settings.notify_emails,
             dead_letter_arn=dead_letters.queue_arn,
+            location=model.location,
         )
         if settings.notify_emails:
             dead_letters.accept_undeliverable_mail_from(notifications.topic_arn)
@@ -114,6 +115,7 @@ class ModelScheduleStack(Stack):
             topic_arn=notifications.topic_arn,
             key_arn=notifications.key_arn,
             dead_letter_arn=dead_letters.queue_arn,
+            partition=model.partition,
         )
         schedule.allow_invoking_verifier(verifier.function_arn)
         StoreAlarms(
@@ -138,6 +140,7 @@ class ModelScheduleStack(Stack):
             parameter_name=handle_parameter,
             handle_json=handle_of(store).to_json(),
             project_scope_arn=model.project_scope_arn,
+            location=model.location,
         )
 
         outputs = {

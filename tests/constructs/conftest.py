@@ -6,6 +6,7 @@ from __future__ import annotations
 import aws_cdk as cdk
 import pytest
 
+from fleet.arn import Location
 from tests.synth import cdk_json
 
 ACCOUNT, REGION = "111122223333", "ap-northeast-1"
@@ -15,6 +16,7 @@ VERSION_ARN = (
 )
 PROJECT_ARN = "arn:aws:rekognition:ap-northeast-1:111122223333:project/bread/1761900000000"
 PROJECT_SCOPE = "arn:aws:rekognition:ap-northeast-1:111122223333:project/bread/*"
+LOCATION = Location("aws", REGION, ACCOUNT)
 
 
 def feature_flags() -> dict[str, object]:

@@ -7,7 +7,7 @@ from aws_cdk.assertions import Match, Template
 
 from constructs.checkout_access import CheckoutAccess
 
-from .conftest import ACCOUNT, PROJECT_SCOPE, REGION
+from .conftest import ACCOUNT, LOCATION, PROJECT_SCOPE, REGION
 
 NAME = "/rekognition-model-scheduler/test/model"
 
@@ -20,6 +20,7 @@ def test_parameter_and_policy(stack: cdk.Stack) -> None:
         parameter_name=NAME,
         handle_json='{"version":1}',
         project_scope_arn=PROJECT_SCOPE,
+        location=LOCATION,
     )
     template = Template.from_stack(stack)
     template.has_resource_properties(

@@ -55,6 +55,7 @@ def build(stack: cdk.Stack) -> ModelVerifier:
         topic_arn=sns.Topic(stack, "Topic", master_key=key).topic_arn,
         key_arn=key.key_arn,
         dead_letter_arn=sqs.Queue(stack, "Queue").queue_arn,
+        partition="aws",
     )
 
 

@@ -8,7 +8,7 @@ from aws_cdk.assertions import Match, Template
 from constructs.dead_letter_queue import SchedulerDeadLetterQueue
 from constructs.notifications import StoreNotifications
 
-from .conftest import ACCOUNT
+from .conftest import ACCOUNT, LOCATION
 
 
 def test_dead_letter_queue_is_standard_encrypted_tls_only(stack: cdk.Stack) -> None:
@@ -41,7 +41,9 @@ def test_dead_letter_queue_is_standard_encrypted_tls_only(stack: cdk.Stack) -> N
 def test_topic_key_lets_cloudwatch_and_logs_in(stack: cdk.Stack) -> None:
     """The topic is encrypted with its own key; alarms (cloudwatch) and the verifier's log group
     (logs.<region>) may use the key, each limited to this account."""
-    StoreNotifications(stack, "Notifications", store_id="test", emails=(), dead_letter_arn="dlq")
+    StoreNotifications(
+        stack, "Notifications", store_id="test", emails=(), dead_letter_arn="dlq", location=LOCATION
+    )
     template = Template.from_stack(stack)
     template.has_resource_properties(
         "AWS::KMS::Key",
@@ -88,6 +90,7 @@ def test_each_address_is_a_subscription_with_a_dead_letter_queue(stack: cdk.Stac
         store_id="test",
         emails=("a@bakery.example", "b@bakery.example"),
         dead_letter_arn="arn:aws:sqs:ap-northeast-1:111122223333:dlq",
+        location=LOCATION,
     )
     template = Template.from_stack(stack)
     template.resource_count_is("AWS::SNS::Subscription", 2)
