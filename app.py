@@ -11,6 +11,7 @@ from __future__ import annotations
 import os
 import sys
 from datetime import UTC, datetime
+from typing import Any
 
 # jsii prints a multi-line end-of-life banner for Node 20 on every run unless told not to.
 os.environ.setdefault("JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION", "20")
@@ -43,7 +44,7 @@ def build(app: cdk.App) -> list[ModelScheduleStack]:
         ServerlessChecks(app, verbose=True),
     )
     if fleet.control_tower_checks:
-        # About 0.24 s a store: on demand (-c controlTowerChecks=true) and in the tests.
+        # About 1 s a store: on demand (-c controlTowerChecks=true) and in the tests.
         from cdklabs.cdk_validator_cfnguard import CfnGuardValidator
 
         # It implements the IPolicyValidationPluginBeta1 protocol, which aws-cdk-lib still runs.
@@ -51,11 +52,22 @@ def build(app: cdk.App) -> list[ModelScheduleStack]:
     return stacks
 
 
+def cli_app(*, context: dict[str, Any] | None = None, outdir: str | None = None) -> cdk.App:
+    """The App `cdk synth` runs (and scripts/benchmark.py times). It skips three things for
+    speed, which every test synth keeps (the tests build a plain App): CloudFormation's built-in
+    template validation (the tests run it and cfn-lint), tree.json (nothing here reads it) and
+    each resource's creation stack trace, which in a Python app holds only jsii and Node frames
+    (`cdk synth --debug` still records them)."""
+    return cdk.App(
+        context={"aws:cdk:disable-creation-stack-traces": True, **(context or {})},
+        outdir=outdir,
+        builtin_cloud_formation_validation=False,
+        tree_metadata=False,
+    )
+
+
 def main() -> int:
-    # `cdk synth` skips two things for speed, which every test synth keeps (tests build their own
-    # App): CloudFormation's built-in template validation (the tests run it and cfn-lint) and
-    # tree.json (no command of this project reads it).
-    app = cdk.App(builtin_cloud_formation_validation=False, tree_metadata=False)
+    app = cli_app()
     try:
         build(app)
     except ConfigError as error:

@@ -168,12 +168,7 @@ def phases_child(stores: int, plugins: bool, control_tower: bool) -> None:
         cdk.Validations.add_plugins = lambda self, *plugins: None  # type: ignore[method-assign]
     extra = {"controlTowerChecks": True} if control_tower else {}
     with tempfile.TemporaryDirectory() as outdir:
-        app = cdk.App(
-            context=generated_context(stores, **extra),
-            outdir=outdir,
-            builtin_cloud_formation_validation=False,
-            tree_metadata=False,
-        )
+        app = app_module.cli_app(context=generated_context(stores, **extra), outdir=outdir)
         app_module.build(app)
         built = time.perf_counter()
         app.synth()

@@ -83,3 +83,17 @@ def test_bad_value_from_the_command_line_fails_the_synth() -> None:
     assert done.returncode != 0
     assert 'error: minInferenceUnits:tokyo-ginza = "0": must be a whole number' in done.stderr
     assert "Traceback" not in done.stderr
+
+
+def test_cli_synth_leaves_out_what_nothing_reads(cli_out: Path) -> None:
+    """`cdk synth` writes no tree.json and no creation stack traces (app.cli_app switches both
+    off for speed), but still the logical-ID metadata the CLI names resources by."""
+    assert not (cli_out / "tree.json").exists()
+    metadata = [
+        entry["type"]
+        for path in cli_out.glob("*.metadata.json")
+        for entries in json.loads(path.read_text()).values()
+        for entry in entries
+    ]
+    assert "aws:cdk:logicalId" in metadata
+    assert "aws:cdk:creationStack" not in metadata
