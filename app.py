@@ -44,7 +44,7 @@ def build(app: cdk.App) -> list[ModelScheduleStack]:
         ServerlessChecks(app, verbose=True),
     )
     if fleet.control_tower_checks:
-        # About 1 s a store: on demand (-c controlTowerChecks=true) and in the tests.
+        # About 0.8 s a store: on demand (-c controlTowerChecks=true) and in the tests.
         from cdklabs.cdk_validator_cfnguard import CfnGuardValidator
 
         # It implements the IPolicyValidationPluginBeta1 protocol, which aws-cdk-lib still runs.
