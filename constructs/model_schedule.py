@@ -55,6 +55,9 @@ class ModelSchedule(Construct):
         group = scheduler.CfnScheduleGroup(Construct(self, "Group"), "Resource", name=group_name)
         # The group has a fixed name: a retained group would make destroy-then-deploy fail.
         group.apply_removal_policy(RemovalPolicy.DESTROY)
+        # Its Ref is that same name; a schedule that names its group through it is created
+        # after the group (a literal name would let CloudFormation create both at once).
+        self.group_name: str = group.ref
         group_arn = (
             f"arn:{model.partition}:scheduler:{model.region}:{model.account}:"
             f"schedule-group/{group_name}"
@@ -124,7 +127,7 @@ class ModelSchedule(Construct):
                 segments=segments,
                 one_offs=one_offs,
                 time_zone=time_zone,
-                group_name=group_name,
+                group_name=self.group_name,
                 target=target,
             )
 

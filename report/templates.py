@@ -50,6 +50,15 @@ def _date(value: str | None) -> datetime | None:
     return datetime.fromisoformat(value.replace("Z", "+00:00")) if value else None
 
 
+def _group_name(value: Any, resources: dict[str, Any]) -> str:
+    """A schedule names its group by Ref (so the group is created first) or, in templates
+    synthesized before that, literally."""
+    if isinstance(value, dict) and "Ref" in value:
+        name = resources.get(value["Ref"], {}).get("Properties", {}).get("Name", "")
+        return name if isinstance(name, str) else ""
+    return value if isinstance(value, str) else ""
+
+
 def read_template(stack: str, template: dict[str, Any]) -> StoreSchedules | None:
     """The store's schedules, or None if the template has no start/stop schedules."""
     starts: list[ScheduleSpec] = []
@@ -73,7 +82,7 @@ def read_template(stack: str, template: dict[str, Any]) -> StoreSchedules | None
         if arn.endswith(START_ACTION):
             starts.append(spec)
             start_input = json.loads(props["Target"]["Input"])
-            group = props.get("GroupName", "")
+            group = _group_name(props.get("GroupName"), template.get("Resources", {}))
         elif arn.endswith(STOP_ACTION):
             stops.append(spec)
     if not starts:

@@ -110,7 +110,7 @@ class ModelScheduleStack(Stack):
             ),
             time_zone=settings.timezone,
             checks=self._checks(store, now),
-            group_name=store.schedule_group_name,
+            group_name=schedule.group_name,
             scheduler_role_arn=schedule.role_arn,
             topic_arn=notifications.topic_arn,
             key_arn=notifications.key_arn,

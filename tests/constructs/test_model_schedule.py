@@ -139,9 +139,11 @@ def test_allow_invoking_verifier_adds_exactly_that_function(stack: cdk.Stack) ->
 
 
 def test_start_and_stop_call_rekognition_with_bounded_retries(stack: cdk.Stack) -> None:
-    """Universal targets, the request payloads, retry policy and DLQ as given; no window."""
+    """Universal targets, the request payloads, retry policy and DLQ as given; no window; in
+    the group, named through its Ref so the group is created first."""
     build(stack)
     template = Template.from_stack(stack)
+    (group_id,) = template.find_resources("AWS::Scheduler::ScheduleGroup")
     for name, action, cron, payload in (
         (
             "start-model",
@@ -161,7 +163,7 @@ def test_start_and_stop_call_rekognition_with_bounded_retries(stack: cdk.Stack) 
             "AWS::Scheduler::Schedule",
             {
                 "Name": name,
-                "GroupName": "model-schedule-test",
+                "GroupName": {"Ref": group_id},
                 "ScheduleExpression": cron,
                 "ScheduleExpressionTimezone": "Asia/Tokyo",
                 "FlexibleTimeWindow": {"Mode": "OFF"},

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import json
 import xml.etree.ElementTree as ET
 from datetime import date, timedelta
@@ -31,6 +32,19 @@ def test_templates_give_each_stores_schedules(schedules: dict[str, Any]) -> None
     assert tokyo.starts[0].end is not None
     assert (sydney.min_units, sydney.max_units) == (1, 2)
     assert set(schedules) == {"tokyo-ginza", "seattle-pike-place", "sydney-central"}
+
+
+def test_the_store_comes_from_the_group_by_ref_or_by_name(
+    fleet_templates: dict[str, dict[str, Any]],
+) -> None:
+    """Schedules name their group by Ref; templates synthesized before that named it literally,
+    and a report comparing with them must find the same store."""
+    template = copy.deepcopy(fleet_templates["ModelSchedule-tokyo-ginza"])
+    assert read_template("S", template).store == "tokyo-ginza"  # type: ignore[union-attr]
+    for body in template["Resources"].values():
+        if body["Type"] == "AWS::Scheduler::Schedule":
+            body["Properties"]["GroupName"] = "model-schedule-tokyo-ginza"
+    assert read_template("S", template).store == "tokyo-ginza"  # type: ignore[union-attr]
 
 
 def test_a_template_without_schedules_is_skipped() -> None:

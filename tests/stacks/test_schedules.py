@@ -196,7 +196,11 @@ def test_failed_calls_go_to_the_dead_letter_queue(template: Template, name: str)
 
 
 def test_schedules_live_in_the_store_group(template: Template, store: StoreConfig) -> None:
-    """The group named in the role's trust condition is the group every schedule is in."""
-    template.all_resources_properties(
-        "AWS::Scheduler::Schedule", {"GroupName": f"model-schedule-{store.store_id}"}
+    """The group named in the role's trust condition is the group every schedule is in, named
+    through its Ref: CloudFormation creates the group before any schedule in it."""
+    groups = template.find_resources(
+        "AWS::Scheduler::ScheduleGroup",
+        {"Properties": {"Name": f"model-schedule-{store.store_id}"}},
     )
+    (group_id,) = groups
+    template.all_resources_properties("AWS::Scheduler::Schedule", {"GroupName": {"Ref": group_id}})
