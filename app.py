@@ -1,5 +1,6 @@
 #!/usr/bin/env python3
-"""CDK app: one ModelSchedule-<store> stack per store of the fleet in cdk.json context.
+"""CDK app: one ModelSchedule-<store> stack per store of the fleet in cdk.json context, and one
+ModelScheduleDashboard-<account> stack per account.
 
 This is the only place that reads context or the environment; it builds one frozen FleetConfig
 and hands each stack its store. A bad configuration ends the synth with one line per problem and
@@ -17,19 +18,21 @@ from typing import Any
 os.environ.setdefault("JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION", "20")
 
 import aws_cdk as cdk
+from aws_cdk import Stack
 from cdk_nag import AwsSolutionsChecks, NIST80053R5Checks, ServerlessChecks
 
 from fleet.errors import ConfigError
 from fleet.loader import load_fleet
+from stacks.dashboard_stack import ModelScheduleDashboardStack
 from stacks.model_schedule_stack import ModelScheduleStack
 
 EXIT_BAD_CONFIG = 2
 
 
-def build(app: cdk.App) -> list[ModelScheduleStack]:
+def build(app: cdk.App) -> list[Stack]:
     """Add the selected stores' stacks and the cdk-nag packs to `app`, from its context."""
     fleet = load_fleet(app.node.get_all_context(), now=datetime.now(UTC).replace(microsecond=0))
-    stacks = [
+    stacks: list[Stack] = [
         ModelScheduleStack(
             app,
             store=store,
@@ -38,6 +41,9 @@ def build(app: cdk.App) -> list[ModelScheduleStack]:
         )
         for store in fleet.selected
     ]
+    if fleet.whole_fleet:
+        # A `-c store=` selection is about those stores: `cdk deploy -c store=x` deploys one.
+        stacks += [ModelScheduleDashboardStack(app, dashboard=d) for d in fleet.dashboards()]
     cdk.Validations.of(app).add_plugins(
         AwsSolutionsChecks(app, verbose=True),
         NIST80053R5Checks(app, verbose=True),

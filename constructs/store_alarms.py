@@ -40,6 +40,72 @@ class Metric:
         return [Dimension(name=name, value=value) for name, value in self.dimensions]
 
 
+# Every alarm's text by construct id, in the order a stack creates them: the fleet dashboard
+# lists the same alarms by name (alarm_names), so they are written once, here.
+TEXTS: dict[str, AlarmText] = {
+    "ScheduleTargetErrors": AlarmText(
+        "schedule call failed",
+        "A start, stop or check call from EventBridge Scheduler returned an error.",
+        "Read the dead-letter queue message, fix the cause, start or stop the model "
+        "by hand if the store needs it now.",
+    ),
+    "ScheduleInvocationsDropped": AlarmText(
+        "schedule call dropped",
+        "EventBridge Scheduler gave up on a start, stop or check call.",
+        "Check the model's status now and start or stop it by hand as the hours need.",
+    ),
+    "DeadLetterDeliveryFailed": AlarmText(
+        "failed call lost",
+        "A failed call could not even be written to the dead-letter queue.",
+        "Check the model's status now; check the queue and the scheduler role.",
+    ),
+    "DeadLetterMessages": AlarmText(
+        "failed calls waiting",
+        "The dead-letter queue holds a start, stop or check that failed after retries.",
+        "Read the message (it names the call), act on it, then delete it.",
+    ),
+    "VerifierErrors": AlarmText(
+        "model check failed",
+        "The model verifier could not check the model (access, missing version, ...).",
+        "Read the verifier's e-mail or logs for the reason; check the model by hand.",
+    ),
+    "ModelStateMismatch": AlarmText(
+        "model in wrong state",
+        "At opening the model was not running, or after closing it was still running, "
+        "or a stale version was running.",
+        "Read the verifier's e-mail: it says what it found and what it did.",
+    ),
+    "ModelAnswersWrong": AlarmText(
+        "model answers wrong",
+        "At opening the model ran but did not find every expected label in the canary image.",
+        "Read the verifier's e-mail (each label's confidence); check the version, "
+        "minConfidence, the image and the version's evaluation.",
+    ),
+    "ModelBillingOutsideHours": AlarmText(
+        "model billing outside opening hours",
+        "Rekognition reports inference units in service outside the store's running "
+        "window (about 4 USD per unit per hour).",
+        "Stop the model version now unless the store is open late on purpose; then find "
+        "who or what started it.",
+    ),
+}
+# Only a store with a canary has this alarm.
+CANARY_ONLY = "ModelAnswersWrong"
+
+
+def alarm_name(store_id: str, text: AlarmText) -> str:
+    return f"{store_id} {text.name}"
+
+
+def alarm_names(store_id: str, *, canary: bool) -> list[str]:
+    """The store's alarm names, in the order its stack creates them."""
+    return [
+        alarm_name(store_id, text)
+        for alarm_id, text in TEXTS.items()
+        if canary or alarm_id != CANARY_ONLY
+    ]
+
+
 class StoreAlarms(Construct):
     """Scheduler failures, dead letters, verifier errors and mismatches, a canary that answers
     wrong, and a cost guard that depends on neither the scheduler nor the verifier:
@@ -67,35 +133,19 @@ class StoreAlarms(Construct):
         scheduler = (("ScheduleGroup", group_name),)
         store = ((verifier_contract.STORE_DIMENSION, store_id),)
 
-        for alarm_id, metric, text in (
+        for alarm_id, metric in (
             (
                 "ScheduleTargetErrors",
                 Metric("AWS/Scheduler", "TargetErrorCount", scheduler, "Sum"),
-                AlarmText(
-                    "schedule call failed",
-                    "A start, stop or check call from EventBridge Scheduler returned an error.",
-                    "Read the dead-letter queue message, fix the cause, start or stop the model "
-                    "by hand if the store needs it now.",
-                ),
             ),
             (
                 "ScheduleInvocationsDropped",
                 Metric("AWS/Scheduler", "InvocationDroppedCount", scheduler, "Sum"),
-                AlarmText(
-                    "schedule call dropped",
-                    "EventBridge Scheduler gave up on a start, stop or check call.",
-                    "Check the model's status now and start or stop it by hand as the hours need.",
-                ),
             ),
             (
                 "DeadLetterDeliveryFailed",
                 Metric(
                     "AWS/Scheduler", "InvocationsFailedToBeSentToDeadLetterCount", scheduler, "Sum"
-                ),
-                AlarmText(
-                    "failed call lost",
-                    "A failed call could not even be written to the dead-letter queue.",
-                    "Check the model's status now; check the queue and the scheduler role.",
                 ),
             ),
             (
@@ -106,46 +156,23 @@ class StoreAlarms(Construct):
                     (("QueueName", dead_letter_queue_name),),
                     "Maximum",
                 ),
-                AlarmText(
-                    "failed calls waiting",
-                    "The dead-letter queue holds a start, stop or check that failed after retries.",
-                    "Read the message (it names the call), act on it, then delete it.",
-                ),
             ),
             (
                 "VerifierErrors",
                 Metric("AWS/Lambda", "Errors", (("FunctionName", verifier_function_name),), "Sum"),
-                AlarmText(
-                    "model check failed",
-                    "The model verifier could not check the model (access, missing version, ...).",
-                    "Read the verifier's e-mail or logs for the reason; check the model by hand.",
-                ),
             ),
             (
                 "ModelStateMismatch",
                 Metric(
                     verifier_contract.NAMESPACE, verifier_contract.Metric.MISMATCH, store, "Maximum"
                 ),
-                AlarmText(
-                    "model in wrong state",
-                    "At opening the model was not running, or after closing it was still running, "
-                    "or a stale version was running.",
-                    "Read the verifier's e-mail: it says what it found and what it did.",
-                ),
             ),
         ):
-            self._alarm(alarm_id, text, metric=metric)
+            self._alarm(alarm_id, metric=metric)
 
         if canary:
             self._alarm(
                 "ModelAnswersWrong",
-                AlarmText(
-                    "model answers wrong",
-                    "At opening the model ran but did not find every expected label in the canary "
-                    "image.",
-                    "Read the verifier's e-mail (each label's confidence); check the version, "
-                    "minConfidence, the image and the version's evaluation.",
-                ),
                 metric=Metric(
                     verifier_contract.NAMESPACE,
                     verifier_contract.Metric.MODEL_ANSWERS_AT_OPENING,
@@ -163,13 +190,6 @@ class StoreAlarms(Construct):
         )
         self._alarm(
             "ModelBillingOutsideHours",
-            AlarmText(
-                "model billing outside opening hours",
-                "Rekognition reports inference units in service outside the store's running "
-                "window (about 4 USD per unit per hour).",
-                "Stop the model version now unless the store is open late on purpose; then find "
-                "who or what started it.",
-            ),
             metrics=_outside_hours(units, allowed_utc),
             evaluation_periods=3,
             # It also says when billing is back to normal.
@@ -179,7 +199,6 @@ class StoreAlarms(Construct):
     def _alarm(
         self,
         alarm_id: str,
-        text: AlarmText,
         *,
         metric: Metric | None = None,
         metrics: list[cloudwatch.CfnAlarm.MetricDataQueryProperty] | None = None,
@@ -189,10 +208,11 @@ class StoreAlarms(Construct):
     ) -> cloudwatch.CfnAlarm:
         """Alarm when the metric is above 0 in a period or, with `below`, under that value;
         missing data is not a breach."""
+        text = TEXTS[alarm_id]
         alarm = cloudwatch.CfnAlarm(
             Construct(self, alarm_id),
             "Resource",
-            alarm_name=f"{self.store_id} {text.name}",
+            alarm_name=alarm_name(self.store_id, text),
             alarm_description=(
                 f"Store {self.store_id}: {text.what} What to do: {text.todo} {RUNBOOK}"
             ),

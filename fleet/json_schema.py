@@ -1,5 +1,5 @@
 """The JSON Schema of cdk.json and the README's settings table, both generated from the settings
-schema (fleet/settings.py), so that neither can drift from it.
+schemas (fleet/settings.py, fleet/dashboard_settings.py), so that neither can drift from them.
 
     python -m fleet.json_schema           # rewrite cdk.schema.json and the README's table
     python -m fleet.json_schema --check   # exit 1 if either is stale (a test runs this)
@@ -16,6 +16,9 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from pydantic import BaseModel
+
+from fleet.dashboard_settings import DashboardSettings
 from fleet.describe import context_key_only, default, expected
 from fleet.loader import NOW_KEY, SELECT_KEY, STORE_ID
 from fleet.settings import StoreSettings
@@ -55,9 +58,15 @@ def cdk_json_schema(model: type[StoreSettings] = StoreSettings) -> dict[str, Any
         "properties": in_fleet,
         "additionalProperties": False,
     }
+    dashboard = _without_titles(DashboardSettings.model_json_schema(by_alias=True))
+    definitions["dashboardSettings"] = {
+        **dashboard,
+        "description": "Settings of the accounts' dashboards (every one has a default).",
+    }
     definitions["fleet"] = {
         "type": "object",
         "properties": {
+            "dashboard": {"$ref": "#/$defs/dashboardSettings"},
             "defaults": {"$ref": "#/$defs/storeSettings"},
             "stores": {
                 "type": "object",
@@ -102,11 +111,14 @@ def _cell(text: str) -> str:
     return text.replace("|", "\\|").replace("\n", " ")
 
 
-def settings_table(model: type[StoreSettings] = StoreSettings) -> str:
-    """The README's table: one row per setting, in the schema's order."""
+def settings_table(
+    model: type[BaseModel] = StoreSettings, *, prefix: str = "", dashboard: bool = True
+) -> str:
+    """The README's table: one row per setting, in the schema's order; then the dashboards'
+    settings, which live under `fleet.dashboard`."""
     rows = ["| setting | what | value | default |", "|---|---|---|---|"]
     for name, field in model.model_fields.items():
-        key = field.alias or name
+        key = prefix + (field.alias or name)
         value = expected(field)
         if context_key_only(field):
             value += f"; only as the context key `{key}:<store-id>`"
@@ -115,7 +127,11 @@ def settings_table(model: type[StoreSettings] = StoreSettings) -> str:
             f"| `{key}` | {_cell(field.description or '')} | {_cell(value)} | "
             f"{'required' if fallback is None else f'`{fallback}`'} |"
         )
-    return "\n".join(rows)
+    table = "\n".join(rows)
+    if dashboard:
+        dashboards = settings_table(DashboardSettings, prefix="dashboard.", dashboard=False)
+        table += f"\n\nThe dashboards' settings, in `fleet.dashboard`:\n\n{dashboards}"
+    return table
 
 
 def readme_with_table(readme: str, table: str) -> str:

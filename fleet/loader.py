@@ -27,6 +27,7 @@ from pydantic.fields import FieldInfo
 from pydantic_core import ErrorDetails
 
 from fleet.contracts import model_handle
+from fleet.dashboard_settings import DashboardSettings
 from fleet.describe import adds_up, context_key_only, expected
 from fleet.errors import ConfigError
 from fleet.fields import INVALID, ContextKeyOnly, suggest
@@ -102,10 +103,15 @@ def _object(
 
 
 def _check_keys(
-    obj: Mapping[str, Any], where: str, allowed: list[str], problems: _Problems
+    obj: Mapping[str, Any],
+    where: str,
+    allowed: list[str],
+    problems: _Problems,
+    *,
+    store_settings: bool = True,
 ) -> None:
     for key in obj:
-        field = SETTINGS.get(key)
+        field = SETTINGS.get(key) if store_settings else None
         marker = (
             next((m for m in field.metadata if isinstance(m, ContextKeyOnly)), None)
             if field
@@ -343,7 +349,7 @@ def load_fleet(context: Mapping[str, Any], *, now: datetime) -> FleetConfig:
     if fleet is None:
         raise ConfigError(problems.lines)
 
-    _check_keys(fleet, FLEET_KEY, ["defaults", "stores"], problems)
+    _check_keys(fleet, FLEET_KEY, ["defaults", "stores", "dashboard"], problems)
     defaults = _object(fleet.get("defaults", {}), "fleet.defaults", problems) or {}
     stores = _object(fleet.get("stores"), "fleet.stores", problems) if "stores" in fleet else None
     if "stores" not in fleet:
@@ -382,6 +388,7 @@ def load_fleet(context: Mapping[str, Any], *, now: datetime) -> FleetConfig:
             parsed.append(store)
 
     _check_versions_are_not_shared(parsed, problems)
+    dashboard = _parse_dashboard(fleet.get("dashboard", {}), parsed, problems)
     if problems.lines:
         raise ConfigError(problems.lines)
     return FleetConfig(
@@ -389,7 +396,41 @@ def load_fleet(context: Mapping[str, Any], *, now: datetime) -> FleetConfig:
         selected_ids=tuple(selected),
         now=now,
         control_tower_checks=control_tower,
+        dashboard=dashboard,
+        whole_fleet=SELECT_KEY not in context,
     )
+
+
+def _parse_dashboard(
+    value: Any, stores: list[StoreConfig], problems: _Problems
+) -> DashboardSettings:
+    where = "fleet.dashboard"
+    body = _object(value, where, problems)
+    if body is None:
+        return DashboardSettings()
+    fields = DashboardSettings.model_fields
+    allowed = [f.alias or name for name, f in fields.items()]
+    _check_keys(body, where, allowed, problems, store_settings=False)
+    try:
+        settings = DashboardSettings.model_validate(body)
+    except ValidationError as error:
+        for detail in error.errors(include_url=False):
+            if detail["type"] == "extra_forbidden":
+                continue  # _check_keys named it, with the valid settings
+            path = [str(p) for p in detail["loc"] if p != "[key]"]
+            field = next(f for n, f in fields.items() if (f.alias or n) == path[0])
+            message = _message(detail, field)
+            problems.add(".".join([where, *path]), detail["input"], message)
+        return DashboardSettings()
+    accounts = list(dict.fromkeys(s.settings.model.account for s in stores))
+    for account in settings.home_regions:
+        if account not in accounts:
+            problems.add_key(
+                f"{where}.homeRegions.{account}",
+                f"no store of the fleet is in account {account}{suggest(account, accounts)}; "
+                f"the fleet's accounts: {', '.join(accounts)}",
+            )
+    return settings
 
 
 def _check_versions_are_not_shared(stores: list[StoreConfig], problems: _Problems) -> None:

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
 from fleet.closures import HOLIDAY_HORIZON, Segment, prune, segments
+from fleet.dashboard_settings import DashboardSettings
 from fleet.dst import GapOccurrence, gap_occurrences
-from fleet.names import schedule_group_name, stack_name
+from fleet.names import dashboard_name, dashboard_stack_name, schedule_group_name, stack_name
 from fleet.settings import StoreSettings
 from fleet.weekly import format_minutes
 
@@ -72,6 +73,33 @@ class StoreConfig:
         return f"open {format_minutes(s.opens)}-{format_minutes(s.closes)} {s.timezone}"
 
 
+# CloudWatch allows 500 widgets and 2,500 metrics per dashboard; a store takes 4 widgets and 4
+# metrics (and 14 math expressions), and CloudFormation 1 MB per template: about 360 KB here.
+STORES_PER_DASHBOARD = 100
+
+
+@dataclass(frozen=True)
+class AccountDashboard:
+    """One dashboard of an account: where it lives, and its stores in cdk.json's order. An
+    account with more than STORES_PER_DASHBOARD stores has more pages, each its own stack."""
+
+    account: str
+    region: str
+    partition: str
+    stores: tuple[StoreConfig, ...]
+    usd_per_unit_hour: float
+    page: int = 1
+    pages: int = 1
+
+    @property
+    def stack_name(self) -> str:
+        return dashboard_stack_name(self.account, self.page)
+
+    @property
+    def dashboard_name(self) -> str:
+        return dashboard_name(self.account, self.page)
+
+
 @dataclass(frozen=True)
 class FleetConfig:
     stores: tuple[StoreConfig, ...]
@@ -80,6 +108,36 @@ class FleetConfig:
     now: datetime
     # Run AWS Control Tower's proactive controls (cfn-guard) as well as cdk-nag.
     control_tower_checks: bool = False
+    dashboard: DashboardSettings = field(default_factory=DashboardSettings)
+    # No `-c store=` selection: the synth is the whole fleet's, dashboards included.
+    whole_fleet: bool = True
+
+    def dashboards(self) -> tuple[AccountDashboard, ...]:
+        """Per account of the fleet, in the order its first store appears in cdk.json, one
+        dashboard per STORES_PER_DASHBOARD stores."""
+        by_account: dict[str, list[StoreConfig]] = {}
+        for store in self.stores:
+            by_account.setdefault(store.settings.model.account, []).append(store)
+        found = []
+        for account, stores in by_account.items():
+            regions = [s.settings.model.region for s in stores]
+            # max() keeps the first of equals: on a tie, the first store's Region wins.
+            usual = max(dict.fromkeys(regions), key=regions.count)
+            size = STORES_PER_DASHBOARD
+            chunks = [stores[i : i + size] for i in range(0, len(stores), size)]
+            for page, chunk in enumerate(chunks, start=1):
+                found.append(
+                    AccountDashboard(
+                        account=account,
+                        region=self.dashboard.home_regions.get(account, usual),
+                        partition=stores[0].settings.model.partition,
+                        stores=tuple(chunk),
+                        usd_per_unit_hour=self.dashboard.usd_per_inference_unit_hour,
+                        page=page,
+                        pages=len(chunks),
+                    )
+                )
+        return tuple(found)
 
     @property
     def selected(self) -> tuple[StoreConfig, ...]:

@@ -13,16 +13,29 @@ from aws_cdk.assertions import Template
 
 from fleet.loader import load_fleet
 from fleet.model import FleetConfig, StoreConfig
+from fleet.names import DASHBOARD_STACK_PREFIX, STACK_PREFIX
 from tests.synth import TEST_NOW, cli_context, store_ids, synth
 
 STORE_IDS = store_ids()
 
 
 @pytest.fixture(scope="session")
-def fleet_templates() -> dict[str, dict[str, Any]]:
+def all_templates() -> dict[str, dict[str, Any]]:
     """Every stack of the default fleet, by stack name, as `cdk synth` would write it; with
     AWS Control Tower's proactive controls too, which `cdk synth` runs only when asked."""
     return synth(cli_context(controlTowerChecks=True))
+
+
+@pytest.fixture(scope="session")
+def fleet_templates(all_templates: dict[str, dict[str, Any]]) -> dict[str, dict[str, Any]]:
+    """The stores' stacks."""
+    return {k: v for k, v in all_templates.items() if k.startswith(STACK_PREFIX)}
+
+
+@pytest.fixture(scope="session")
+def dashboard_templates(all_templates: dict[str, dict[str, Any]]) -> dict[str, dict[str, Any]]:
+    """The accounts' dashboard stacks."""
+    return {k: v for k, v in all_templates.items() if k.startswith(DASHBOARD_STACK_PREFIX)}
 
 
 @pytest.fixture(scope="session")

@@ -513,6 +513,55 @@ CASES: list[tuple[str, Context, list[str]]] = [
         edit_fleet(lambda f: f["defaults"].pop("timezone")),
         [f"{STORE}.timezone: not set", "set it in fleet.defaults or in fleet.stores.tokyo-ginza"],
     ),
+    # --- the dashboards (fleet.dashboard)
+    (
+        "dashboard-not-an-object",
+        edit_fleet(lambda f: f.update({"dashboard": "yes"})),
+        ['fleet.dashboard = "yes"', "must be a JSON object"],
+    ),
+    (
+        "dashboard-unknown-setting",
+        edit_fleet(lambda f: f.update({"dashboard": {"homeRegion": {}}})),
+        ["fleet.dashboard.homeRegion", "unknown setting", "did you mean 'homeRegions'"],
+    ),
+    (
+        "dashboard-account-malformed",
+        edit_fleet(
+            lambda f: f.update({"dashboard": {"homeRegions": {"1111-2222-3333": "us-west-2"}}})
+        ),
+        ['fleet.dashboard.homeRegions.1111-2222-3333 = "1111-2222-3333"', "use the 12 digits"],
+    ),
+    (
+        "dashboard-account-not-in-the-fleet",
+        edit_fleet(
+            lambda f: f.update({"dashboard": {"homeRegions": {"999988887777": "us-west-2"}}})
+        ),
+        [
+            "fleet.dashboard.homeRegions.999988887777",
+            "no store of the fleet is in account 999988887777",
+            "111122223333, 444455556666",
+        ],
+    ),
+    (
+        "dashboard-region-malformed",
+        edit_fleet(lambda f: f.update({"dashboard": {"homeRegions": {"111122223333": "Tokyo"}}})),
+        ['fleet.dashboard.homeRegions.111122223333 = "Tokyo"', 'e.g. "ap-northeast-1"'],
+    ),
+    (
+        "dashboard-regions-not-an-object",
+        edit_fleet(lambda f: f.update({"dashboard": {"homeRegions": ["us-west-2"]}})),
+        ['fleet.dashboard.homeRegions = ["us-west-2"]', "an object: account ID to Region code"],
+    ),
+    (
+        "dashboard-price-zero",
+        edit_fleet(lambda f: f.update({"dashboard": {"usdPerInferenceUnitHour": 0}})),
+        ["fleet.dashboard.usdPerInferenceUnitHour = 0", "more than 0", "e.g. 4.00"],
+    ),
+    (
+        "dashboard-price-not-a-number",
+        edit_fleet(lambda f: f.update({"dashboard": {"usdPerInferenceUnitHour": "4 USD"}})),
+        ['fleet.dashboard.usdPerInferenceUnitHour = "4 USD"', "must be a number of USD"],
+    ),
 ]
 
 

@@ -120,13 +120,17 @@ def test_logical_ids_are_pinned(template: Template, store: StoreConfig) -> None:
 
 
 def test_stack_lives_in_the_model_account_and_region() -> None:
-    """A universal target calls the API in its own region and account: the stack goes there."""
+    """A universal target calls the API in its own region and account: the stack goes there.
+    Each account's dashboard goes to its home Region."""
     app = cdk.App(context=cli_context(), outdir=tempfile.mkdtemp())
     envs = {s.stack_name: (s.account, s.region) for s in app_module.build(app)}
     assert envs == {
         "ModelSchedule-tokyo-ginza": ("111122223333", "ap-northeast-1"),
         "ModelSchedule-seattle-pike-place": ("111122223333", "us-west-2"),
         "ModelSchedule-sydney-central": ("444455556666", "ap-southeast-2"),
+        # One store in each of the account's Regions: the first store's wins the tie.
+        "ModelScheduleDashboard-111122223333": ("111122223333", "ap-northeast-1"),
+        "ModelScheduleDashboard-444455556666": ("444455556666", "ap-southeast-2"),
     }
 
 

@@ -35,15 +35,23 @@ def differences(a: dict[str, Any], b: dict[str, Any]) -> set[str]:
     }
 
 
-def test_rotation_touches_only_inputs_and_the_guard(fleet_templates: dict[str, Any]) -> None:
+def test_rotation_touches_only_inputs_and_the_guard(all_templates: dict[str, Any]) -> None:
     """Same project, new version: the start/stop inputs, the verifier's inputs (which name the
     version and protect it from the sweep), the version the cost guard watches, and the model
-    handle the checkout reads (in the same deployment)."""
+    handle the checkout reads (in the same deployment); and in the account's dashboard, the
+    version whose inference units it shows."""
     rotated = synth(cli_context(**{"modelVersionArn:tokyo-ginza": ROTATED}))
-    assert rotated.keys() == fleet_templates.keys()
-    for name, template in fleet_templates.items():
+    assert rotated.keys() == all_templates.keys()
+    for name, template in all_templates.items():
         changed = differences(template, rotated[name])
-        if name == "ModelSchedule-tokyo-ginza":
+        if name == "ModelScheduleDashboard-111122223333":
+            (body,) = changed
+            assert body.endswith("/Properties/DashboardBody")
+            before = template["Resources"][body.split("/")[2]]["Properties"]["DashboardBody"]
+            after = rotated[name]["Resources"][body.split("/")[2]]["Properties"]["DashboardBody"]
+            old_version = "bread-checkout.2026-11-01T09.00.00"
+            assert after == before.replace(old_version, ROTATED.split("/")[-2])
+        elif name == "ModelSchedule-tokyo-ginza":
             schedules = [
                 lid
                 for lid, body in template["Resources"].items()

@@ -13,6 +13,12 @@ import pytest
 from syrupy.assertion import SnapshotAssertion
 from syrupy.extensions.json import JSONSnapshotExtension
 
+from fleet.loader import load_fleet
+from fleet.names import dashboard_stack_name
+from tests.synth import TEST_NOW, cli_context
+
+ACCOUNTS = [d.account for d in load_fleet(cli_context(), now=TEST_NOW).dashboards()]
+
 # The verifier's code asset is named by the hash of its files: every edit of the handler would
 # change every snapshot. The handler has its own tests; the snapshot keeps a placeholder.
 ASSET_KEY = re.compile(r"[0-9a-f]{64}\.zip")
@@ -33,6 +39,14 @@ def snapshot_json(snapshot: SnapshotAssertion) -> SnapshotAssertion:
 def test_template(template_json: dict[str, Any], snapshot_json: SnapshotAssertion) -> None:
     """The whole synthesized template of each store's stack equals its committed snapshot."""
     assert template_json == snapshot_json
+
+
+@pytest.mark.parametrize("account", ACCOUNTS)
+def test_dashboard_template(
+    account: str, dashboard_templates: dict[str, Any], snapshot_json: SnapshotAssertion
+) -> None:
+    """Each account's dashboard stack equals its committed snapshot."""
+    assert dashboard_templates[dashboard_stack_name(account)] == snapshot_json
 
 
 def test_the_matcher_masks_only_asset_keys() -> None:
