@@ -1,5 +1,5 @@
 # Shortcuts for those who have make; the scripts work without it.
-.PHONY: setup synth test snapshots schema cost-report benchmark
+.PHONY: setup synth test snapshots schema cost-report cost-diff benchmark
 
 setup:
 	./scripts/setup.sh
@@ -21,6 +21,10 @@ schema:
 
 cost-report:
 	./scripts/cost-report.sh
+
+# What the uncommitted change costs (HEAD vs the working tree).
+cost-diff:
+	./scripts/cost-diff.sh
 
 benchmark:
 	./scripts/benchmark.sh

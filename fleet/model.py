@@ -99,6 +99,10 @@ class AccountDashboard:
     def dashboard_name(self) -> str:
         return dashboard_name(self.account, self.page)
 
+    @property
+    def store_ids(self) -> tuple[str, ...]:
+        return tuple(s.store_id for s in self.stores)
+
 
 @dataclass(frozen=True)
 class FleetConfig:

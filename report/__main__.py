@@ -1,4 +1,5 @@
-"""python -m report: the cost report from synthesized templates (see README, "Cost report")."""
+"""python -m report: the cost report from synthesized templates (see README, "Cost report"),
+or with --compare the cost of a change between two of them (README, "Reviewing a change")."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 from report.cost import DEFAULT_PRICE, Period, store_cost
+from report.diff import compare, diff_json, diff_markdown, diff_table
 from report.render import as_json, markdown, table
 from report.templates import read_cdk_out
 from report.timeline import week_svg
@@ -26,6 +28,12 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     parser.add_argument("--to", dest="last", help="YYYY-MM-DD, inclusive")
     parser.add_argument("--price", type=float, default=DEFAULT_PRICE, help="USD per unit-hour")
     parser.add_argument(
+        "--compare",
+        type=Path,
+        metavar="OTHER_CDK_OUT",
+        help="the cost of a change: compare with this assembly (before) instead of reporting",
+    )
+    parser.add_argument(
         "--start-minutes",
         type=int,
         default=0,
@@ -34,24 +42,57 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     return parser.parse_args(argv)
 
 
+def _date(option: str, value: str) -> date:
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise SystemExit(f"report: {option} {value}: use YYYY-MM-DD, e.g. 2027-01-31") from None
+
+
 def choose_period(args: argparse.Namespace, today: date) -> Period:
     if args.month:
-        year, month = (int(x) for x in args.month.split("-"))
-        return Period.month(year, month)
+        try:
+            first = date.fromisoformat(f"{args.month}-01") if len(args.month) == 7 else None
+        except ValueError:
+            first = None
+        if first is None:
+            raise SystemExit(f"report: --month {args.month}: use YYYY-MM, e.g. 2027-01")
+        return Period.month(first.year, first.month)
     if args.first or args.last:
         if not (args.first and args.last):
             raise SystemExit("report: --from and --to go together")
-        period = Period(date.fromisoformat(args.first), date.fromisoformat(args.last))
+        period = Period(_date("--from", args.first), _date("--to", args.last))
         if period.last < period.first:
             raise SystemExit("report: --to is before --from")
         return period
     return Period.next_month(today)
 
 
+def compare_main(args: argparse.Namespace, period: Period) -> int:
+    """Write cost-diff.md and cost-diff.json; print the table (or the one line)."""
+    delay = timedelta(minutes=args.start_minutes)
+    sides = []
+    for cdk_out in (args.compare, args.cdk_out):
+        costs = [store_cost(s, period, args.price, delay)[0] for s in read_cdk_out(cdk_out)]
+        sides.append(costs)
+    diff = compare(sides[0], sides[1], args.price)
+    args.out.mkdir(parents=True, exist_ok=True)
+    (args.out / "cost-diff.md").write_text(diff_markdown(diff), encoding="utf-8")
+    (args.out / "cost-diff.json").write_text(diff_json(diff), encoding="utf-8")
+    print(diff_table(diff))
+    print(f"\nWritten: {args.out}/cost-diff.md, cost-diff.json")
+    return 0
+
+
 def main(argv: list[str]) -> int:
     args = parse_args(argv)
     period = choose_period(args, datetime.now(UTC).date())
-    stores = read_cdk_out(args.cdk_out)
+    try:
+        if args.compare is not None:
+            return compare_main(args, period)
+        stores = read_cdk_out(args.cdk_out)
+    except FileNotFoundError as error:
+        raise SystemExit(f"report: {error}") from None
     args.out.mkdir(parents=True, exist_ok=True)
     costs = []
     delay = timedelta(minutes=args.start_minutes)

@@ -175,6 +175,11 @@ def main(
             "      and, as they share the project: ./scripts/cdk deploy "
             + " ".join(f"ModelSchedule-{s}" for s in sharing)
         )
+    dashboard = next(d for d in fleet.dashboards() if store.store_id in d.store_ids)
+    print(
+        "      and the account's dashboard, which shows the version's inference units: "
+        f"./scripts/cdk deploy {dashboard.stack_name}"
+    )
     print(
         "Registers read the new handle within 60 s; the verifier's sweep stops the old version at "
         "the next opening or closing check."

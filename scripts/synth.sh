@@ -9,9 +9,11 @@ for template in cdk.out/*.template.json; do
   python3 -c '
 import json, sys
 path = sys.argv[1]
-outputs = json.load(open(path)).get("Outputs", {})
-print(path.split("/")[-1].removesuffix(".template.json") + ":",
-      outputs.get("StartSchedule", {}).get("Value", "?") + ";",
-      outputs.get("StopSchedule", {}).get("Value", "?"))
+outputs = {k: v["Value"] for k, v in json.load(open(path)).get("Outputs", {}).items()}
+stack = path.split("/")[-1].removesuffix(".template.json") + ":"
+if "DashboardName" in outputs:
+    print(stack, "dashboard", outputs["DashboardName"], "of", outputs["Stores"])
+else:
+    print(stack, outputs.get("StartSchedule", "?") + ";", outputs.get("StopSchedule", "?"))
 ' "$template"
 done

@@ -30,4 +30,4 @@ class ModelScheduleDashboardStack(Stack):
         Tags.of(self).add(f"{APP_TAG}:dashboard", dashboard.account)
         FleetDashboard(self, "Dashboard", dashboard=dashboard)
         CfnOutput(self, "DashboardName", value=dashboard.dashboard_name)
-        CfnOutput(self, "Stores", value=", ".join(s.store_id for s in dashboard.stores))
+        CfnOutput(self, "Stores", value=", ".join(dashboard.store_ids))

@@ -62,6 +62,7 @@ def test_success_changes_that_one_value_and_shows_the_diff(
     assert "TRAINING_COMPLETED" in out
     assert rotation.commands == [["diff", "-c", f"store={STORE}", f"ModelSchedule-{STORE}"]]
     assert "./scripts/cdk deploy ModelSchedule-tokyo-ginza" in out
+    assert "./scripts/cdk deploy ModelScheduleDashboard-111122223333" in out
 
 
 @pytest.mark.parametrize("status", ["TRAINING_COMPLETED", "STOPPED", "RUNNING", "FAILED"])
