@@ -10,10 +10,9 @@ from __future__ import annotations
 import re
 from typing import Annotated, Any
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, WithJsonSchema
-from pydantic.alias_generators import to_camel
+from pydantic import BaseModel, BeforeValidator, Field, WithJsonSchema
 
-from fleet.fields import Expect, invalid
+from fleet.fields import SETTINGS_MODEL_CONFIG, Expect, invalid
 
 _ACCOUNT = re.compile(r"[0-9]{12}", flags=re.ASCII)
 _REGION = re.compile(r"[a-z]{2}(-[a-z]+)+-[0-9]", flags=re.ASCII)
@@ -75,13 +74,7 @@ Price = Annotated[
 class DashboardSettings(BaseModel):
     """`fleet.dashboard`: every setting has a default, so the object may be left out."""
 
-    model_config = ConfigDict(
-        frozen=True,
-        extra="forbid",
-        alias_generator=to_camel,
-        validate_by_alias=True,
-        validate_by_name=False,
-    )
+    model_config = SETTINGS_MODEL_CONFIG
 
     home_regions: HomeRegions = Field(
         default_factory=dict,

@@ -17,7 +17,8 @@ from datetime import date
 from functools import cache
 from typing import Annotated, Any
 
-from pydantic import BeforeValidator, ValidationInfo, WithJsonSchema
+from pydantic import BeforeValidator, ConfigDict, ValidationInfo, WithJsonSchema
+from pydantic.alias_generators import to_camel
 from pydantic_core import PydanticCustomError
 
 from fleet.arn import EXAMPLE, EXAMPLE_PROJECT, ModelVersion, parse_project_arn, parse_version_arn
@@ -32,6 +33,16 @@ from fleet.closures import (
 from fleet.weekly import Weekday
 
 INVALID = "invalid_setting"
+
+# Every settings object: read by the camelCase keys users write in cdk.json (never by the Python
+# names), unknown keys refused so a typo is an error rather than a silent default, and frozen.
+SETTINGS_MODEL_CONFIG = ConfigDict(
+    frozen=True,
+    extra="forbid",
+    alias_generator=to_camel,
+    validate_by_alias=True,
+    validate_by_name=False,
+)
 
 
 def invalid(message: str) -> PydanticCustomError:

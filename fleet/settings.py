@@ -17,12 +17,12 @@ from datetime import date
 from typing import Annotated, Literal, Self
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, model_validator
-from pydantic.alias_generators import to_camel
 
 from fleet.arn import ModelVersion, check_project_of
 from fleet.closures import HOLIDAY_HORIZON, closed_open_days, holiday_dates
 from fleet.fields import (
     NUMBER,
+    SETTINGS_MODEL_CONFIG,
     WHOLE_NUMBER,
     Canary,
     ClockTime,
@@ -55,14 +55,7 @@ class RuleError(ValueError):
 class StoreSettings(BaseModel):
     """Everything one store can set. Validated with context={"today": <the synth's date>}."""
 
-    model_config = ConfigDict(
-        frozen=True,
-        extra="forbid",
-        alias_generator=to_camel,
-        validate_by_alias=True,
-        validate_by_name=False,
-        arbitrary_types_allowed=True,
-    )
+    model_config = ConfigDict(**SETTINGS_MODEL_CONFIG, arbitrary_types_allowed=True)
 
     model_version_arn: VersionArn = Field(
         description="The model version the store runs; given only as the context key "
