@@ -1,0 +1,77 @@
+"""scripts/cost_diff.py's set-up of the base revision, and its option check, without a synth."""
+
+from __future__ import annotations
+
+import importlib.util
+from pathlib import Path
+from types import ModuleType
+
+import pytest
+
+from tests.synth import ROOT
+
+
+def load_script() -> ModuleType:
+    spec = importlib.util.spec_from_file_location("cost_diff", ROOT / "scripts" / "cost_diff.py")
+    assert spec is not None
+    assert spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+cost_diff = load_script()
+PINNED = [name for files in cost_diff.PINS.values() for name in files]
+
+
+def tree_like_root(tmp_path: Path, setup: str) -> Path:
+    """A checkout whose pins are this project's, with a stand-in scripts/setup.sh."""
+    tree = tmp_path / "before"
+    (tree / "scripts").mkdir(parents=True)
+    for name in PINNED:
+        (tree / name).write_bytes((ROOT / name).read_bytes())
+    (tree / "scripts" / "setup.sh").write_text(setup)
+    return tree
+
+
+def test_the_same_pins_share_the_working_trees_set_up(tmp_path: Path) -> None:
+    tree = tree_like_root(tmp_path, "touch ran\n")
+    cost_diff.set_up(tree, "HEAD (before)")
+    assert (tree / ".venv").resolve() == (ROOT / ".venv").resolve()
+    assert (tree / "node_modules").resolve() == (ROOT / "node_modules").resolve()
+    assert not (tree / "ran").exists()
+
+
+def test_other_python_pins_run_the_revisions_own_set_up(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Only what differs is set up again; the rest is still shared."""
+    tree = tree_like_root(tmp_path, "touch ran\n")
+    with (tree / "constraints.txt").open("a") as constraints:
+        constraints.write("six==1.16.0\n")
+    cost_diff.set_up(tree, "main (0123456789) (before)")
+    assert (tree / "ran").exists()
+    assert not (tree / ".venv").exists()
+    assert (tree / "node_modules").is_symlink()
+    assert "main (0123456789) (before) pins other packages; setting up its .venv" in (
+        capsys.readouterr().out
+    )
+
+
+def test_a_failing_set_up_names_the_revision(tmp_path: Path) -> None:
+    tree = tree_like_root(tmp_path, "echo 'npm ERR! 404 no such package' >&2; exit 1\n")
+    (tree / "package-lock.json").write_text("{}\n")
+    with pytest.raises(cost_diff.CostDiffError) as failure:
+        cost_diff.set_up(tree, "v1 (0123456789) (before)")
+    assert "the set-up of v1 (0123456789) (before) failed" in str(failure.value)
+    assert "npm ERR! 404 no such package" in str(failure.value)
+
+
+def test_a_bad_report_option_fails_before_any_synth(monkeypatch: pytest.MonkeyPatch) -> None:
+    def no_synth(*args: object) -> None:
+        raise AssertionError("synthesized despite a bad option")
+
+    monkeypatch.setattr(cost_diff, "synth", no_synth)
+    with pytest.raises(SystemExit) as stop:
+        cost_diff.main(["HEAD", "--month", "2027-13"])
+    assert str(stop.value.code) == "report: --month 2027-13: use YYYY-MM, e.g. 2027-01"
