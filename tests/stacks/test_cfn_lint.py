@@ -7,7 +7,7 @@ from typing import Any
 
 import cfnlint.api
 
-from fleet.model import StoreConfig
+from fleet.model import FleetConfig, StoreConfig
 
 
 def test_cfn_lint_is_clean(template_json: dict[str, Any], store: StoreConfig) -> None:
@@ -22,3 +22,14 @@ def test_cfn_lint_can_fail(template_json: dict[str, Any]) -> None:
     queue = next(r for r in broken["Resources"].values() if r["Type"] == "AWS::SQS::Queue")
     queue["Properties"]["RetentionDays"] = 14
     assert cfnlint.api.lint(json.dumps(broken), regions=["ap-northeast-1"])
+
+
+def test_cfn_lint_is_clean_on_the_dashboards(
+    dashboard_templates: dict[str, Any], fleet: FleetConfig
+) -> None:
+    """Each account's dashboard stack, linted for its home Region."""
+    assert dashboard_templates
+    for dashboard in fleet.dashboards():
+        template = dashboard_templates[dashboard.stack_name]
+        matches = cfnlint.api.lint(json.dumps(template), regions=[dashboard.region])
+        assert [f"{m.rule.id} {m.path}: {m.message}" for m in matches] == [], dashboard.stack_name
