@@ -31,14 +31,12 @@ EXIT_BAD_CONFIG = 2
 
 def build(app: cdk.App) -> list[Stack]:
     """Add the selected stores' stacks and the cdk-nag packs to `app`, from its context."""
-    fleet = load_fleet(app.node.get_all_context(), now=datetime.now(UTC).replace(microsecond=0))
+    # The clock is read for warnings only (fleet.warnings); templates never depend on it.
+    fleet = load_fleet(app.node.get_all_context(), today=datetime.now(UTC).date())
+    for warning in fleet.warnings:
+        print(f"rekognition-model-scheduler: warning: {warning}", file=sys.stderr)
     stacks: list[Stack] = [
-        ModelScheduleStack(
-            app,
-            store=store,
-            protected_versions=fleet.protected_versions(store),
-            now=fleet.now,
-        )
+        ModelScheduleStack(app, store=store, protected_versions=fleet.protected_versions(store))
         for store in fleet.selected
     ]
     if fleet.whole_fleet:

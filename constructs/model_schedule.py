@@ -8,17 +8,15 @@ from aws_cdk import RemovalPolicy
 from aws_cdk import aws_scheduler as scheduler
 
 from constructs import Construct
-from constructs.policies import allow, document, managed_policy, role
+from constructs.policies import Statement, allow, document, managed_policy, role
 from constructs.schedules import (
     ScheduleTarget,
+    calendar_schedules,
     input_json,
-    segmented_schedules,
     universal_target_arn,
 )
 from fleet.arn import ModelVersion
-from fleet.closures import Segment
-from fleet.dst import GapOccurrence
-from fleet.weekly import WeeklyTime
+from fleet.cron_calendar import CronSchedule
 
 
 class ModelSchedule(Construct):
@@ -37,12 +35,8 @@ class ModelSchedule(Construct):
         group_name: str,
         model: ModelVersion,
         time_zone: str,
-        start: WeeklyTime,
-        stop: WeeklyTime,
-        start_segments: list[Segment],
-        stop_segments: list[Segment],
-        start_one_offs: Sequence[GapOccurrence] = (),
-        stop_one_offs: Sequence[GapOccurrence] = (),
+        start: Sequence[CronSchedule],
+        stop: Sequence[CronSchedule],
         min_inference_units: int,
         max_inference_units: int | None,
         retry_attempts: int,
@@ -104,11 +98,11 @@ class ModelSchedule(Construct):
         stop_input = {"ProjectVersionArn": model.arn}
 
         role_arn = self.role_arn
-        # One schedule per segment between closures (fleet/closures.py); without closures, one.
+        # Without closed days or daylight-saving gaps, one schedule each (fleet/cron_calendar.py).
         self.schedules: list[scheduler.CfnSchedule] = []
-        for base_id, name, verb, payload, when, segments, one_offs in (
-            ("Start", "start-model", "start", start_input, start, start_segments, start_one_offs),
-            ("Stop", "stop-model", "stop", stop_input, stop, stop_segments, stop_one_offs),
+        for base_id, name, verb, payload, plan in (
+            ("Start", "start-model", "start", start_input, start),
+            ("Stop", "stop-model", "stop", stop_input, stop),
         ):
             target = ScheduleTarget(
                 arn=universal_target_arn("rekognition", f"{verb}ProjectVersion"),
@@ -118,14 +112,12 @@ class ModelSchedule(Construct):
                 max_event_age_seconds=max_event_age_minutes * 60,
                 dead_letter_arn=dead_letter_arn,
             )
-            self.schedules += segmented_schedules(
+            self.schedules += calendar_schedules(
                 self,
                 base_id,
                 name=name,
                 label=verb,
-                when=when,
-                segments=segments,
-                one_offs=one_offs,
+                plan=plan,
                 time_zone=time_zone,
                 group_name=self.group_name,
                 target=target,
@@ -133,7 +125,15 @@ class ModelSchedule(Construct):
 
     def allow_invoking_verifier(self, function_arn: str) -> None:
         """Let the schedules of this group invoke the store's verifier."""
-        self._statements.append(
-            allow("InvokeModelVerifier", ["lambda:InvokeFunction"], [function_arn])
+        self._allow(allow("InvokeModelVerifier", ["lambda:InvokeFunction"], [function_arn]))
+
+    def allow_publishing_to(self, topic_arn: str, key_arn: str) -> None:
+        """Let the schedules of this group publish to the store's encrypted topic."""
+        self._allow(
+            allow("PublishHorizonReminder", ["sns:Publish"], [topic_arn]),
+            allow("EncryptHorizonReminder", ["kms:Decrypt", "kms:GenerateDataKey"], [key_arn]),
         )
+
+    def _allow(self, *statements: Statement) -> None:
+        self._statements.extend(statements)
         self.policy.policy_document = document(*self._statements)

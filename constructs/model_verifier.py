@@ -13,11 +13,9 @@ from aws_cdk import aws_s3_assets as s3_assets
 from constructs import Construct
 from constructs.nag import Exemption, acknowledge, exempt
 from constructs.policies import Statement, allow, managed_policy, role
-from constructs.schedules import ScheduleTarget, input_json, segmented_schedules
-from fleet.closures import Segment
+from constructs.schedules import ScheduleTarget, calendar_schedules, input_json
 from fleet.contracts import VERIFIER_CODE, verifier_contract
-from fleet.dst import GapOccurrence
-from fleet.weekly import WeeklyTime
+from fleet.cron_calendar import CronSchedule
 
 # At opening, a late start is watched this long (polling every minute) before giving up.
 LATE_START_WAIT_SECONDS = 10 * 60
@@ -32,12 +30,10 @@ CHECK_MAX_EVENT_AGE_SECONDS = 15 * 60
 
 @dataclass(frozen=True)
 class CheckSchedule:
-    """When one check runs: a weekly time in the store's zone, in segments around closures."""
+    """When one check runs: its schedules in the store's zone (fleet/cron_calendar.py)."""
 
     check: verifier_contract.Check
-    when: WeeklyTime
-    segments: Sequence[Segment]
-    one_offs: Sequence[GapOccurrence] = ()
+    plan: Sequence[CronSchedule]
 
 
 class ModelVerifier(Construct):
@@ -230,14 +226,12 @@ class ModelVerifier(Construct):
                 max_event_age_seconds=CHECK_MAX_EVENT_AGE_SECONDS,
                 dead_letter_arn=dead_letter_arn,
             )
-            segmented_schedules(
+            calendar_schedules(
                 self,
                 f"{check.check.title()}Check",
                 name=f"verify-{check.check}",
                 label=f"{check.check} check",
-                when=check.when,
-                segments=check.segments,
-                one_offs=check.one_offs,
+                plan=check.plan,
                 time_zone=time_zone,
                 group_name=group_name,
                 target=target,

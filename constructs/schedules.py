@@ -4,9 +4,9 @@ The L2 `Schedule` and its targets add nothing these schedules use (the roles tak
 updates, the group name is fixed, the window is always off) but cost many calls into the CDK's
 Node process per schedule, and a fleet has hundreds. Each helper renders what the L2 rendered,
 byte for byte, under the same logical ID: the resource is the child `Resource` of a construct
-with the schedule's id, as the L2 placed it. Recurring schedules are split into StartDate/EndDate
-segments around closed days, plus one-off at() schedules for occurrences a daylight-saving gap
-would swallow.
+with the schedule's id, as the L2 placed it. An action's schedules carry the calendar in their
+cron fields (fleet/cron_calendar.py): no StartDate, EndDate or at(), so a template does not
+depend on when it was synthesized and does not expire.
 """
 
 from __future__ import annotations
@@ -14,16 +14,13 @@ from __future__ import annotations
 import json
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime
 from typing import Any
 
 from aws_cdk import Aws
 from aws_cdk import aws_scheduler as scheduler
 
 from constructs import Construct
-from fleet.closures import Segment, segment_id, segment_name
-from fleet.dst import GapOccurrence
-from fleet.weekly import WeeklyTime
+from fleet.cron_calendar import CronSchedule
 
 # Read once: every use of a CDK constant is a call into Node.
 PARTITION = Aws.PARTITION
@@ -49,11 +46,6 @@ def input_json(payload: dict[str, Any]) -> str:
     """A target's Input, as the CDK writes an object (JSON.stringify): compact, key order kept,
     characters unescaped."""
     return json.dumps(_for_json(payload), separators=(",", ":"), ensure_ascii=False)
-
-
-def _iso(instant: datetime) -> str:
-    """StartDate/EndDate as the CDK writes a date (toISOString): UTC with milliseconds."""
-    return f"{instant:%Y-%m-%dT%H:%M:%S}.{instant.microsecond // 1000:03d}Z"
 
 
 @dataclass(frozen=True)
@@ -92,13 +84,14 @@ def schedule(
     expression: str,
     time_zone: str,
     target: ScheduleTarget,
-    start: datetime | None = None,
-    end: datetime | None = None,
+    as_l2: bool = True,
 ) -> scheduler.CfnSchedule:
-    """One enabled schedule that fires on time (no flexible window)."""
+    """One enabled schedule that fires on time (no flexible window). `as_l2`: under the logical
+    ID the L2 gave it (a child `Resource`); schedules the L2 never made need no such wrapper,
+    which costs a call into Node each."""
     return scheduler.CfnSchedule(
-        Construct(scope, construct_id),
-        "Resource",
+        Construct(scope, construct_id) if as_l2 else scope,
+        "Resource" if as_l2 else construct_id,
         name=name,
         group_name=group_name,
         description=description,
@@ -106,58 +99,36 @@ def schedule(
         schedule_expression=expression,
         schedule_expression_timezone=time_zone,
         state="ENABLED",
-        start_date=_iso(start) if start else None,
-        end_date=_iso(end) if end else None,
         target=target.render(),
     )
 
 
-def segmented_schedules(
+def calendar_schedules(
     scope: Construct,
     base_id: str,
     *,
     name: str,
     label: str,
-    when: WeeklyTime,
-    segments: Sequence[Segment],
-    one_offs: Sequence[GapOccurrence] = (),
+    plan: Sequence[CronSchedule],
     time_zone: str,
     group_name: str,
     target: ScheduleTarget,
 ) -> list[scheduler.CfnSchedule]:
-    """One schedule per segment (one in all when there are no closures), firing at `when` in
-    `time_zone`. Ids and names carry the day a segment resumes (fleet/closures.py). Plus one
-    at() schedule per occurrence in a DST gap (fleet/dst.py), named after its day."""
-    recurring = [
+    """An action's schedules, one per entry of its plan: the construct id and the name carry
+    what each covers (`Start`/`start-model`, `Start2027`/`start-model-2027`,
+    `Start202701`/`start-model-2027-01`, `StartDst20270314`/`start-model-dst-2027-03-14`), so
+    a name is never reused under another logical ID."""
+    return [
         schedule(
             scope,
-            segment_id(base_id, segment),
-            name=segment_name(name, segment),
+            f"{base_id}{entry.key}",
+            name=f"{name}{entry.name_suffix}",
             group_name=group_name,
-            description=f"{label} {when.describe()} ({time_zone}){segment.describe()}",
-            expression=when.cron(),
+            description=entry.describe(label, time_zone),
+            expression=entry.expression,
             time_zone=time_zone,
             target=target,
-            start=segment.start,
-            end=segment.end,
+            as_l2=not entry.key,
         )
-        for segment in segments
+        for entry in plan
     ]
-    once = [
-        schedule(
-            scope,
-            f"{base_id}Dst{gap.day:%Y%m%d}",
-            name=f"{name}-dst-{gap.day.isoformat()}",
-            group_name=group_name,
-            description=(
-                f"{label} once at {gap.fires:%Y-%m-%d %H:%M} ({time_zone}): "
-                f"{gap.skipped:%H:%M} does not exist that day (daylight saving)"
-            ),
-            # at() takes the local wall-clock time; the zone says which.
-            expression=f"at({gap.fires:%Y-%m-%dT%H:%M:%S})",
-            time_zone=time_zone,
-            target=target,
-        )
-        for gap in one_offs
-    ]
-    return recurring + once

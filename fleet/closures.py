@@ -1,13 +1,8 @@
 """Closed dates: days a store does not open although its weekday is an open day.
 
-EventBridge Scheduler has no "except on these dates". The recurring schedules are therefore
-split into segments with StartDate/EndDate: one segment until the first closed day, one from
-the first open day after it, and so on. A segment boundary lies 12 hours before the occurrence
-it separates, so it never falls near a firing time (occurrences are 24 hours apart, give or take
-an hour of daylight saving), and whether StartDate/EndDate are inclusive does not matter.
-
-Closures that have ended are dropped (the segment before them has ended too), so segments do not
-pile up; holidays from a calendar are materialized for a year ahead, and a deploy refreshes them.
+Closures and a calendar's holidays count within the calendar horizon (fleet/horizon.py) only;
+fleet/cron_calendar.py writes them into the schedules' cron expressions. Nothing here reads the
+clock: the one check that does (a closure that ended long ago) is a warning the loader prints.
 """
 
 from __future__ import annotations
@@ -15,23 +10,18 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, timedelta
 from functools import cache
 from typing import TYPE_CHECKING
-from zoneinfo import ZoneInfo
 
+from fleet.horizon import Horizon
 from fleet.weekly import Weekday
 
 if TYPE_CHECKING:
     import holidays
 
-# How far ahead a holiday calendar is turned into closed days; redeploy within this time.
-HOLIDAY_HORIZON = timedelta(days=365)
-# A closure that ended longer ago than this is stale configuration: remove it.
+# A closure that ended longer ago than this is stale configuration: the synth says so.
 PAST_LIMIT = timedelta(days=365)
-# A closure further ahead than this is probably a typo (2062 for 2026).
-FUTURE_LIMIT = timedelta(days=2 * 365)
-BOUNDARY_BEFORE_EVENT = timedelta(hours=12)
 
 _DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", flags=re.ASCII)
 
@@ -88,16 +78,24 @@ def parse_dates(items: object) -> list[date]:
     return [parse_date(item.strip() if isinstance(item, str) else item) for item in items]
 
 
-def check_range_is_current(closure: DateRange, today: date) -> None:
-    if closure.last < today - PAST_LIMIT:
+def check_within(closure: DateRange, horizon: Horizon) -> None:
+    """A closure the schedules cannot carry is an error, never silently ignored."""
+    if closure.last > horizon.last:
         raise ClosureError(
-            f"{closure.last.isoformat()} ended more than a year ago: remove it from the "
-            "configuration (closures that have ended are ignored, old ones only add noise)"
+            f"{closure.last.isoformat()} is after the calendar horizon "
+            f"({horizon.describe()}, fleet.horizon): raise fleet.horizon.lastMonth to "
+            f"{closure.last:%Y-%m}, or check the year"
         )
-    if closure.first > today + FUTURE_LIMIT:
+    if closure.first < horizon.first:
         raise ClosureError(
-            f"{closure.first.isoformat()} is more than two years ahead: a typo in the year?"
+            f"{closure.first.isoformat()} is before the calendar horizon "
+            f"({horizon.describe()}, fleet.horizon): remove it if it has passed, or lower "
+            "fleet.horizon.firstMonth"
         )
+
+
+def ended_long_ago(closure: DateRange, today: date) -> bool:
+    return closure.last < today - PAST_LIMIT
 
 
 def _calendar(calendar: str, years: range | None) -> holidays.HolidayBase:
@@ -120,11 +118,10 @@ def check_calendar(calendar: str) -> None:
 
 
 @cache
-def holiday_dates(calendar: str, today: date) -> dict[date, str]:
-    """Public holidays of `calendar` ("JP", "US-WA", "AU-NSW") from today, a year ahead."""
-    end = today + HOLIDAY_HORIZON
-    found = _calendar(calendar, range(today.year, end.year + 1))
-    return {day: str(name) for day, name in found.items() if today <= day <= end}
+def holiday_dates(calendar: str, horizon: Horizon) -> dict[date, str]:
+    """Public holidays of `calendar` ("JP", "US-WA", "AU-NSW") in the horizon."""
+    found = _calendar(calendar, horizon.years)
+    return {day: str(name) for day, name in sorted(found.items()) if day in horizon}
 
 
 def closed_open_days(
@@ -132,58 +129,12 @@ def closed_open_days(
     holiday_days: Iterable[date],
     open_on: Iterable[date],
     open_days: frozenset[Weekday],
-    today: date,
+    horizon: Horizon,
 ) -> tuple[date, ...]:
-    """The days from today on that the store would open by weekday but is closed."""
+    """The days in the horizon that the store would open by weekday but is closed."""
     closed = {day for closure in ranges for day in closure.days()}
     closed |= set(holiday_days) - set(open_on)
-    return tuple(sorted(d for d in closed if d >= today and Weekday(d.weekday()) in open_days))
-
-
-def prune(found: list[Segment], now: datetime) -> list[Segment]:
-    """Drop segments that have ended, and start dates that have passed.
-
-    EventBridge Scheduler refuses a StartDate more than 5 minutes in the past, so a deploy must
-    not carry one. Both cuts are safe within the hour after `now` (the synth; a deploy follows
-    it): a segment's last occurrence is 12 hours before its end, and its first 12 hours after
-    its start.
-    """
-    cutoff = now + timedelta(hours=1)
-    kept = [seg for seg in found if seg.end is None or seg.end > cutoff]
-    return [
-        Segment(seg.resumes, seg.start if seg.start and seg.start > cutoff else None, seg.end)
-        for seg in kept
-    ]
-
-
-@dataclass(frozen=True)
-class Segment:
-    """A stretch of time in which a recurring schedule may fire.
-
-    `resumes` is the first open day after a closure (None for the first segment); it names the
-    segment, so a segment keeps its name, and its schedule is not replaced, as closures come
-    and go around it.
-    """
-
-    resumes: date | None
-    start: datetime | None  # UTC; None: from the beginning
-    end: datetime | None  # UTC; None: open-ended
-
-    def describe(self) -> str:
-        """Suffix for a schedule's description: when the segment starts and ends, if it does."""
-        since = f" from {self.start:%Y-%m-%d %H:%M} UTC" if self.start else ""
-        until = f" until {self.end:%Y-%m-%d %H:%M} UTC" if self.end else ""
-        return since + until
-
-
-def segment_id(base: str, segment: Segment) -> str:
-    """Construct id: `Start` for the first segment, `StartFrom20270104` after a closure."""
-    return base if segment.resumes is None else f"{base}From{segment.resumes:%Y%m%d}"
-
-
-def segment_name(base: str, segment: Segment) -> str:
-    """Schedule name, unique in the group for as long as the segment exists."""
-    return base if segment.resumes is None else f"{base}-from-{segment.resumes.isoformat()}"
+    return tuple(sorted(d for d in closed if d in horizon and Weekday(d.weekday()) in open_days))
 
 
 def describe_days(days: tuple[date, ...]) -> str:
@@ -198,50 +149,3 @@ def describe_days(days: tuple[date, ...]) -> str:
         r[0].isoformat() if len(r) == 1 else f"{r[0].isoformat()}..{r[-1].isoformat()}"
         for r in runs
     )
-
-
-def _event(day: date, minutes: int, zone: ZoneInfo) -> datetime:
-    # Adding to an aware datetime is wall-clock arithmetic in Python: 05:30 stays 05:30 local
-    # across a DST change, and the offset is looked up for the result.
-    local = datetime(day.year, day.month, day.day, tzinfo=zone) + timedelta(minutes=minutes)
-    return local.astimezone(UTC)
-
-
-def segments(
-    closed: tuple[date, ...],
-    open_days: frozenset[Weekday],
-    timezone: str,
-    event_minutes: int,
-) -> list[Segment]:
-    """Segments of a schedule that fires `event_minutes` after local midnight of each open day
-    (negative: the evening before), skipping the closed days."""
-    if not closed:
-        return [Segment(None, None, None)]
-    zone = ZoneInfo(timezone)
-    result: list[Segment] = []
-    current_start: datetime | None = None
-    resumes: date | None = None
-    index = 0
-    while index < len(closed):
-        first = closed[index]
-        # Extend the run over closed days with no open day between them.
-        last = first
-        index += 1
-        next_open = _next_open_day(last, open_days)
-        while index < len(closed) and closed[index] == next_open:
-            last = closed[index]
-            index += 1
-            next_open = _next_open_day(last, open_days)
-        end = _event(first, event_minutes, zone) - BOUNDARY_BEFORE_EVENT
-        result.append(Segment(resumes, current_start, end))
-        resumes = next_open
-        current_start = _event(next_open, event_minutes, zone) - BOUNDARY_BEFORE_EVENT
-    result.append(Segment(resumes, current_start, None))
-    return result
-
-
-def _next_open_day(day: date, open_days: frozenset[Weekday]) -> date:
-    day += timedelta(days=1)
-    while Weekday(day.weekday()) not in open_days:
-        day += timedelta(days=1)
-    return day

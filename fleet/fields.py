@@ -26,10 +26,11 @@ from fleet.closures import (
     ClosureError,
     DateRange,
     check_calendar,
-    check_range_is_current,
+    check_within,
     parse_closed_dates,
     parse_dates,
 )
+from fleet.horizon import Horizon
 from fleet.weekly import Weekday
 
 INVALID = "invalid_setting"
@@ -238,12 +239,12 @@ HolidayCalendar = Annotated[
 ]
 
 
-def _today(info: ValidationInfo) -> date:
+def horizon_of(info: ValidationInfo) -> Horizon:
     context = info.context or {}
-    today = context.get("today")
-    if not isinstance(today, date):
-        raise RuntimeError("settings are validated with context={'today': <synth date>}")
-    return today
+    horizon = context.get("horizon")
+    if not isinstance(horizon, Horizon):
+        raise RuntimeError("settings are validated with context={'horizon': <fleet.horizon>}")
+    return horizon
 
 
 def _closed_dates(value: Any, info: ValidationInfo) -> tuple[DateRange, ...]:
@@ -253,7 +254,7 @@ def _closed_dates(value: Any, info: ValidationInfo) -> tuple[DateRange, ...]:
     try:
         ranges = parse_closed_dates(items)
         for closure in ranges:
-            check_range_is_current(closure, _today(info))
+            check_within(closure, horizon_of(info))
     except ClosureError as error:
         raise invalid(str(error)) from error
     return tuple(ranges)

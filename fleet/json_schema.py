@@ -20,6 +20,7 @@ from pydantic import BaseModel
 
 from fleet.dashboard_settings import DashboardSettings
 from fleet.describe import context_key_only, default, expected
+from fleet.horizon_settings import HorizonSettings
 from fleet.loader import NOW_KEY, SELECT_KEY, STORE_ID
 from fleet.settings import StoreSettings
 
@@ -63,9 +64,16 @@ def cdk_json_schema(model: type[StoreSettings] = StoreSettings) -> dict[str, Any
         **dashboard,
         "description": "Settings of the accounts' dashboards (every one has a default).",
     }
+    horizon = _without_titles(HorizonSettings.model_json_schema(by_alias=True))
+    definitions["horizonSettings"] = {
+        **horizon,
+        "description": "The calendar horizon: the months whose closed dates, holidays and "
+        "daylight-saving compensations the schedules carry.",
+    }
     definitions["fleet"] = {
         "type": "object",
         "properties": {
+            "horizon": {"$ref": "#/$defs/horizonSettings"},
             "dashboard": {"$ref": "#/$defs/dashboardSettings"},
             "defaults": {"$ref": "#/$defs/storeSettings"},
             "stores": {
@@ -75,7 +83,7 @@ def cdk_json_schema(model: type[StoreSettings] = StoreSettings) -> dict[str, Any
                 "minProperties": 1,
             },
         },
-        "required": ["stores"],
+        "required": ["horizon", "stores"],
         "additionalProperties": False,
     }
     per_store = {f"^{key}:{_store_id_pattern()}$": properties[key] for key in properties}
@@ -96,7 +104,8 @@ def cdk_json_schema(model: type[StoreSettings] = StoreSettings) -> dict[str, Any
                     NOW_KEY: {
                         "type": "string",
                         "format": "date-time",
-                        "description": "The instant closures and holidays are counted from.",
+                        "description": "No longer used (templates do not depend on the "
+                        "clock); accepted with a notice.",
                     },
                 },
                 "patternProperties": per_store,
@@ -114,8 +123,8 @@ def _cell(text: str) -> str:
 def settings_table(
     model: type[BaseModel] = StoreSettings, *, prefix: str = "", dashboard: bool = True
 ) -> str:
-    """The README's table: one row per setting, in the schema's order; then the dashboards'
-    settings, which live under `fleet.dashboard`."""
+    """The README's table: one row per setting, in the schema's order; then the horizon's
+    settings (`fleet.horizon`) and the dashboards' (`fleet.dashboard`)."""
     rows = ["| setting | what | value | default |", "|---|---|---|---|"]
     for name, field in model.model_fields.items():
         key = prefix + (field.alias or name)
@@ -129,6 +138,8 @@ def settings_table(
         )
     table = "\n".join(rows)
     if dashboard:
+        horizon = settings_table(HorizonSettings, prefix="horizon.", dashboard=False)
+        table += f"\n\nThe calendar horizon, `fleet.horizon` (required):\n\n{horizon}"
         dashboards = settings_table(DashboardSettings, prefix="dashboard.", dashboard=False)
         table += f"\n\nThe dashboards' settings, in `fleet.dashboard`:\n\n{dashboards}"
     return table

@@ -18,7 +18,7 @@ import json
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import date
 from functools import cache
 from typing import Any
 
@@ -26,12 +26,15 @@ from pydantic import TypeAdapter, ValidationError
 from pydantic.fields import FieldInfo
 from pydantic_core import ErrorDetails
 
+from fleet.closures import ended_long_ago
 from fleet.contracts import model_handle
 from fleet.dashboard_settings import DashboardSettings
 from fleet.describe import adds_up, context_key_only, expected
 from fleet.errors import ConfigError
 from fleet.fields import INVALID, ContextKeyOnly, suggest
 from fleet.handle import handle_of
+from fleet.horizon import Horizon
+from fleet.horizon_settings import HorizonError, HorizonSettings
 from fleet.model import FleetConfig, StoreConfig
 from fleet.settings import RuleError, StoreSettings
 
@@ -51,6 +54,10 @@ SETTINGS: dict[str, FieldInfo] = {
 }
 # What `fleet.defaults` and a store object may contain; the rest only as `<setting>:<store-id>`.
 FLEET_SETTINGS = [key for key, field in SETTINGS.items() if not context_key_only(field)]
+FLEET_BLOCKS = ["defaults", "stores", "horizon", "dashboard"]
+# A store's stack must stay well under CloudFormation's 500 resources (about 30 are not
+# schedules), and every schedule costs synthesis time.
+MAX_SCHEDULES_PER_STORE = 200
 
 
 def _show(value: Any) -> str:
@@ -61,6 +68,12 @@ class _Problems:
     def __init__(self) -> None:
         self.lines: list[str] = []
         self.count = 0  # reports, including repeats: tells a caller whether its checks failed
+        # What looked at the clock: never an error, since templates must not depend on it.
+        self.warnings: list[str] = []
+
+    def warn(self, line: str) -> None:
+        if line not in self.warnings:
+            self.warnings.append(line)
 
     def add(self, where: str, value: Any, message: str) -> None:
         self._append(f"{where} = {_show(value)}: {message}")
@@ -206,6 +219,7 @@ def _parse_store(
     store_id: str,
     layers: list[tuple[str, Mapping[str, Any]]],
     problems: _Problems,
+    horizon: Horizon,
     today: date,
 ) -> StoreConfig | None:
     """Merge the layers (lowest first, each with its `where` template) and validate the store."""
@@ -220,17 +234,25 @@ def _parse_store(
                 else:
                     given[key] = entry
     before = problems.count
-    context = {"today": today}
+    context = {"horizon": horizon}
     data = {key: entry.value for key, entry in given.items()}
     # Values that add up are checked layer by layer, so that an error names its own layer.
     for key, entries in added.items():
         parsed: list[Any] = []
         for entry in entries:
             try:
-                parsed.extend(_adapter(key).validate_python(entry.value, context=context))
+                values = _adapter(key).validate_python(entry.value, context=context)
             except ValidationError as error:
                 for detail in error.errors(include_url=False):
                     problems.add(entry.where, entry.value, _message(detail, SETTINGS[key]))
+                continue
+            parsed.extend(values)
+            for closure in values if key == "closedDates" else ():
+                if ended_long_ago(closure, today):
+                    problems.warn(
+                        f"{entry.where}: {closure.last.isoformat()} ended more than a year ago: "
+                        "remove it (it changes nothing)"
+                    )
         data[key] = parsed
     try:
         settings = StoreSettings.model_validate(data, context=context)
@@ -240,14 +262,24 @@ def _parse_store(
         return None
     if problems.count > before:
         return None
-    store = StoreConfig.of(store_id, settings, today)
+    store = StoreConfig.of(store_id, settings, horizon)
+    count = store.schedule_count
+    if count > MAX_SCHEDULES_PER_STORE:
+        problems.add_key(
+            f"fleet.stores.{store_id}",
+            f"the store needs {count} schedules in {horizon.describe()}, over the "
+            f"{MAX_SCHEDULES_PER_STORE} a store's stack may hold (CloudFormation allows 500 "
+            "resources): shorten fleet.horizon, or close fewer separate days (each month with "
+            "closed days costs one schedule per action)",
+        )
+        return None
     size = len(handle_of(store).to_json().encode())
     if size > model_handle.MAX_BYTES:
         problems.add_key(
             f"fleet.stores.{store_id}.closedDates",
             f"the store's model handle would be {size} bytes, over the {model_handle.MAX_BYTES} "
             f"an SSM standard parameter holds; it lists each of the {len(store.closed_days)} "
-            "closed days ahead: close fewer days (or shorten the ranges)",
+            "closed days in the horizon: close fewer days (or shorten fleet.horizon)",
         )
         return None
     return store
@@ -302,20 +334,12 @@ def _selected(context: Mapping[str, Any], store_ids: list[str], problems: _Probl
     return chosen
 
 
-def _now(context: Mapping[str, Any], default: datetime, problems: _Problems) -> datetime:
-    value = context.get(NOW_KEY)
-    if value is None:
-        return default
-    try:
-        parsed = datetime.fromisoformat(str(value).replace("Z", "+00:00"))
-        if parsed.tzinfo is None:
-            raise ValueError("no time zone")
-        return parsed.astimezone(UTC)
-    except ValueError:
-        problems.add(
-            NOW_KEY, value, 'must be an ISO 8601 time with a zone, e.g. "2026-11-26T09:00:00Z"'
+def _notice_now(context: Mapping[str, Any], problems: _Problems) -> None:
+    if NOW_KEY in context:
+        problems.warn(
+            f"the context key {NOW_KEY!r} no longer changes anything (templates do not depend "
+            "on the clock): remove it"
         )
-        return default
 
 
 def _flag(context: Mapping[str, Any], key: str, problems: _Problems) -> bool:
@@ -327,13 +351,13 @@ def _flag(context: Mapping[str, Any], key: str, problems: _Problems) -> bool:
     return False
 
 
-def load_fleet(context: Mapping[str, Any], *, now: datetime) -> FleetConfig:
+def load_fleet(context: Mapping[str, Any], *, today: date) -> FleetConfig:
     """Parse and validate the whole fleet; raise ConfigError listing every problem.
 
-    `now` is the synth's reference instant (app.py passes the clock); the context key `now`
-    overrides it, so a synth can be repeated exactly, as the tests do."""
+    `today` (app.py passes the clock's date) is used for warnings only, never for what goes into
+    a template."""
     problems = _Problems()
-    now = _now(context, now, problems)
+    _notice_now(context, problems)
     control_tower = _flag(context, CONTROL_TOWER_KEY, problems)
     fleet = (
         _object(context[FLEET_KEY], FLEET_KEY, problems, from_cli=True)
@@ -349,7 +373,7 @@ def load_fleet(context: Mapping[str, Any], *, now: datetime) -> FleetConfig:
     if fleet is None:
         raise ConfigError(problems.lines)
 
-    _check_keys(fleet, FLEET_KEY, ["defaults", "stores", "dashboard"], problems)
+    _check_keys(fleet, FLEET_KEY, FLEET_BLOCKS, problems)
     defaults = _object(fleet.get("defaults", {}), "fleet.defaults", problems) or {}
     stores = _object(fleet.get("stores"), "fleet.stores", problems) if "stores" in fleet else None
     if "stores" not in fleet:
@@ -359,6 +383,12 @@ def load_fleet(context: Mapping[str, Any], *, now: datetime) -> FleetConfig:
             problems.add_key("fleet.stores", "is empty: define at least one store")
         raise ConfigError(problems.lines)
 
+    horizon = _parse_horizon(fleet.get("horizon"), problems)
+    if horizon is None:
+        raise ConfigError(problems.lines)
+    warning = horizon.clock_warning(today)
+    if warning:
+        problems.warn(warning)
     settings = FLEET_SETTINGS
     _check_keys(defaults, "fleet.defaults", settings, problems)
     store_ids = list(stores)
@@ -382,7 +412,8 @@ def load_fleet(context: Mapping[str, Any], *, now: datetime) -> FleetConfig:
                 ("{key}:" + store_id, overrides[store_id]),
             ],
             problems,
-            now.date(),
+            horizon,
+            today,
         )
         if store is not None:
             parsed.append(store)
@@ -394,11 +425,51 @@ def load_fleet(context: Mapping[str, Any], *, now: datetime) -> FleetConfig:
     return FleetConfig(
         stores=tuple(parsed),
         selected_ids=tuple(selected),
-        now=now,
+        horizon=horizon,
         control_tower_checks=control_tower,
         dashboard=dashboard,
         whole_fleet=SELECT_KEY not in context,
+        warnings=tuple(problems.warnings),
     )
+
+
+def _parse_horizon(value: Any, problems: _Problems) -> Horizon | None:
+    where = "fleet.horizon"
+    example = '{"firstMonth": "2026-12", "lastMonth": "2027-12"}'
+    if value is None:
+        problems.add_key(
+            where,
+            f"missing: set the years whose closed dates, holidays and daylight-saving "
+            f"compensations the schedules carry, e.g. {example}",
+        )
+        return None
+    body = _object(value, where, problems)
+    if body is None:
+        return None
+    fields = HorizonSettings.model_fields
+    allowed = [f.alias or name for name, f in fields.items()]
+    _check_keys(body, where, allowed, problems, store_settings=False)
+    try:
+        return HorizonSettings.model_validate(body).horizon
+    except ValidationError as error:
+        for detail in error.errors(include_url=False):
+            violation = (detail.get("ctx") or {}).get("error")
+            if isinstance(violation, HorizonError):
+                key = violation.setting
+                problems.add(f"{where}.{key}", body.get(key), str(violation))
+                continue
+            if detail["type"] == "extra_forbidden":
+                continue  # _check_keys named it, with the valid settings
+            key = str(detail["loc"][0])
+            if detail["type"] == "missing":
+                problems.add_key(f"{where}.{key}", f"missing: e.g. {example}")
+                continue
+            problems.add(f"{where}.{key}", detail["input"], _message(detail, _horizon_field(key)))
+        return None
+
+
+def _horizon_field(alias: str) -> FieldInfo:
+    return next(f for n, f in HorizonSettings.model_fields.items() if (f.alias or n) == alias)
 
 
 def _parse_dashboard(

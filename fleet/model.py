@@ -2,36 +2,40 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import date
+from functools import cached_property
 
-from fleet.closures import HOLIDAY_HORIZON, Segment, prune, segments
+from fleet.cron_calendar import CronSchedule, action_schedules
 from fleet.dashboard_settings import DashboardSettings
-from fleet.dst import GapOccurrence, gap_occurrences
+from fleet.dst import Moves, moved_after_gap, moved_before, swallowed
+from fleet.horizon import Horizon
 from fleet.names import dashboard_name, dashboard_stack_name, schedule_group_name, stack_name
 from fleet.settings import StoreSettings
-from fleet.weekly import format_minutes
+from fleet.weekly import Weekday, format_minutes
+
+Plan = Sequence[CronSchedule]
 
 
 @dataclass(frozen=True)
 class StoreConfig:
     """One store: its id, its validated settings, and what its closures make of the calendar
-    from the synth's date on."""
+    horizon."""
 
     store_id: str
     settings: StoreSettings
-    # Days the store would open by weekday but is closed, from the synth date on.
+    horizon: Horizon
+    # Days in the horizon the store would open by weekday but is closed.
     closed_days: tuple[date, ...]
-    # Until when the holiday calendar is materialized as closed days (None: no calendar).
-    holidays_until: date | None
 
     @classmethod
-    def of(cls, store_id: str, settings: StoreSettings, today: date) -> StoreConfig:
+    def of(cls, store_id: str, settings: StoreSettings, horizon: Horizon) -> StoreConfig:
         return cls(
             store_id=store_id,
             settings=settings,
-            closed_days=settings.closed_days(today),
-            holidays_until=today + HOLIDAY_HORIZON if settings.holiday_calendar else None,
+            horizon=horizon,
+            closed_days=settings.closed_days(horizon),
         )
 
     @property
@@ -42,31 +46,94 @@ class StoreConfig:
     def schedule_group_name(self) -> str:
         return schedule_group_name(self.store_id)
 
-    def segments(self, event_minutes: int, now: datetime) -> list[Segment]:
-        """StartDate/EndDate segments for a schedule firing `event_minutes` after local
-        midnight of each open day, skipping the closed days."""
-        s = self.settings
-        found = segments(self.closed_days, s.open_days, s.timezone, event_minutes)
-        return prune(found, now)
+    # --- each action's schedules (fleet/cron_calendar.py), compensations (fleet/dst.py) included
 
-    def gap_one_offs(
-        self, event_minutes: int, now: datetime, *, skip_closed: bool = True
-    ) -> list[GapOccurrence]:
-        """Occurrences of that schedule that a daylight-saving gap would swallow, from the
-        synth on, for as long ahead as holidays are known; each gets a one-off schedule.
-        Passed ones are dropped (Scheduler refuses an at() in the past)."""
+    def _opens_on(self, day: date) -> bool:
+        return Weekday(day.weekday()) in self.settings.open_days
+
+    def _opens_and_not_closed(self, day: date) -> bool:
+        return self._opens_on(day) and day not in self._closed
+
+    @cached_property
+    def _closed(self) -> frozenset[date]:
+        return frozenset(self.closed_days)
+
+    def _swallowed(self, offset: int, *, skip_closed: bool = True) -> list[date]:
+        days = self._opens_and_not_closed if skip_closed else self._opens_on
+        h = self.horizon
+        return swallowed(self.settings.timezone, days, offset, h.first, h.last)
+
+    def _after_gap(self, offset: int, *, skip_closed: bool = True) -> Moves:
+        days = self._swallowed(offset, skip_closed=skip_closed)
+        return moved_after_gap(self.settings.timezone, offset, days)
+
+    @cached_property
+    def _start_moves(self) -> Moves:
+        """A start in a gap keeps its lead: that many real minutes before the opening instant."""
         s = self.settings
-        today = now.date()
-        found = gap_occurrences(
-            s.timezone,
-            s.open_days,
-            event_minutes,
-            today,
-            today + HOLIDAY_HORIZON,
-            frozenset(self.closed_days) if skip_closed else frozenset(),
+        return moved_before(
+            s.timezone, s.start_offset, self._swallowed(s.start_offset), s.opens, {}
         )
-        cutoff = now + timedelta(hours=1)
-        return [gap for gap in found if gap.instant(s.timezone) > cutoff]
+
+    def _start_check_moves(self, offset: int) -> Moves:
+        """After a compensated start by the usual minutes; else after the gap."""
+        s = self.settings
+        days = self._swallowed(offset)
+        following = [d for d in days if d in self._start_moves]
+        moves = dict(
+            moved_after_gap(s.timezone, offset, [d for d in days if d not in self._start_moves])
+        )
+        moves.update(moved_before(s.timezone, offset, following, s.start_offset, self._start_moves))
+        return moves
+
+    def _schedules(self, offset: int, moves: Moves, *, skip_closed: bool = True) -> Plan:
+        return action_schedules(
+            offset=offset,
+            open_days=self.settings.open_days,
+            closed=self.closed_days if skip_closed else (),
+            moves=moves,
+        )
+
+    @cached_property
+    def start_schedules(self) -> Plan:
+        return self._schedules(self.settings.start_offset, self._start_moves)
+
+    @cached_property
+    def stop_schedules(self) -> Plan:
+        offset = self.settings.stop_offset
+        return self._schedules(offset, self._after_gap(offset))
+
+    @cached_property
+    def start_check_schedules(self) -> Plan | None:
+        offset = self.settings.start_check_offset
+        if offset is None:
+            return None
+        return self._schedules(offset, self._start_check_moves(offset))
+
+    @cached_property
+    def opening_check_schedules(self) -> Plan:
+        offset = self.settings.opens
+        return self._schedules(offset, self._after_gap(offset))
+
+    @cached_property
+    def closing_check_schedules(self) -> Plan:
+        """On every weekday in openDays, closed dates included: it finds the model stopped, or
+        stops one that someone left running."""
+        offset = self.settings.closing_check_offset
+        moves = self._after_gap(offset, skip_closed=False)
+        return self._schedules(offset, moves, skip_closed=False)
+
+    @property
+    def schedule_count(self) -> int:
+        """Every schedule of the store's stack, the horizon's reminder included."""
+        plans = (
+            self.start_schedules,
+            self.stop_schedules,
+            self.start_check_schedules or (),
+            self.opening_check_schedules,
+            self.closing_check_schedules,
+        )
+        return sum(len(plan) for plan in plans) + 1
 
     def describe_hours(self) -> str:
         s = self.settings
@@ -108,13 +175,14 @@ class AccountDashboard:
 class FleetConfig:
     stores: tuple[StoreConfig, ...]
     selected_ids: tuple[str, ...]
-    # The synth's reference instant: closures and holidays are counted from it.
-    now: datetime
+    horizon: Horizon
     # Run AWS Control Tower's proactive controls (cfn-guard) as well as cdk-nag.
     control_tower_checks: bool = False
     dashboard: DashboardSettings = field(default_factory=DashboardSettings)
     # No `-c store=` selection: the synth is the whole fleet's, dashboards included.
     whole_fleet: bool = True
+    # What looked at the clock: said on standard error, never written into a template.
+    warnings: tuple[str, ...] = ()
 
     def dashboards(self) -> tuple[AccountDashboard, ...]:
         """Per account of the fleet, in the order its first store appears in cdk.json, one

@@ -19,7 +19,7 @@ from typing import Annotated, Literal, Self
 from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, model_validator
 
 from fleet.arn import ModelVersion, check_project_of
-from fleet.closures import HOLIDAY_HORIZON, closed_open_days, holiday_dates
+from fleet.closures import closed_open_days, holiday_dates
 from fleet.fields import (
     NUMBER,
     SETTINGS_MODEL_CONFIG,
@@ -34,7 +34,9 @@ from fleet.fields import (
     VersionArn,
     Weekdays,
     ZoneName,
+    horizon_of,
 )
+from fleet.horizon import Horizon
 from fleet.weekly import MINUTES_PER_DAY, WeeklyTime, format_minutes, shortest_gap
 
 # Scheduler may deliver a retry at any point inside maximumEventAge, and a DST change can
@@ -53,7 +55,7 @@ class RuleError(ValueError):
 
 
 class StoreSettings(BaseModel):
-    """Everything one store can set. Validated with context={"today": <the synth's date>}."""
+    """Everything one store can set. Validated with context={"horizon": <fleet.horizon>}."""
 
     model_config = ConfigDict(**SETTINGS_MODEL_CONFIG, arbitrary_types_allowed=True)
 
@@ -121,8 +123,8 @@ class StoreSettings(BaseModel):
     )
     holiday_calendar: HolidayCalendar = Field(
         default=None,
-        description="Public holidays as closed days, from the `holidays` package, a year ahead; "
-        "null: none.",
+        description="Public holidays as closed days, from the `holidays` package, in the years "
+        "of `fleet.horizon`; null: none.",
     )
     open_on_holidays: Dates = Field(
         default=(),
@@ -276,10 +278,16 @@ class StoreSettings(BaseModel):
             return self
         if self.holiday_calendar is None:
             raise RuleError("openOnHolidays", "needs a holidayCalendar to make exceptions to")
-        today: date = (info.context or {})["today"]
-        known = holiday_dates(self.holiday_calendar, today)
+        horizon = horizon_of(info)
+        known = holiday_dates(self.holiday_calendar, horizon)
         for day in self.open_on_holidays:
-            if day not in known and today <= day <= today + HOLIDAY_HORIZON:
+            if day not in horizon:
+                raise RuleError(
+                    "openOnHolidays",
+                    f"{day.isoformat()} is outside the calendar horizon ({horizon.describe()}, "
+                    "fleet.horizon): remove it, or move the horizon",
+                )
+            if day not in known:
                 same_month = [
                     f"{d.isoformat()} {name}"
                     for d, name in sorted(known.items())
@@ -294,9 +302,9 @@ class StoreSettings(BaseModel):
 
     # --- what the store's closures make of its open days
 
-    def closed_days(self, today: date) -> tuple[date, ...]:
-        """The days from `today` on that the store would open by weekday but is closed."""
-        known = holiday_dates(self.holiday_calendar, today) if self.holiday_calendar else {}
+    def closed_days(self, horizon: Horizon) -> tuple[date, ...]:
+        """The days in the horizon that the store would open by weekday but is closed."""
+        known = holiday_dates(self.holiday_calendar, horizon) if self.holiday_calendar else {}
         return closed_open_days(
-            self.closed_dates, known, self.open_on_holidays, self.open_days, today
+            self.closed_dates, known, self.open_on_holidays, self.open_days, horizon
         )

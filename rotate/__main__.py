@@ -61,7 +61,10 @@ def parse_args(argv: Sequence[str]) -> argparse.Namespace:
 
 
 def _fleet(context: dict[str, object]) -> FleetConfig:
-    return load_fleet(context, now=datetime.now(UTC).replace(microsecond=0))
+    fleet = load_fleet(context, today=datetime.now(UTC).date())
+    for warning in fleet.warnings:
+        print(f"rotate: warning: {warning}", file=sys.stderr)
+    return fleet
 
 
 def main(

@@ -96,9 +96,20 @@ def cdk_json() -> dict[str, Any]:
     return data
 
 
+# --holidays: each zone's store closes on its country's public holidays.
+CALENDARS = {
+    "Asia/Tokyo": "JP",
+    "America/Los_Angeles": "US-CA",
+    "Europe/Berlin": "DE-BE",
+    "Australia/Sydney": "AU-NSW",
+}
+HOLIDAYS = False
+
+
 def generated_context(stores: int, **extra: Any) -> dict[str, Any]:
     """`stores` stores in four zones, a closed weekday for some, closures for half, each with
-    its own version; cdk.json's defaults and feature flags, as the CLI passes them."""
+    its own version (and with --holidays its country's holiday calendar); cdk.json's defaults and
+    feature flags, as the CLI passes them."""
     context = {
         k: v for k, v in cdk_json()["context"].items() if not k.startswith("modelVersionArn:")
     }
@@ -114,6 +125,7 @@ def generated_context(stores: int, **extra: Any) -> dict[str, Any]:
             "projectArn": PROJECT_ARN,
             **({"openDays": ["TUE", "WED", "THU", "FRI", "SAT", "SUN"]} if n % 3 == 0 else {}),
             **({"closedDates": ["2026-12-31..2027-01-03"]} if n % 2 == 0 else {}),
+            **({"holidayCalendar": CALENDARS[zones[n % len(zones)]]} if HOLIDAYS else {}),
         }
         context[f"modelVersionArn:{store_id}"] = (
             "arn:aws:rekognition:ap-northeast-1:111122223333:project/bread/version/"
@@ -221,10 +233,16 @@ def main() -> int:
     parser.add_argument("--runs", type=int, default=5, help="alternating runs (default 5)")
     parser.add_argument("--skip-1000", action="store_true", help="leave out 1,000 stores")
     parser.add_argument("--skip-tests", action="store_true", help="do not time the test suite")
+    parser.add_argument(
+        "--holidays", action="store_true", help="every generated store has a holiday calendar"
+    )
+    parser.add_argument("--ratio-only", action="store_true", help="only the ratio (part 1)")
     parser.add_argument("--phases", type=int, help=argparse.SUPPRESS)
     parser.add_argument("--no-plugins", action="store_true", help=argparse.SUPPRESS)
     parser.add_argument("--control-tower", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
+    global HOLIDAYS
+    HOLIDAYS = args.holidays
     if args.phases:
         phases_child(args.phases, not args.no_plugins, args.control_tower)
         return 0
@@ -259,6 +277,9 @@ def main() -> int:
         f"ratio: {ratio:.2f}x the floor ({verdict} the {TARGET:.1f}x target); "
         f"memory {fleet_peak / floor_peak:.2f}x"
     )
+
+    if args.ratio_only:
+        return 0
 
     # 2. Phases of 100 stores.
     split = phases(100, max(1, args.runs // 2), control_tower=False)

@@ -1,11 +1,14 @@
 """The cost of a change: ./scripts/cost-diff.sh [<git-ref>] [report options]
 
-Synthesizes the fleet twice with the same `now`: at <git-ref> (default HEAD, so that the change
-is what is not committed yet; in CI, the pull request's base) in a temporary git worktree with
-that revision's own pinned set-up, and in the working tree. Then `python -m report --compare`
-prints and writes (reports/cost-diff.md, cost-diff.json) what the change does to each store's
-running hours, unit-hours and USD over the same period. Report options: --month YYYY-MM,
---from/--to YYYY-MM-DD, --price USD, --start-minutes N, --out DIR (default: next month).
+Synthesizes the fleet twice: at <git-ref> (default HEAD, so that the change is what is not
+committed yet; in CI, the pull request's base) in a temporary git worktree with that revision's
+own pinned set-up, and in the working tree. Templates do not depend on the clock; a base
+revision from before that is synthesized with `-c now=<--now>` when given. The working tree's
+warnings (a calendar horizon that ends within 60 days) are passed on. Then
+`python -m report --compare` prints and writes (reports/cost-diff.md, cost-diff.json) what the
+change does to each store's running hours, unit-hours and USD over the same period. Report
+options: --month YYYY-MM, --from/--to YYYY-MM-DD, --price USD, --start-minutes N, --out DIR
+(default: next month).
 
 Exit status 0 with the comparison; otherwise one message that says what is wrong: a side that
 does not synthesize (which one, and its error), an unknown ref (2), a bad report option.
@@ -86,7 +89,8 @@ def set_up(tree: Path, label: str) -> None:
         raise CostDiffError(f"cost-diff: the set-up of {label} failed:\n{tail(done.stderr)}")
 
 
-def synth(tree: Path, out: Path, now: str, label: str) -> None:
+def synth(tree: Path, out: Path, label: str, now: str | None = None) -> str:
+    """Synthesize `tree` into `out`; return its standard error (warnings)."""
     env = {
         **os.environ,
         "PATH": os.pathsep.join(
@@ -97,38 +101,44 @@ def synth(tree: Path, out: Path, now: str, label: str) -> None:
     }
     env.pop("VIRTUAL_ENV", None)
     command = [str(tree / "node_modules" / ".bin" / "cdk"), "synth", "--quiet"]
-    command += ["-c", f"now={now}", "--output", str(out)]
+    command += [*(["-c", f"now={now}"] if now else []), "--output", str(out)]
     done = subprocess.run(command, cwd=tree, env=env, capture_output=True, text=True)
     if done.returncode != 0:
         raise CostDiffError(f"cost-diff: {label} does not synthesize:\n{tail(done.stderr)}")
+    return done.stderr
 
 
 def main(argv: list[str]) -> int:
     ref = argv.pop(0) if argv and not argv[0].startswith("-") else "HEAD"
     parser = argparse.ArgumentParser(add_help=False)
-    parser.add_argument("--now", help="ISO 8601 instant both synths use (default: now)")
+    parser.add_argument(
+        "--now", help="ISO 8601 instant for a base revision that still reads the clock"
+    )
     own, forwarded = parser.parse_known_args(argv)
     if "-h" in forwarded or "--help" in forwarded:
         print(__doc__)
         return 0
     # Bad report options fail now, not after two synths.
     choose_period(report_args(["--compare", "-", *forwarded]), datetime.now(UTC).date())
-    now = own.now or datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:00Z")
+    now: str | None = own.now
     try:
         sha = resolve(ref)
         label = f"{ref} ({sha[:10]})"
-        print(f"cost-diff: before = {label}, after = the working tree; now = {now}", flush=True)
+        print(f"cost-diff: before = {label}, after = the working tree", flush=True)
         work = Path(tempfile.mkdtemp(prefix="cost-diff."))
         try:
             # The working tree first: its mistakes are the likelier ones and the cheaper to find.
-            synth(ROOT, work / "after.out", now, "the working tree (after)")
+            warnings = synth(ROOT, work / "after.out", "the working tree (after)")
+            for line in warnings.splitlines():
+                if ": warning: " in line:
+                    print(f"cost-diff: {line.split(': warning: ', 1)[1]}", file=sys.stderr)
             tree = work / "before"
             added = git("worktree", "add", "--detach", "--quiet", str(tree), sha)
             if added.returncode != 0:
                 raise CostDiffError(f"cost-diff: cannot check out {label}:\n{tail(added.stderr)}")
             try:
                 set_up(tree, f"{label} (before)")
-                synth(tree, work / "before.out", now, f"{label} (before)")
+                synth(tree, work / "before.out", f"{label} (before)", now)
             finally:
                 git("worktree", "remove", "--force", str(tree))
             out = ["--cdk-out", str(work / "after.out"), "--compare", str(work / "before.out")]

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Any
 
 from aws_cdk import CfnOutput, Environment, Stack, Tags
@@ -10,17 +9,17 @@ from aws_cdk import CfnOutput, Environment, Stack, Tags
 from constructs import Construct
 from constructs.checkout_access import CheckoutAccess
 from constructs.dead_letter_queue import SchedulerDeadLetterQueue
+from constructs.horizon_reminder import HorizonReminder
 from constructs.model_schedule import ModelSchedule
 from constructs.model_verifier import CheckSchedule, ModelVerifier
 from constructs.nag import acknowledge
 from constructs.notifications import StoreNotifications
 from constructs.store_alarms import StoreAlarms
-from fleet.closures import Segment, describe_days
+from fleet.closures import describe_days
 from fleet.contracts import model_handle, verifier_contract
 from fleet.guard import allowed_intervals
 from fleet.handle import handle_of
 from fleet.model import StoreConfig
-from fleet.weekly import WeeklyTime
 
 APP_TAG = "rekognition-model-scheduler"
 Check = verifier_contract.Check
@@ -36,7 +35,6 @@ class ModelScheduleStack(Stack):
         *,
         store: StoreConfig,
         protected_versions: tuple[str, ...],
-        now: datetime,
         **kwargs: Any,
     ) -> None:
         settings = store.settings
@@ -60,12 +58,8 @@ class ModelScheduleStack(Stack):
             group_name=store.schedule_group_name,
             model=model,
             time_zone=settings.timezone,
-            start=settings.start,
-            stop=settings.stop,
-            start_segments=store.segments(settings.start_offset, now),
-            stop_segments=store.segments(settings.stop_offset, now),
-            start_one_offs=store.gap_one_offs(settings.start_offset, now),
-            stop_one_offs=store.gap_one_offs(settings.stop_offset, now),
+            start=store.start_schedules,
+            stop=store.stop_schedules,
             min_inference_units=settings.min_inference_units,
             max_inference_units=settings.max_inference_units,
             retry_attempts=settings.maximum_retry_attempts,
@@ -109,7 +103,7 @@ class ModelScheduleStack(Stack):
                 ),
             ),
             time_zone=settings.timezone,
-            checks=self._checks(store, now),
+            checks=self._checks(store),
             group_name=schedule.group_name,
             scheduler_role_arn=schedule.role_arn,
             topic_arn=notifications.topic_arn,
@@ -118,6 +112,18 @@ class ModelScheduleStack(Stack):
             partition=model.partition,
         )
         schedule.allow_invoking_verifier(verifier.function_arn)
+        HorizonReminder(
+            self,
+            "HorizonReminder",
+            store_id=store.store_id,
+            horizon=store.horizon,
+            time_zone=settings.timezone,
+            group_name=schedule.group_name,
+            role_arn=schedule.role_arn,
+            topic_arn=notifications.topic_arn,
+            dead_letter_arn=dead_letters.queue_arn,
+        )
+        schedule.allow_publishing_to(notifications.topic_arn, notifications.key_arn)
         StoreAlarms(
             self,
             "Alarms",
@@ -158,10 +164,15 @@ class ModelScheduleStack(Stack):
         }
         if settings.start_check is not None:
             outputs["StartCheck"] = f"check {settings.start_check.describe()} ({settings.timezone})"
-        if store.holidays_until is not None:
+        horizon = store.horizon
+        outputs["CalendarHorizon"] = (
+            f"closed dates and daylight-saving compensations from {horizon.first.isoformat()} "
+            f"until {horizon.last.isoformat()}; weekly outside it (fleet.horizon)"
+        )
+        if settings.holiday_calendar is not None:
             outputs["HolidaysKnownUntil"] = (
                 f"{settings.holiday_calendar} holidays are closed days until "
-                f"{store.holidays_until.isoformat()}: deploy again before then"
+                f"{horizon.last.isoformat()}: raise fleet.horizon.lastMonth and deploy before then"
             )
         for output_id, value in outputs.items():
             CfnOutput(self, output_id, value=value)
@@ -175,23 +186,13 @@ class ModelScheduleStack(Stack):
         )
 
     @staticmethod
-    def _checks(store: StoreConfig, now: datetime) -> list[CheckSchedule]:
+    def _checks(store: StoreConfig) -> list[CheckSchedule]:
         """The start and opening checks would start the model on a closed day: they skip
         closures like the start does. The closing check runs on closed days too: it finds the
         model stopped, or stops one that someone left running."""
-        s = store.settings
-
-        def skipping_closures(check: Check, when: WeeklyTime, offset: int) -> CheckSchedule:
-            return CheckSchedule(
-                check, when, store.segments(offset, now), store.gap_one_offs(offset, now)
-            )
-
         checks = []
-        if s.start_check is not None and s.start_check_offset is not None:
-            checks.append(skipping_closures(Check.START, s.start_check, s.start_check_offset))
-        checks.append(skipping_closures(Check.OPENING, s.opening_check, s.opens))
-        closing = store.gap_one_offs(s.closing_check_offset, now, skip_closed=False)
-        checks.append(
-            CheckSchedule(Check.CLOSING, s.closing_check, [Segment(None, None, None)], closing)
-        )
+        if store.start_check_schedules is not None:
+            checks.append(CheckSchedule(Check.START, store.start_check_schedules))
+        checks.append(CheckSchedule(Check.OPENING, store.opening_check_schedules))
+        checks.append(CheckSchedule(Check.CLOSING, store.closing_check_schedules))
         return checks

@@ -14,7 +14,7 @@ from aws_cdk.assertions import Template
 from fleet.loader import load_fleet
 from fleet.model import FleetConfig, StoreConfig
 from fleet.names import DASHBOARD_STACK_PREFIX, STACK_PREFIX
-from tests.synth import TEST_NOW, cli_context, store_ids, synth
+from tests.synth import TEST_TODAY, cli_context, store_ids, synth
 
 STORE_IDS = store_ids()
 
@@ -40,7 +40,7 @@ def dashboard_templates(all_templates: dict[str, dict[str, Any]]) -> dict[str, d
 
 @pytest.fixture(scope="session")
 def fleet() -> FleetConfig:
-    return load_fleet(cli_context(), now=TEST_NOW)
+    return load_fleet(cli_context(), today=TEST_TODAY)
 
 
 @pytest.fixture(params=STORE_IDS)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import copy
 import json
 import tempfile
-from datetime import UTC, datetime
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -22,10 +22,9 @@ CLI_CONTEXT = {
     "aws:cdk:bundling-stacks": ["**"],
     "aws:cdk:disable-version-reporting": True,
 }
-# The synth's reference instant, pinned as `-c now=...` would pin it: closures and holiday
-# calendars are counted from it, so the snapshots do not change as the calendar moves on.
-TEST_NOW_TEXT = "2026-11-26T09:00:00Z"
-TEST_NOW = datetime(2026, 11, 26, 9, 0, tzinfo=UTC)
+# The date the loader's warnings are computed for (a closure that ended long ago, a horizon that
+# ends soon). Templates never depend on it: tests/test_determinism.py moves the clock.
+TEST_TODAY = date(2026, 11, 26)
 
 
 def cdk_json() -> dict[str, Any]:
@@ -35,11 +34,9 @@ def cdk_json() -> dict[str, Any]:
 
 
 def cli_context(**overrides: Any) -> dict[str, Any]:
-    """cdk.json's context plus the CLI's own keys and the pinned `now`; `overrides` act like
-    `-c key=value`."""
+    """cdk.json's context plus the CLI's own keys; `overrides` act like `-c key=value`."""
     context: dict[str, Any] = copy.deepcopy(cdk_json()["context"])
     context.update(CLI_CONTEXT)
-    context["now"] = TEST_NOW_TEXT
     context.update(overrides)
     return context
 

@@ -11,7 +11,7 @@ from aws_cdk.assertions import Template
 from constructs.fleet_dashboard import FleetDashboard, body
 from fleet.loader import load_fleet
 from fleet.model import STORES_PER_DASHBOARD, AccountDashboard
-from tests.synth import TEST_NOW, cli_context, default_fleet
+from tests.synth import TEST_TODAY, cli_context, default_fleet
 
 # CloudWatch's quotas for one dashboard, and CloudFormation's for one template.
 MAX_WIDGETS, MAX_METRICS, MAX_METRICS_PER_WIDGET = 500, 2500, 500
@@ -35,7 +35,7 @@ def account_of(count: int, *, canary_every: int = 3) -> tuple[AccountDashboard, 
         )
     for key in [k for k in context if k.startswith("modelVersionArn:") and "store-" not in k]:
         del context[key]
-    return load_fleet(context, now=TEST_NOW).dashboards()
+    return load_fleet(context, today=TEST_TODAY).dashboards()
 
 
 def metric_count(widget: dict[str, Any]) -> int:

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import json
-from datetime import UTC, date, datetime
+from collections.abc import Sequence
+from datetime import date
 
 import aws_cdk as cdk
 from aws_cdk import aws_sqs as sqs
@@ -11,19 +12,19 @@ from aws_cdk.assertions import Capture, Match, Template
 
 from constructs.model_schedule import ModelSchedule
 from fleet.arn import parse_version_arn
-from fleet.closures import Segment
-from fleet.weekly import ALL_DAYS, Weekday, WeeklyTime
+from fleet.cron_calendar import CronSchedule, action_schedules
+from fleet.weekly import ALL_DAYS, Weekday
 
 from .conftest import ACCOUNT, PROJECT_SCOPE, REGION, VERSION_ARN
 
-OPEN = Segment(None, None, None)
+WEEKLY_START = action_schedules(offset=6 * 60 + 30, open_days=ALL_DAYS, closed=(), moves={})
 
 
 def build(
     stack: cdk.Stack,
     *,
     max_units: int | None = None,
-    start_segments: list[Segment] | None = None,
+    start: Sequence[CronSchedule] = WEEKLY_START,
 ) -> ModelSchedule:
     return ModelSchedule(
         stack,
@@ -31,10 +32,10 @@ def build(
         group_name="model-schedule-test",
         model=parse_version_arn(VERSION_ARN),
         time_zone="Asia/Tokyo",
-        start=WeeklyTime(6 * 60 + 30, ALL_DAYS),
-        stop=WeeklyTime(19 * 60 + 30, frozenset({Weekday.MON})),
-        start_segments=start_segments or [OPEN],
-        stop_segments=[OPEN],
+        start=start,
+        stop=action_schedules(
+            offset=19 * 60 + 30, open_days=frozenset({Weekday.MON}), closed=(), moves={}
+        ),
         min_inference_units=1,
         max_inference_units=max_units,
         retry_attempts=3,
@@ -196,31 +197,28 @@ def test_max_units_only_when_given(stack: cdk.Stack) -> None:
     assert json.loads(captured.as_string())["MaxInferenceUnits"] == 3
 
 
-def test_one_schedule_per_segment(stack: cdk.Stack) -> None:
-    """Around a closure the start is two schedules, the second named after the day it resumes."""
-    until = datetime(2026, 12, 30, 9, 30, tzinfo=UTC)
-    build(
-        stack,
-        start_segments=[
-            Segment(None, None, until),
-            Segment(date(2027, 1, 4), datetime(2027, 1, 3, 9, 30, tzinfo=UTC), None),
-        ],
-    )
+def test_one_schedule_per_entry_of_the_plan(stack: cdk.Stack) -> None:
+    """Around a closure the start is the weekly cron for other years, that year's other months,
+    and the month's days; names and IDs say what each covers. No StartDate, EndDate or at()."""
+    closed = [date(2026, 12, 31)]
+    build(stack, start=action_schedules(offset=390, open_days=ALL_DAYS, closed=closed, moves={}))
     template = Template.from_stack(stack)
-    template.resource_count_is("AWS::Scheduler::Schedule", 3)
-    template.has_resource_properties(
-        "AWS::Scheduler::Schedule",
-        {"Name": "start-model", "EndDate": "2026-12-30T09:30:00.000Z", "StartDate": Match.absent()},
-    )
-    template.has_resource_properties(
-        "AWS::Scheduler::Schedule",
-        {
-            "Name": "start-model-from-2027-01-04",
-            "StartDate": "2027-01-03T09:30:00.000Z",
-            "EndDate": Match.absent(),
-        },
-    )
-    assert any(
-        lid.startswith("ModelScheduleStartFrom20270104")
-        for lid in template.find_resources("AWS::Scheduler::Schedule")
-    )
+    template.resource_count_is("AWS::Scheduler::Schedule", 4)
+    for name, expression in (
+        ("start-model", "cron(30 6 * * ? 1970-2025,2027-2199)"),
+        ("start-model-2026", "cron(30 6 * 1-11 ? 2026)"),
+        ("start-model-2026-12", "cron(30 6 1-30 12 ? 2026)"),
+    ):
+        template.has_resource_properties(
+            "AWS::Scheduler::Schedule",
+            {
+                "Name": name,
+                "ScheduleExpression": expression,
+                "ScheduleExpressionTimezone": "Asia/Tokyo",
+                "StartDate": Match.absent(),
+                "EndDate": Match.absent(),
+            },
+        )
+    ids = list(template.find_resources("AWS::Scheduler::Schedule"))
+    assert any(lid.startswith("ModelScheduleStart202612") for lid in ids)
+    assert any(lid.startswith("ModelScheduleStart2026") for lid in ids)

@@ -13,9 +13,9 @@ from aws_cdk import aws_sqs as sqs
 from aws_cdk.assertions import Capture, Match, Template
 
 from constructs.model_verifier import CheckSchedule, ModelVerifier
-from fleet.closures import Segment
 from fleet.contracts import verifier_contract
-from fleet.weekly import ALL_DAYS, WeeklyTime
+from fleet.cron_calendar import CronSchedule, action_schedules
+from fleet.weekly import ALL_DAYS
 
 from .conftest import PROJECT_ARN, PROJECT_SCOPE, VERSION_ARN
 
@@ -32,6 +32,10 @@ EVENT = verifier_contract.VerifierEvent(
 )
 
 
+def weekly(offset: int) -> list[CronSchedule]:
+    return action_schedules(offset=offset, open_days=ALL_DAYS, closed=(), moves={})
+
+
 def build(stack: cdk.Stack) -> ModelVerifier:
     key = kms.Key(stack, "Key")
     role = iam.Role(
@@ -45,10 +49,8 @@ def build(stack: cdk.Stack) -> ModelVerifier:
         event=EVENT,
         time_zone="Asia/Tokyo",
         checks=[
-            CheckSchedule(Check.OPENING, WeeklyTime(7 * 60, ALL_DAYS), [Segment(None, None, None)]),
-            CheckSchedule(
-                Check.CLOSING, WeeklyTime(19 * 60 + 45, ALL_DAYS), [Segment(None, None, None)]
-            ),
+            CheckSchedule(Check.OPENING, weekly(7 * 60)),
+            CheckSchedule(Check.CLOSING, weekly(19 * 60 + 45)),
         ],
         group_name="g",
         scheduler_role_arn=role.role_arn,

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import unicodedata
 from collections.abc import Callable
+from datetime import date
 from typing import Any
 
 import pytest
 
 from fleet.errors import ConfigError
 from fleet.loader import load_fleet
-from tests.synth import TEST_NOW, cli_context, default_fleet
+from tests.synth import TEST_TODAY, cli_context, default_fleet
 
 ARN_KEY = "modelVersionArn:tokyo-ginza"
 GOOD_ARN = cli_context()[ARN_KEY]
@@ -24,7 +25,7 @@ FULLWIDTH_ACCOUNT = "".join(chr(0xFF10 + int(c)) for c in "111122223333")
 
 def problems_of(context: Context) -> list[str]:
     with pytest.raises(ConfigError) as caught:
-        load_fleet(context, now=TEST_NOW)
+        load_fleet(context, today=TEST_TODAY)
     return caught.value.problems
 
 
@@ -57,6 +58,14 @@ def edit_fleet(change: Callable[[dict[str, Any]], None]) -> Context:
 
 
 STORE = "fleet.stores.tokyo-ginza"
+
+
+def close_every_month(fleet: dict[str, Any]) -> None:
+    """Five years of horizon with a closed day in nearly every month."""
+    fleet["horizon"]["lastMonth"] = "2031-11"
+    days = [f"{y}-{m:02d}-15" for y in range(2027, 2032) for m in range(1, 12)]
+    fleet["stores"]["tokyo-ginza"]["closedDates"] = days
+
 
 # (case id, context, substrings the one problem line must contain)
 CASES: list[tuple[str, Context, list[str]]] = [
@@ -274,14 +283,26 @@ CASES: list[tuple[str, Context, list[str]]] = [
         ["ends before it starts; write the earlier date first"],
     ),
     (
-        "closed-date-far-in-the-past",
+        "closed-date-before-the-horizon",
         with_store(closedDates=["2025-01-01"]),
-        ["2025-01-01 ended more than a year ago: remove it"],
+        [
+            f'{STORE}.closedDates = ["2025-01-01"]',
+            "2025-01-01 is before the calendar horizon (2026-12..2027-12, fleet.horizon)",
+            "remove it if it has passed, or lower fleet.horizon.firstMonth",
+        ],
     ),
     (
-        "closed-date-far-in-the-future",
+        "closed-date-beyond-the-horizon",
         with_store(closedDates=["2062-12-31"]),
-        ["more than two years ahead: a typo in the year?"],
+        [
+            "2062-12-31 is after the calendar horizon (2026-12..2027-12, fleet.horizon)",
+            "raise fleet.horizon.lastMonth to 2062-12, or check the year",
+        ],
+    ),
+    (
+        "closed-range-ends-beyond-the-horizon",
+        with_defaults(closedDates=["2027-12-31..2028-01-02"]),
+        ['fleet.defaults.closedDates = ["2027-12-31..2028-01-02"]', "2028-01-02 is after"],
     ),
     ("closed-dates-not-a-list", with_store(closedDates=5), ["must be a list of dates"]),
     (
@@ -291,6 +312,15 @@ CASES: list[tuple[str, Context, list[str]]] = [
             f"{STORE}.closedDates: the store's model handle would be",
             "over the 4096 an SSM standard parameter holds",
             "close fewer days",
+        ],
+    ),
+    (
+        "too-many-schedules",
+        edit_fleet(close_every_month),
+        [
+            f"{STORE}: the store needs 2",
+            "schedules in 2026-12..2031-11, over the 200 a store's stack may hold",
+            "shorten fleet.horizon, or close fewer separate days",
         ],
     ),
     (
@@ -319,6 +349,11 @@ CASES: list[tuple[str, Context, list[str]]] = [
         ["2027-02-12 is not a holiday in JP", "2027-02-11 Foundation Day"],
     ),
     (
+        "open-on-a-holiday-outside-the-horizon",
+        with_store(holidayCalendar="JP", openOnHolidays=["2028-02-11"]),
+        [f"{STORE}.openOnHolidays", "2028-02-11 is outside the calendar horizon"],
+    ),
+    (
         "open-on-holidays-without-calendar",
         with_store(openOnHolidays=["2027-02-11"]),
         ["needs a holidayCalendar"],
@@ -328,10 +363,46 @@ CASES: list[tuple[str, Context, list[str]]] = [
         cli_context(controlTowerChecks="yes"),
         ['controlTowerChecks = "yes"', "must be true or false"],
     ),
+    # --- the calendar horizon
     (
-        "now-malformed",
-        cli_context(now="yesterday"),
-        ['now = "yesterday"', "ISO 8601 time with a zone"],
+        "horizon-missing",
+        edit_fleet(lambda f: f.pop("horizon")),
+        ["fleet.horizon: missing", '{"firstMonth": "2026-12", "lastMonth": "2027-12"}'],
+    ),
+    (
+        "horizon-not-an-object",
+        edit_fleet(lambda f: f.update({"horizon": 2027})),
+        ["fleet.horizon = 2027: must be a JSON object"],
+    ),
+    (
+        "horizon-month-missing",
+        edit_fleet(lambda f: f["horizon"].pop("lastMonth")),
+        ["fleet.horizon.lastMonth: missing"],
+    ),
+    (
+        "horizon-month-malformed",
+        edit_fleet(lambda f: f["horizon"].update({"firstMonth": "2026-13"})),
+        ['fleet.horizon.firstMonth = "2026-13"', 'must be a month, "YYYY-MM"'],
+    ),
+    (
+        "horizon-month-out-of-range",
+        edit_fleet(lambda f: f["horizon"].update({"lastMonth": "2300-01"})),
+        ['fleet.horizon.lastMonth = "2300-01"', "from 2020 to 2199"],
+    ),
+    (
+        "horizon-backwards",
+        edit_fleet(lambda f: f["horizon"].update({"lastMonth": "2026-11"})),
+        ['fleet.horizon.lastMonth = "2026-11"', "must not be before firstMonth"],
+    ),
+    (
+        "horizon-too-long",
+        edit_fleet(lambda f: f["horizon"].update({"lastMonth": "2031-12"})),
+        ['fleet.horizon.lastMonth = "2031-12"', "at most 60 months"],
+    ),
+    (
+        "horizon-unknown-key",
+        edit_fleet(lambda f: f["horizon"].update({"lastYear": 2027})),
+        ["fleet.horizon.lastYear: unknown setting", "firstMonth, lastMonth"],
     ),
     # --- time zone
     (
@@ -619,4 +690,34 @@ def test_foreign_context_keys_are_left_alone() -> None:
             "availability-zones:account=111122223333:region=ap-northeast-1": ["a", "b"],
         }
     )
-    assert load_fleet(context, now=TEST_NOW).stores
+    assert load_fleet(context, today=TEST_TODAY).stores
+
+
+def test_what_looks_at_the_clock_is_a_warning_never_an_error() -> None:
+    """A closure that ended over a year ago, a horizon that ends within 60 days, the retired
+    `now` key: warnings, and the fleet still loads."""
+    fleet = default_fleet()
+    fleet["horizon"] = {"firstMonth": "2025-01", "lastMonth": "2027-12"}
+    fleet["defaults"]["closedDates"] = ["2025-01-01"]
+    loaded = load_fleet(
+        cli_context(fleet=fleet, now="2026-11-26T09:00:00Z"), today=date(2027, 11, 1)
+    )
+    assert loaded.warnings == (
+        "the context key 'now' no longer changes anything (templates do not depend on the "
+        "clock): remove it",
+        "fleet.horizon.lastMonth: the calendar horizon ends on 2027-12-31, in 60 days; after it "
+        "the schedules fire weekly, without closed dates, holidays or daylight-saving "
+        "compensations: raise fleet.horizon.lastMonth and deploy",
+        "fleet.defaults.closedDates: 2025-01-01 ended more than a year ago: remove it (it "
+        "changes nothing)",
+    )
+    assert (
+        load_fleet(cli_context(), today=date(2027, 11, 1))
+        .warnings[0]
+        .startswith("fleet.horizon.lastMonth: the calendar horizon ends on 2027-12-31, in 60 days")
+    )
+    assert load_fleet(cli_context(), today=date(2027, 10, 31)).warnings == ()
+    assert (
+        "ended on 2027-12-31, 1 days ago"
+        in load_fleet(cli_context(), today=date(2028, 1, 1)).warnings[0]
+    )

@@ -1,71 +1,68 @@
-"""Daylight-saving gaps: which local times do not exist, and when their one-off fires."""
+"""Daylight-saving gaps: which local times do not exist, and when a swallowed occurrence fires
+instead (tests/fleet/test_cron_calendar.py checks the schedules that carry it)."""
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
 
-from fleet.dst import exists, gap_days, gap_occurrences
-from fleet.weekly import ALL_DAYS, Weekday
+from fleet.dst import after_gap, exists, gap_days, moved_after_gap, moved_before, swallowed
+from fleet.weekly import Weekday
 
 YEAR = (date(2027, 1, 1), date(2027, 12, 31))
+LA = "America/Los_Angeles"
+
+
+def every_day(_: date) -> bool:
+    return True
 
 
 def test_spring_forward_days_north_and_south() -> None:
     """Los Angeles on the second Sunday in March, Sydney on the first Sunday in October;
     Tokyo has none."""
-    assert gap_days("America/Los_Angeles", *YEAR) == (date(2027, 3, 14),)
+    assert gap_days(LA, *YEAR) == (date(2027, 3, 14),)
     assert gap_days("Australia/Sydney", *YEAR) == (date(2027, 10, 3),)
     assert gap_days("Asia/Tokyo", *YEAR) == ()
 
 
 def test_a_time_in_the_gap_does_not_exist() -> None:
-    from zoneinfo import ZoneInfo
-
-    zone = ZoneInfo("America/Los_Angeles")
+    zone = ZoneInfo(LA)
     assert not exists(datetime(2027, 3, 14, 2, 15), zone)
     assert exists(datetime(2027, 3, 14, 3, 0), zone)
     assert exists(datetime(2027, 11, 7, 1, 30), zone)  # the repeated hour exists (twice)
+    assert after_gap(datetime(2027, 3, 14, 2, 15), zone) == datetime(2027, 3, 14, 3, 0)
 
 
-def test_a_start_in_the_northern_gap_fires_at_the_first_minute_after_it() -> None:
-    """Opens 02:45 with a 30-minute lead: 02:15 on 2027-03-14 does not exist; 03:00 does."""
-    found = gap_occurrences("America/Los_Angeles", ALL_DAYS, 2 * 60 + 15, *YEAR)
-    assert len(found) == 1
-    gap = found[0]
-    assert (gap.day, gap.skipped, gap.fires) == (
-        date(2027, 3, 14),
-        datetime(2027, 3, 14, 2, 15),
-        datetime(2027, 3, 14, 3, 0),
-    )
-    assert gap.instant("America/Los_Angeles") == datetime(2027, 3, 14, 10, 0, tzinfo=UTC)
-
-
-def test_the_southern_gap() -> None:
-    """Sydney 02:00 on 2027-10-03 (AEST to AEDT) fires at 03:00 AEDT, 16:00 UTC the day before."""
-    (gap,) = gap_occurrences("Australia/Sydney", ALL_DAYS, 2 * 60, *YEAR)
-    assert gap.fires == datetime(2027, 10, 3, 3, 0)
-    assert gap.instant("Australia/Sydney") == datetime(2027, 10, 2, 16, 0, tzinfo=UTC)
-
-
-def test_closed_days_and_closed_weekdays_have_no_one_off() -> None:
-    assert (
-        gap_occurrences("America/Los_Angeles", ALL_DAYS, 135, *YEAR, frozenset({date(2027, 3, 14)}))
-        == []
-    )
-    weekdays = frozenset(d for d in Weekday if d != Weekday.SUN)
-    assert gap_occurrences("America/Los_Angeles", weekdays, 135, *YEAR) == []
+def test_only_occurrences_in_the_gap_are_swallowed() -> None:
+    """02:15 on the gap day is; the evening before and 03:00 are not; a day the filter
+    excludes (closed, or not an open weekday) is not either."""
+    assert swallowed(LA, every_day, 2 * 60 + 15, *YEAR) == [date(2027, 3, 14)]
+    assert swallowed(LA, every_day, -30, *YEAR) == []
+    assert swallowed(LA, every_day, 3 * 60, *YEAR) == []
+    assert swallowed(LA, lambda d: d != date(2027, 3, 14), 135, *YEAR) == []
 
 
 def test_an_occurrence_after_midnight_belongs_to_the_day_before() -> None:
-    """A stop at 02:20 after a Saturday's late closing (offset 26:20) falls in Sunday's gap; the
-    one-off is named after Saturday, the open day it belongs to."""
-    saturday = frozenset({Weekday.SAT})
-    (gap,) = gap_occurrences("America/Los_Angeles", saturday, 26 * 60 + 20, *YEAR)
-    assert gap.day == date(2027, 3, 13)
-    assert gap.fires == datetime(2027, 3, 14, 3, 0)
+    """A stop at 02:20 after a Saturday's late closing (offset 26:20) falls in Sunday's gap; it
+    belongs to Saturday, the open day, and fires at 03:00 on Sunday."""
+    saturday = swallowed(LA, lambda d: d.weekday() == Weekday.SAT, 26 * 60 + 20, *YEAR)
+    assert saturday == [date(2027, 3, 13)]
+    assert moved_after_gap(LA, 26 * 60 + 20, saturday) == {
+        date(2027, 3, 13): datetime(2027, 3, 14, 3, 0)
+    }
 
 
-def test_times_outside_the_gap_need_nothing() -> None:
-    """The evening before, or after 03:00: nothing to add."""
-    assert gap_occurrences("America/Los_Angeles", ALL_DAYS, -30, *YEAR) == []
-    assert gap_occurrences("America/Los_Angeles", ALL_DAYS, 3 * 60, *YEAR) == []
+def test_the_southern_gap() -> None:
+    """Sydney 02:00 on 2027-10-03 (AEST to AEDT) fires at 03:00 AEDT."""
+    days = swallowed("Australia/Sydney", every_day, 2 * 60, *YEAR)
+    assert moved_after_gap("Australia/Sydney", 2 * 60, days) == {
+        date(2027, 10, 3): datetime(2027, 10, 3, 3, 0)
+    }
+
+
+def test_a_start_keeps_its_real_minutes_before_its_anchor() -> None:
+    """Opens 03:00 (the gap's end), start 02:30: 30 real minutes before 03:00 PDT is 01:30 PST.
+    Opens 02:45 (in the gap, so at 03:00), start 02:15: 01:30 PST too."""
+    day = date(2027, 3, 14)
+    assert moved_before(LA, 150, [day], 180, {}) == {day: datetime(2027, 3, 14, 1, 30)}
+    assert moved_before(LA, 135, [day], 165, {}) == {day: datetime(2027, 3, 14, 1, 30)}

@@ -16,9 +16,9 @@ from fleet.guard import (
 )
 from fleet.loader import load_fleet
 from fleet.settings import StoreSettings
-from tests.synth import TEST_NOW, cli_context
+from tests.synth import TEST_TODAY, cli_context
 
-FLEET = load_fleet(cli_context(), now=TEST_NOW)
+FLEET = load_fleet(cli_context(), today=TEST_TODAY)
 SETTINGS = [s.settings for s in FLEET.stores]
 
 

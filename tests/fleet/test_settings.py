@@ -9,7 +9,7 @@ import pytest
 from fleet.loader import load_fleet
 from fleet.model import FleetConfig, StoreConfig
 from fleet.weekly import Weekday
-from tests.synth import TEST_NOW, cli_context, default_fleet
+from tests.synth import TEST_TODAY, cli_context, default_fleet
 
 OTHER_VERSION = (
     "arn:aws:rekognition:ap-northeast-1:111122223333:project/bread-checkout/version/"
@@ -23,14 +23,14 @@ def store_of(fleet: FleetConfig, store_id: str = "tokyo-ginza") -> StoreConfig:
 
 def test_default_fleet_loads_every_store_in_cdk_json_order() -> None:
     """cdk.json's embedded fleet is valid and every store is selected by default."""
-    fleet = load_fleet(cli_context(), now=TEST_NOW)
+    fleet = load_fleet(cli_context(), today=TEST_TODAY)
     assert [s.store_id for s in fleet.stores] == list(default_fleet()["stores"])
     assert fleet.selected == fleet.stores
 
 
 def test_a_store_inherits_what_it_does_not_set() -> None:
     """tokyo-ginza sets nothing itself: everything comes from fleet.defaults."""
-    store = store_of(load_fleet(cli_context(), now=TEST_NOW)).settings
+    store = store_of(load_fleet(cli_context(), today=TEST_TODAY)).settings
     assert store.timezone == "Asia/Tokyo"
     assert (store.opens, store.closes) == (7 * 60, 19 * 60)
     assert store.open_days == frozenset(Weekday)
@@ -42,7 +42,7 @@ def test_a_store_inherits_what_it_does_not_set() -> None:
 
 def test_a_store_setting_overrides_the_default() -> None:
     """seattle-pike-place has its own zone, hours and a closed Monday."""
-    store = store_of(load_fleet(cli_context(), now=TEST_NOW), "seattle-pike-place").settings
+    store = store_of(load_fleet(cli_context(), today=TEST_TODAY), "seattle-pike-place").settings
     assert store.timezone == "America/Los_Angeles"
     assert Weekday.MON not in store.open_days
     assert store.start.cron() == "cron(30 5 ? * SUN,TUE-SAT *)"
@@ -58,7 +58,7 @@ def test_a_context_key_overrides_the_store_and_accepts_strings() -> None:
             "opens:tokyo-ginza": "08:00",
         }
     )
-    store = store_of(load_fleet(context, now=TEST_NOW)).settings
+    store = store_of(load_fleet(context, today=TEST_TODAY)).settings
     assert (store.min_inference_units, store.max_inference_units) == (2, 4)
     assert store.open_days == frozenset({Weekday.MON, Weekday.TUE, Weekday.WED})
     assert store.opens == 8 * 60
@@ -66,8 +66,10 @@ def test_a_context_key_overrides_the_store_and_accepts_strings() -> None:
 
 def test_rotation_is_one_context_value() -> None:
     """Changing modelVersionArn:<store> changes that store's model and nothing else."""
-    before = load_fleet(cli_context(), now=TEST_NOW)
-    after = load_fleet(cli_context(**{"modelVersionArn:tokyo-ginza": OTHER_VERSION}), now=TEST_NOW)
+    before = load_fleet(cli_context(), today=TEST_TODAY)
+    after = load_fleet(
+        cli_context(**{"modelVersionArn:tokyo-ginza": OTHER_VERSION}), today=TEST_TODAY
+    )
     assert store_of(after).settings.model.arn == OTHER_VERSION
     assert (
         store_of(after).settings.model.project_scope_arn
@@ -78,7 +80,7 @@ def test_rotation_is_one_context_value() -> None:
 
 def test_environment_and_iam_scope_come_from_the_arn() -> None:
     """The stack lives in the model's account and region; IAM covers project/<name>/*."""
-    model = store_of(load_fleet(cli_context(), now=TEST_NOW), "sydney-central").settings.model
+    model = store_of(load_fleet(cli_context(), today=TEST_TODAY), "sydney-central").settings.model
     assert (model.partition, model.region, model.account) == (
         "aws",
         "ap-southeast-2",
@@ -91,10 +93,10 @@ def test_environment_and_iam_scope_come_from_the_arn() -> None:
 
 def test_store_selection_picks_one_or_several() -> None:
     """`-c store=<id>` (or a comma list) synthesizes only those stores' stacks."""
-    one = load_fleet(cli_context(store="sydney-central"), now=TEST_NOW)
+    one = load_fleet(cli_context(store="sydney-central"), today=TEST_TODAY)
     assert [s.store_id for s in one.selected] == ["sydney-central"]
     assert len(one.stores) == len(default_fleet()["stores"])
-    two = load_fleet(cli_context(store="tokyo-ginza, sydney-central"), now=TEST_NOW)
+    two = load_fleet(cli_context(store="tokyo-ginza, sydney-central"), today=TEST_TODAY)
     assert {s.store_id for s in two.selected} == {"tokyo-ginza", "sydney-central"}
 
 
@@ -105,13 +107,13 @@ def test_fleet_can_come_whole_from_the_command_line() -> None:
     context = cli_context(fleet=json.dumps(fleet))
     for key in [k for k in context if k.startswith("modelVersionArn:") and "tokyo" not in k]:
         del context[key]
-    assert [s.store_id for s in load_fleet(context, now=TEST_NOW).stores] == ["tokyo-ginza"]
+    assert [s.store_id for s in load_fleet(context, today=TEST_TODAY).stores] == ["tokyo-ginza"]
 
 
 def test_zero_lead_and_lag_are_allowed() -> None:
     """A store may choose to start exactly at opening (e.g. a model that starts fast)."""
     context = cli_context(**{"startLeadMinutes:tokyo-ginza": 0, "stopLagMinutes:tokyo-ginza": "0"})
-    store = store_of(load_fleet(context, now=TEST_NOW)).settings
+    store = store_of(load_fleet(context, today=TEST_TODAY)).settings
     assert store.start.cron() == "cron(0 7 * * ? *)"
     assert store.stop.cron() == "cron(0 19 * * ? *)"
 
@@ -119,11 +121,11 @@ def test_zero_lead_and_lag_are_allowed() -> None:
 def test_verifier_settings_have_defaults_and_accept_strings() -> None:
     """staleVersions defaults to stop; notifyEmails may come from -c as a comma list."""
     context = cli_context(**{"notifyEmails:tokyo-ginza": "a@bakery.example, b@bakery.example"})
-    store = store_of(load_fleet(context, now=TEST_NOW)).settings
+    store = store_of(load_fleet(context, today=TEST_TODAY)).settings
     assert store.notify_emails == ("a@bakery.example", "b@bakery.example")
     assert store.stale_versions == "stop"
     assert store.project_arn.endswith(":project/bread-checkout/1761900000000")
-    notify = load_fleet(cli_context(**{"staleVersions:tokyo-ginza": "notify"}), now=TEST_NOW)
+    notify = load_fleet(cli_context(**{"staleVersions:tokyo-ginza": "notify"}), today=TEST_TODAY)
     assert store_of(notify).settings.stale_versions == "notify"
 
 
@@ -138,7 +140,7 @@ def test_protected_versions_are_every_store_version_in_the_project() -> None:
         "projectArn": fleet_json["stores"]["tokyo-ginza"]["projectArn"]
     }
     fleet = load_fleet(
-        cli_context(fleet=fleet_json, **{"modelVersionArn:osaka-umeda": osaka}), now=TEST_NOW
+        cli_context(fleet=fleet_json, **{"modelVersionArn:osaka-umeda": osaka}), today=TEST_TODAY
     )
     tokyo = store_of(fleet)
     assert fleet.protected_versions(tokyo) == tuple(sorted([tokyo.settings.model.arn, osaka]))
@@ -161,7 +163,7 @@ def test_cli_strings_null_and_json(key: str, text: str, expected: object) -> Non
     """`-c` values are strings: `null` sets a nullable setting to null, and a JSON list is
     read as a list (shells need single quotes around it)."""
     store_id = key.split(":")[1]
-    store = store_of(load_fleet(cli_context(**{key: text}), now=TEST_NOW), store_id)
+    store = store_of(load_fleet(cli_context(**{key: text}), today=TEST_TODAY), store_id)
     if key.startswith("closedDates"):
         # cdk.json's own closure (4 days) and the three from -c (2027-05-05 is a Wednesday).
         assert len(store.closed_days) == 4 + 3
@@ -176,16 +178,14 @@ def test_cli_strings_null_and_json(key: str, text: str, expected: object) -> Non
 
 
 def test_null_from_the_cli_ends_the_holiday_closures() -> None:
-    """Without its calendar sydney-central has no holiday closed days and no HolidaysKnownUntil."""
-    with_calendar = store_of(load_fleet(cli_context(), now=TEST_NOW), "sydney-central")
+    """Without its calendar sydney-central has no holiday closed days."""
+    with_calendar = store_of(load_fleet(cli_context(), today=TEST_TODAY), "sydney-central")
     without = store_of(
-        load_fleet(cli_context(**{"holidayCalendar:sydney-central": "null"}), now=TEST_NOW),
+        load_fleet(cli_context(**{"holidayCalendar:sydney-central": "null"}), today=TEST_TODAY),
         "sydney-central",
     )
     assert with_calendar.closed_days
-    assert with_calendar.holidays_until is not None
     assert without.closed_days == ()
-    assert without.holidays_until is None
 
 
 def test_a_canary_from_the_command_line_is_json() -> None:
@@ -193,7 +193,7 @@ def test_a_canary_from_the_command_line_is_json() -> None:
     stored NFC-normalised; `null` removes a canary set in cdk.json."""
     canary = '{"image": "s3://bakery-canary-apne1/ginza/tray.jpg", "expectLabels": ["メロンパン"]}'
     store = store_of(
-        load_fleet(cli_context(**{"canary:seattle-pike-place": canary}), now=TEST_NOW),
+        load_fleet(cli_context(**{"canary:seattle-pike-place": canary}), today=TEST_TODAY),
         "seattle-pike-place",
     )
     assert store.settings.canary is not None
@@ -202,13 +202,13 @@ def test_a_canary_from_the_command_line_is_json() -> None:
         "ginza/tray.jpg",
     )
     assert store.settings.canary.expect_labels == ("メロンパン",)
-    removed = load_fleet(cli_context(**{"canary:tokyo-ginza": "null"}), now=TEST_NOW)
+    removed = load_fleet(cli_context(**{"canary:tokyo-ginza": "null"}), today=TEST_TODAY)
     assert store_of(removed).settings.canary is None
 
 
 def test_min_confidence_from_the_command_line() -> None:
     store = store_of(
-        load_fleet(cli_context(**{"minConfidence:seattle-pike-place": "72.5"}), now=TEST_NOW),
+        load_fleet(cli_context(**{"minConfidence:seattle-pike-place": "72.5"}), today=TEST_TODAY),
         "seattle-pike-place",
     )
     assert store.settings.min_confidence == 72.5
@@ -217,12 +217,12 @@ def test_min_confidence_from_the_command_line() -> None:
 def test_the_start_check_comes_before_opening_or_not_at_all() -> None:
     """Five minutes after a 30-minute lead: 06:35 for 07:00. With a lead of 5 minutes or less
     the opening check is the first look, and there is no separate start check."""
-    tokyo = store_of(load_fleet(cli_context(), now=TEST_NOW)).settings
+    tokyo = store_of(load_fleet(cli_context(), today=TEST_TODAY)).settings
     assert tokyo.start_check is not None
     assert tokyo.start_check.cron() == "cron(35 6 * * ? *)"
-    short = load_fleet(cli_context(**{"startLeadMinutes:tokyo-ginza": "5"}), now=TEST_NOW)
+    short = load_fleet(cli_context(**{"startLeadMinutes:tokyo-ginza": "5"}), today=TEST_TODAY)
     assert store_of(short).settings.start_check is None
-    later = load_fleet(cli_context(**{"startCheckMinutes:tokyo-ginza": "20"}), now=TEST_NOW)
+    later = load_fleet(cli_context(**{"startCheckMinutes:tokyo-ginza": "20"}), today=TEST_TODAY)
     start_check = store_of(later).settings.start_check
     assert start_check is not None
     assert start_check.cron() == "cron(50 6 * * ? *)"

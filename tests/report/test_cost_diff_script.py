@@ -13,7 +13,7 @@ from typing import Any
 import pytest
 
 from tests.report.test_cost_diff import OSAKA_ARN, changed_fleet
-from tests.synth import ROOT, TEST_NOW_TEXT
+from tests.synth import ROOT
 
 pytestmark = pytest.mark.xdist_group("cost-diff")
 
@@ -57,7 +57,7 @@ def edit_cdk_json(repo: Path, fleet: dict[str, Any], **context: Any) -> None:
 
 
 def cost_diff(repo: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    options = ["--month", "2027-01", "--now", TEST_NOW_TEXT, "--out", str(repo / "out")]
+    options = ["--month", "2027-01", "--out", str(repo / "out")]
     return run(repo, "bash", "scripts/cost-diff.sh", *args, *options)
 
 

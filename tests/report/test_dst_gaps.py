@@ -1,6 +1,6 @@
 """Stores whose start, checks or stop fall in a daylight-saving gap, north (Los Angeles) and
-south (Sydney): the templates add one-off schedules, and the cost report and the year
-simulation count those days with their full hours."""
+south (Sydney): the templates add a compensation (a cron for that one date), and the cost
+report and the year simulation count those days with their full hours."""
 
 from __future__ import annotations
 
@@ -17,7 +17,7 @@ from report.cost import Period, store_cost
 from report.templates import StoreSchedules
 from tests.report.fixtures import fleet_schedules
 from tests.report.test_simulation import simulate
-from tests.synth import TEST_NOW, cli_context, default_fleet, synth
+from tests.synth import TEST_TODAY, cli_context, default_fleet, synth
 
 VERSION = (
     "arn:aws:rekognition:{region}:111122223333:project/night/version/night.{n}/176198760000{n}"
@@ -57,30 +57,32 @@ def templates() -> dict[str, dict[str, Any]]:
 
 @pytest.fixture(scope="module")
 def fleet() -> FleetConfig:
-    return load_fleet(context(), now=TEST_NOW)
+    return load_fleet(context(), today=TEST_TODAY)
 
 
 @pytest.mark.parametrize("store", sorted(STORES))
-def test_a_one_off_replaces_each_swallowed_occurrence(
+def test_a_compensation_replaces_each_swallowed_occurrence(
     templates: dict[str, dict[str, Any]], store: str
 ) -> None:
-    """The start, the start check and the opening check each get an at() at 03:00 local on the
-    day of the gap; the stop and the closing check (afternoon) need none."""
+    """The opening check fires at 03:00, the first minute after the gap; the start 30 real
+    minutes before that (01:30, the lead kept), the start check 5 minutes after the start; the
+    stop and the closing check (afternoon) need none."""
     zone, _, _, day = STORES[store]
     template = Template.from_json(templates[f"ModelSchedule-{store}"])
-    one_offs = template.find_resources(
-        "AWS::Scheduler::Schedule", {"Properties": {"ScheduleExpression": f"at({day}T03:00:00)"}}
-    )
-    names = sorted(r["Properties"]["Name"] for r in one_offs.values())
-    assert names == [
-        f"start-model-dst-{day}",
-        f"verify-opening-dst-{day}",
-        f"verify-start-dst-{day}",
-    ]
-    for resource in one_offs.values():
-        properties = resource["Properties"]
+    found = {
+        r["Properties"]["Name"]: r["Properties"]
+        for r in template.find_resources("AWS::Scheduler::Schedule").values()
+        if "-dst-" in r["Properties"]["Name"]
+    }
+    dated = f"{day.day} {day.month} ? {day.year})"
+    assert {name: p["ScheduleExpression"] for name, p in found.items()} == {
+        f"start-model-dst-{day}": f"cron(30 1 {dated}",
+        f"verify-start-dst-{day}": f"cron(35 1 {dated}",
+        f"verify-opening-dst-{day}": f"cron(0 3 {dated}",
+    }
+    for properties in found.values():
         assert properties["ScheduleExpressionTimezone"] == zone
-        assert "does not exist that day (daylight saving)" in properties["Description"]
+        assert f"does not exist on {day} (daylight saving)" in properties["Description"]
         assert properties["FlexibleTimeWindow"] == {"Mode": "OFF"}
 
 
@@ -101,12 +103,13 @@ def test_the_simulated_year_runs_the_model_on_the_gap_day(
     assert result["billed_hours"] == pytest.approx(cost.running_hours, abs=1e-6)
 
 
-def test_without_the_one_off_the_gap_day_is_lost(
+def test_without_the_compensation_the_gap_day_is_lost(
     templates: dict[str, dict[str, Any]], fleet: FleetConfig
 ) -> None:
-    """The simulation can fail: drop the at() start and Los Angeles opens without its model."""
+    """The simulation can fail: drop the compensated start and Los Angeles opens without its
+    model."""
     schedules: StoreSchedules = fleet_schedules(templates)["la-night-bakery"]
-    recurring = tuple(s for s in schedules.starts if not s.expression.startswith("at("))
+    recurring = tuple(s for s in schedules.starts if "-dst-" not in s.name)
     config = next(s for s in fleet.stores if s.store_id == "la-night-bakery")
     result = simulate(config, replace(schedules, starts=recurring), 0)
     assert result["problems"]

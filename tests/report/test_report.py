@@ -25,11 +25,12 @@ def schedules(fleet_templates: dict[str, dict[str, Any]]) -> dict[str, Any]:
 
 
 def test_templates_give_each_stores_schedules(schedules: dict[str, Any]) -> None:
-    """Start and stop segments, zone and inference units come from the templates."""
+    """Every start and stop schedule, zone and inference units come from the templates."""
     tokyo, sydney = schedules["tokyo-ginza"], schedules["sydney-central"]
     assert tokyo.timezone == "Asia/Tokyo"
-    assert (len(tokyo.starts), len(tokyo.stops)) == (2, 2)
-    assert tokyo.starts[0].end is not None
+    assert (len(tokyo.starts), len(tokyo.stops)) == (5, 5)
+    assert tokyo.starts[0].name == "start-model"
+    assert all(s.start is None and s.end is None for s in tokyo.starts)
     assert (sydney.min_units, sydney.max_units) == (1, 2)
     assert set(schedules) == {"tokyo-ginza", "seattle-pike-place", "sydney-central"}
 

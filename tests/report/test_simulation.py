@@ -11,12 +11,13 @@ Its billed hours must equal the cost report's for the same year.
 from __future__ import annotations
 
 from dataclasses import replace
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
 
+from fleet.dst import after_gap, wall_time
 from fleet.model import FleetConfig, StoreConfig
 from report.cost import Period, store_cost
 from report.running import LOOKBACK, fire_times
@@ -44,6 +45,12 @@ def intended_window(store: StoreConfig, local: datetime) -> tuple[bool, bool]:
         if s.opens - s.start_lead_minutes <= at < s.closes + s.stop_lag_minutes:
             may_run = True
             open_now = open_now or s.opens <= at < s.closes
+        # The lead is real minutes before the opening instant, also when a spring-forward gap
+        # swallows the start's wall-clock time (fleet/dst.py).
+        zone = ZoneInfo(s.timezone)
+        opening = after_gap(wall_time(day, s.opens), zone).replace(tzinfo=zone).astimezone(UTC)
+        if opening - timedelta(minutes=s.start_lead_minutes) <= local.astimezone(UTC) < opening:
+            may_run = True
     return open_now, may_run
 
 

@@ -23,7 +23,8 @@ def arn_of(template: Template, resource_type: str) -> dict[str, Any]:
 
 def test_scheduler_policy_is_scoped_to_the_project(template: Template, store: StoreConfig) -> None:
     """Start/Stop/Describe on project/<name>/* (survives rotation), SendMessage on the DLQ,
-    and invoking this store's verifier function: nothing else."""
+    invoking this store's verifier function, and publishing the horizon's reminder to this
+    store's encrypted topic: nothing else."""
     m = store.settings.model
     found = template.find_resources(
         "AWS::IAM::ManagedPolicy",
@@ -56,6 +57,18 @@ def test_scheduler_policy_is_scoped_to_the_project(template: Template, store: St
                                 "Effect": "Allow",
                                 "Action": "lambda:InvokeFunction",
                                 "Resource": arn_of(template, "AWS::Lambda::Function"),
+                            },
+                            {
+                                "Sid": "PublishHorizonReminder",
+                                "Effect": "Allow",
+                                "Action": "sns:Publish",
+                                "Resource": {"Ref": template.get_resource_id("AWS::SNS::Topic")},
+                            },
+                            {
+                                "Sid": "EncryptHorizonReminder",
+                                "Effect": "Allow",
+                                "Action": ["kms:Decrypt", "kms:GenerateDataKey"],
+                                "Resource": arn_of(template, "AWS::KMS::Key"),
                             },
                         ]
                     )

@@ -10,7 +10,7 @@ from aws_cdk.assertions import Match, Template
 
 import app as app_module
 from fleet.model import StoreConfig
-from tests.synth import TEST_NOW, cli_context
+from tests.synth import cli_context
 
 # Renaming a construct id replaces its resource (a new role, a new queue, new schedules).
 # If this list changes, the change must be deliberate and the commit must say why.
@@ -33,6 +33,7 @@ LOGICAL_IDS = {
     "VerifierStartCheck0128DFAF": "AWS::Scheduler::Schedule",
     "VerifierOpeningCheck4DD4000C": "AWS::Scheduler::Schedule",
     "VerifierClosingCheck479B56AE": "AWS::Scheduler::Schedule",
+    "HorizonReminderScheduleA8B02F74": "AWS::Scheduler::Schedule",
     "AlarmsScheduleTargetErrors45FEF6E4": "AWS::CloudWatch::Alarm",
     "AlarmsScheduleInvocationsDroppedD8CC81E8": "AWS::CloudWatch::Alarm",
     "AlarmsDeadLetterDeliveryFailedF2AE0215": "AWS::CloudWatch::Alarm",
@@ -77,46 +78,65 @@ EXPECTED_OUTPUTS = {
 }
 
 
-SEGMENT_ID = re.compile(
-    r"(ModelScheduleStart|ModelScheduleStop|VerifierStartCheck|VerifierOpeningCheck)"
-    r"From(\d{8})[0-9A-F]{8}"
+# Schedules for what the calendar adds: a year's plain months (`Start2027`), a month with
+# closed days (`Start202701`), a daylight-saving compensation (`StartDst20270314`).
+CALENDAR_ID = re.compile(
+    r"(ModelScheduleStart|ModelScheduleStop|VerifierStartCheck|VerifierOpeningCheck|"
+    r"VerifierClosingCheck)(\d{4}|\d{6}|Dst\d{8})[0-9A-F]{8}"
 )
-SEGMENT_NAME = {
+BASE_NAME = {
     "ModelScheduleStart": "start-model",
     "ModelScheduleStop": "stop-model",
     "VerifierStartCheck": "verify-start",
     "VerifierOpeningCheck": "verify-opening",
+    "VerifierClosingCheck": "verify-closing",
 }
+
+
+def calendar_name(base: str, key: str) -> str:
+    if key.startswith("Dst"):
+        return f"{base}-dst-{key[3:7]}-{key[7:9]}-{key[9:]}"
+    if len(key) == 6:
+        return f"{base}-{key[:4]}-{key[4:]}"
+    return f"{base}-{key}"
 
 
 EXPECTED_CLOSED_DAYS = {
     "tokyo-ginza": "2026-12-31..2027-01-03",
     "seattle-pike-place": "2026-12-25, 2027-01-01",
-    # AU-NSW public holidays on Sydney's open weekdays (Mon-Fri), a year from 2026-11-26.
+    # AU-NSW public holidays on Sydney's open weekdays (Mon-Fri), in fleet.horizon
+    # (2026-12..2027-12).
     "sydney-central": "2026-12-25, 2026-12-28, 2027-01-01, 2027-01-26, 2027-03-26, "
-    "2027-03-29, 2027-04-26, 2027-06-14, 2027-10-04",
+    "2027-03-29, 2027-04-26, 2027-06-14, 2027-10-04, 2027-12-27..2027-12-28",
 }
 
 
 def test_logical_ids_are_pinned(template: Template, store: StoreConfig) -> None:
     """Every store's stack has exactly these resources under exactly these logical IDs, plus
-    one schedule per segment after a closure, named by the day it resumes (so a segment keeps
-    its ID, and its schedule is not replaced, as closures come and go around it)."""
+    one schedule per year, month or daylight-saving day the calendar adds, whose ID and name
+    both say what it covers (so adding a closure replaces only what covers its month, and no
+    name moves to another logical ID)."""
     resources = template.to_json()["Resources"]
     found = {lid: body["Type"] for lid, body in resources.items()}
-    segments = {lid: t for lid, t in found.items() if SEGMENT_ID.fullmatch(lid)}
-    assert {k: v for k, v in found.items() if k not in segments} == LOGICAL_IDS | PER_STORE.get(
+    added = {lid: t for lid, t in found.items() if CALENDAR_ID.fullmatch(lid)}
+    assert {k: v for k, v in found.items() if k not in added} == LOGICAL_IDS | PER_STORE.get(
         store.store_id, {}
     )
-    for lid, resource_type in segments.items():
-        match = SEGMENT_ID.fullmatch(lid)
+    for lid, resource_type in added.items():
+        match = CALENDAR_ID.fullmatch(lid)
         assert match is not None
         assert resource_type == "AWS::Scheduler::Schedule"
-        day = f"{match[2][:4]}-{match[2][4:6]}-{match[2][6:]}"
         name = resources[lid]["Properties"]["Name"]
-        assert name == f"{SEGMENT_NAME[match[1]]}-from-{day}"
-    expected_segments = 4 * (len(store.segments(0, TEST_NOW)) - 1)
-    assert len(segments) == expected_segments
+        assert name == calendar_name(BASE_NAME[match[1]], match[2])
+    plans = (
+        store.start_schedules,
+        store.stop_schedules,
+        store.start_check_schedules or (),
+        store.opening_check_schedules,
+        store.closing_check_schedules,
+    )
+    assert len(added) == sum(len(plan) - 1 for plan in plans if plan)
+    assert len(added) + len(LOGICAL_IDS) < 400  # far from CloudFormation's 500
 
 
 def test_stack_lives_in_the_model_account_and_region() -> None:
@@ -199,6 +219,7 @@ def test_outputs_say_the_schedule_in_words(template: Template, store: StoreConfi
         "DeadLetterQueueUrl",
         "NotificationTopicArn",
         "ClosedDays",
+        "CalendarHorizon",
         "ModelHandleParameter",
         "CheckoutClientPolicyArn",
         *(["HolidaysKnownUntil"] if store.settings.holiday_calendar else []),

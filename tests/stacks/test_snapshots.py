@@ -15,9 +15,9 @@ from syrupy.extensions.json import JSONSnapshotExtension
 
 from fleet.loader import load_fleet
 from fleet.names import dashboard_stack_name
-from tests.synth import TEST_NOW, cli_context
+from tests.synth import TEST_TODAY, cli_context
 
-ACCOUNTS = [d.account for d in load_fleet(cli_context(), now=TEST_NOW).dashboards()]
+ACCOUNTS = [d.account for d in load_fleet(cli_context(), today=TEST_TODAY).dashboards()]
 
 # The verifier's code asset is named by the hash of its files: every edit of the handler would
 # change every snapshot. The handler has its own tests; the snapshot keeps a placeholder.
