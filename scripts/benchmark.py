@@ -34,7 +34,6 @@ from pathlib import Path
 from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
-NOW = "2026-11-26T09:00:00Z"
 PROJECT_ARN = "arn:aws:rekognition:ap-northeast-1:111122223333:project/bread/1761900000000"
 TARGET = 3.0
 EMPTY_APP = "import aws_cdk as cdk; cdk.App().synth()"
@@ -114,7 +113,6 @@ def generated_context(stores: int, **extra: Any) -> dict[str, Any]:
         k: v for k, v in cdk_json()["context"].items() if not k.startswith("modelVersionArn:")
     }
     context.update(CLI_CONTEXT)
-    context["now"] = NOW
     fleet = copy.deepcopy(context["fleet"])
     zones = ["Asia/Tokyo", "America/Los_Angeles", "Europe/Berlin", "Australia/Sydney"]
     fleet["stores"] = {}
@@ -208,6 +206,8 @@ def phases(stores: int, runs: int, control_tower: bool) -> dict[str, float]:
                 command.append("--no-plugins")
             if control_tower:
                 command.append("--control-tower")
+            if HOLIDAYS:
+                command.append("--holidays")
             done = subprocess.run(
                 command,
                 cwd=ROOT,

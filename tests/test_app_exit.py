@@ -9,7 +9,7 @@ import sys
 import tempfile
 from typing import Any
 
-from tests.synth import ROOT, cli_context
+from tests.synth import ROOT, cli_context, default_fleet
 
 PROJECT_ARN = "arn:aws:rekognition:ap-northeast-1:111122223333:project/bread-checkout/1761900000000"
 
@@ -47,3 +47,21 @@ def test_good_configuration_synthesizes_quietly() -> None:
     done = run_app(cli_context(store="tokyo-ginza"))
     assert done.returncode == 0, done.stderr
     assert "end-of-life" not in done.stderr + done.stdout
+
+
+def test_what_looks_at_the_clock_is_a_warning_on_standard_error() -> None:
+    """A horizon that ends within 60 days of the machine's clock (or has ended: this test was
+    written on 2026-12-06) and the retired `now` key: warning lines, exit 0, a template."""
+    fleet = default_fleet()
+    fleet["horizon"] = {"firstMonth": "2026-12", "lastMonth": "2027-01"}
+    done = run_app(cli_context(fleet=fleet, store="tokyo-ginza", now="2026-11-26T09:00:00Z"))
+    assert done.returncode == 0, done.stderr
+    warnings = [
+        line.removeprefix("rekognition-model-scheduler: warning: ")
+        for line in done.stderr.splitlines()
+        if line.startswith("rekognition-model-scheduler: warning: ")
+    ]
+    assert len(warnings) == 2, done.stderr
+    assert warnings[0].startswith("the context key 'now' no longer changes anything")
+    assert warnings[1].startswith("fleet.horizon.lastMonth: the calendar horizon ")
+    assert "Traceback" not in done.stderr
