@@ -22,6 +22,7 @@ from zoneinfo import ZoneInfo
 from croniter import croniter
 
 _DAY_NAMES = ["SUN", "MON", "TUE", "WED", "THU", "FRI", "SAT"]
+_DAY_NAME = re.compile("|".join(_DAY_NAMES))
 _CRON = re.compile(r"cron\((?P<body>[^()]*)\)")
 # A one-off schedule: a local wall-clock time in the schedule's zone.
 _AT = re.compile(r"at\((?P<local>\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2})\)")
@@ -72,7 +73,8 @@ class AwsCron:
         minute, hour, dom, month, dow, year = fields
         if (dom == "?") == (dow == "?"):
             raise CronError(f"{expression!r}: exactly one of day-of-month and day-of-week is ?")
-        if re.search(r"[LW#]", dom + dow):
+        # Day names are taken out first: the W of WED is no `W` wildcard.
+        if re.search(r"[LW#]", dom + _DAY_NAME.sub("", dow.upper())):
             raise CronError(f"{expression!r}: L, W and # are not supported here")
         dom = "*" if dom == "?" else dom
         dow = "*" if dow == "?" else _aws_weekdays(dow.upper())

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
+from fleet.weekly import Weekday, WeeklyTime
 from report.awscron import AwsCron, CronError, occurrences
 
 
@@ -102,3 +103,47 @@ def test_a_time_in_the_repeated_hour_fires_once() -> None:
 def test_unsupported_or_invalid_expressions_are_refused(expression: str, complaint: str) -> None:
     with pytest.raises(CronError, match=complaint.replace("(", r"\(").replace(")", r"\)")):
         AwsCron.parse(expression)
+
+
+DAY_NAMES = ["SUN", "MON", "TUE", "WED", "THU", "FRI", "SAT"]
+START = datetime(2027, 1, 3, tzinfo=UTC)  # a Sunday
+
+
+@pytest.mark.parametrize(
+    "field",
+    [
+        *DAY_NAMES,
+        "SUN,WED-SAT",  # open Wednesday to Sunday: the W of WED once made this unreadable
+        "MON-FRI",
+        "TUE,THU,SAT",
+        "WED-FRI,SUN",
+        "sun,wed-sat",
+    ],
+)
+def test_every_weekday_name_range_and_list_is_read(field: str) -> None:
+    """Any open-days combination the synth writes is readable by the report and the cost diff;
+    each fires on exactly its days."""
+    found = occurrences(f"cron(0 12 ? * {field} *)", "UTC", START, START + timedelta(days=7))
+    names = set()
+    for part in field.upper().split(","):
+        first, _, last = part.partition("-")
+        low, high = DAY_NAMES.index(first), DAY_NAMES.index(last or first)
+        names.update(DAY_NAMES[low : high + 1])
+    assert {DAY_NAMES[(t.weekday() + 1) % 7] for t in found} == names
+    assert len(found) == len(names)
+
+
+def test_the_w_wildcard_is_still_refused() -> None:
+    """Taking day names out does not let the real `W` through."""
+    with pytest.raises(CronError, match="L, W and # are not supported"):
+        AwsCron.parse("cron(0 12 15W * ? *)")
+
+
+def test_every_open_days_combination_the_synth_writes_is_read() -> None:
+    """All 127 sets of open days, written as the stacks write them, fire on exactly those days."""
+    for mask in range(1, 128):
+        days = frozenset(Weekday(d) for d in range(7) if mask >> d & 1)
+        expression = WeeklyTime(12 * 60, days).cron()
+        found = occurrences(expression, "UTC", START, START + timedelta(days=7))
+        assert {Weekday(t.weekday()) for t in found} == days, expression
+        assert len(found) == len(days), expression
