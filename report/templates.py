@@ -104,9 +104,26 @@ def read_template(stack: str, template: dict[str, Any]) -> StoreSchedules | None
     )
 
 
+def assembly_templates(cdk_out: Path) -> list[Path]:
+    """The templates of the stacks the assembly holds, by stack name, as its manifest lists them.
+
+    `cdk synth` does not delete the templates of stacks that no longer exist (a store removed
+    from cdk.json, or left out by `-c store=`): a glob of cdk.out/ would still read them."""
+    manifest = cdk_out / "manifest.json"
+    if not manifest.is_file():
+        return []
+    artifacts = json.loads(manifest.read_text(encoding="utf-8")).get("artifacts", {})
+    files = [
+        body["properties"]["templateFile"]
+        for body in artifacts.values()
+        if body.get("type") == "aws:cloudformation:stack"
+    ]
+    return sorted(cdk_out / name for name in files)
+
+
 def read_cdk_out(cdk_out: Path) -> list[StoreSchedules]:
     found = []
-    for path in sorted(cdk_out.glob("*.template.json")):
+    for path in assembly_templates(cdk_out):
         stack = path.name.removesuffix(".template.json")
         schedules = read_template(stack, json.loads(path.read_text(encoding="utf-8")))
         if schedules is not None:

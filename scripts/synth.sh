@@ -5,15 +5,18 @@ set -euo pipefail
 "$(dirname "$0")/setup.sh"
 source "$(dirname "$0")/env.sh"
 cdk synth --quiet "$@"
-for template in cdk.out/*.template.json; do
-  python3 -c '
-import json, sys
-path = sys.argv[1]
-outputs = {k: v["Value"] for k, v in json.load(open(path)).get("Outputs", {}).items()}
-stack = path.split("/")[-1].removesuffix(".template.json") + ":"
-if "DashboardName" in outputs:
-    print(stack, "dashboard", outputs["DashboardName"], "of", outputs["Stores"])
-else:
-    print(stack, outputs.get("StartSchedule", "?") + ";", outputs.get("StopSchedule", "?"))
-' "$template"
-done
+# One line per stack the assembly holds (its manifest), not per template left from earlier synths.
+python3 - <<'PY'
+import json
+from pathlib import Path
+
+from report.templates import assembly_templates
+
+for path in assembly_templates(Path("cdk.out")):
+    outputs = {k: v["Value"] for k, v in json.loads(path.read_text()).get("Outputs", {}).items()}
+    stack = path.name.removesuffix(".template.json") + ":"
+    if "DashboardName" in outputs:
+        print(stack, "dashboard", outputs["DashboardName"], "of", outputs["Stores"])
+    else:
+        print(stack, outputs.get("StartSchedule", "?") + ";", outputs.get("StopSchedule", "?"))
+PY

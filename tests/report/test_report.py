@@ -13,7 +13,7 @@ import pytest
 
 from report.__main__ import main
 from report.cost import Period, store_cost
-from report.templates import read_cdk_out, read_template
+from report.templates import assembly_templates, read_cdk_out, read_template
 from tests.report.fixtures import fleet_schedules, write_cdk_out
 
 DECEMBER = Period.month(2026, 12)
@@ -128,3 +128,15 @@ def test_command_writes_table_markdown_json_and_pictures(
 def test_command_refuses_a_backwards_period(tmp_path: Path) -> None:
     with pytest.raises(SystemExit, match="--to is before --from"):
         main(["--from", "2027-01-10", "--to", "2027-01-01", "--out", str(tmp_path)])
+
+
+def test_a_template_the_manifest_does_not_list_is_not_read(
+    fleet_templates: dict[str, dict[str, Any]],
+) -> None:
+    """`cdk synth` leaves the templates of stacks that no longer exist in cdk.out/: a store
+    removed from cdk.json must not be priced, so only what the manifest lists is read."""
+    out = write_cdk_out({"ModelSchedule-tokyo-ginza": fleet_templates["ModelSchedule-tokyo-ginza"]})
+    stale = fleet_templates["ModelSchedule-sydney-central"]
+    (out / "ModelSchedule-sydney-central.template.json").write_text(json.dumps(stale))
+    assert [s.store for s in read_cdk_out(out)] == ["tokyo-ginza"]
+    assert assembly_templates(out) == [out / "ModelSchedule-tokyo-ginza.template.json"]
