@@ -29,11 +29,9 @@ from datetime import date, timedelta
 from fleet.closures import describe_days
 from fleet.dst import Moves, wall_time
 from fleet.weekly import (
-    ALL_DAYS,
     MINUTES_PER_DAY,
     Weekday,
     WeeklyTime,
-    aws_cron_weekdays,
     format_minutes,
 )
 
@@ -84,12 +82,6 @@ def _cron(minute_of_day: int, dom: str, month: str, dow: str, year: str) -> str:
     return expression
 
 
-def _weekly(when: WeeklyTime, months: str, years: str) -> str:
-    if when.days == ALL_DAYS:
-        return _cron(when.minute_of_day, "*", months, "?", years)
-    return _cron(when.minute_of_day, "?", months, aws_cron_weekdays(when.days), years)
-
-
 def action_schedules(
     *,
     offset: int,
@@ -112,9 +104,7 @@ def action_schedules(
     found: list[CronSchedule] = []
     if special_years:
         years = numbers(y for y in CRON_YEARS if y not in special_years)
-        found.append(
-            CronSchedule("", "", _weekly(when, "*", years), f"{when.describe()} in {years}")
-        )
+        found.append(CronSchedule("", "", when.cron("*", years), f"{when.describe()} in {years}"))
     else:
         found.append(CronSchedule("", "", when.cron(), when.describe()))
     for year in special_years:
@@ -125,7 +115,7 @@ def action_schedules(
                 CronSchedule(
                     f"{year}",
                     f"-{year}",
-                    _weekly(when, months, str(year)),
+                    when.cron(months, str(year)),
                     f"{when.describe()} in months {months} of {year}",
                 )
             )

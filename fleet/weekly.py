@@ -105,11 +105,12 @@ class WeeklyTime:
         day_shift, minute = divmod(total, MINUTES_PER_DAY)
         return cls(minute, frozenset(Weekday((d + day_shift) % 7) for d in days))
 
-    def cron(self) -> str:
+    def cron(self, months: str = "*", years: str = "*") -> str:
+        """Weekly, in the given month and year fields (every month of every year by default)."""
         hour, minute = divmod(self.minute_of_day, 60)
         if self.days == ALL_DAYS:
-            return f"cron({minute} {hour} * * ? *)"
-        return f"cron({minute} {hour} ? * {aws_cron_weekdays(self.days)} *)"
+            return f"cron({minute} {hour} * {months} ? {years})"
+        return f"cron({minute} {hour} ? {months} {aws_cron_weekdays(self.days)} {years})"
 
     def describe(self) -> str:
         return f"{format_minutes(self.minute_of_day)} {describe_weekdays(self.days)}"
