@@ -9,9 +9,12 @@ exit status 2, without a Python traceback.
 
 from __future__ import annotations
 
+import json
 import os
 import sys
+from collections.abc import Mapping
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import Any
 
 # jsii prints a multi-line end-of-life banner for Node 20 on every run unless told not to.
@@ -28,11 +31,36 @@ from stacks.model_schedule_stack import ModelScheduleStack
 
 EXIT_BAD_CONFIG = 2
 
+# Where the CDK CLI hands the context to the app: a JSON object in one environment variable,
+# and the top-level keys that did not fit in it in a JSON file (the name is the CLI's own,
+# aws-cdk-lib's cx_api.CONTEXT_OVERFLOW_LOCATION_ENV).
+CONTEXT_ENV = "CDK_CONTEXT_JSON"
+CONTEXT_OVERFLOW_ENV = "CONTEXT_OVERFLOW_LOCATION_ENV"
 
-def build(app: cdk.App) -> list[Stack]:
-    """Add the selected stores' stacks and the cdk-nag packs to `app`, from its context."""
+
+def cli_context(environ: Mapping[str, str]) -> dict[str, Any] | None:
+    """The context exactly as the CDK CLI wrote it, or None when not run by the CLI.
+
+    Read here rather than from the App because jsii drops the null members of objects on the way
+    into it: a `"holidayCalendar": null` in cdk.json would silently mean "inherit the default"."""
+    text = environ.get(CONTEXT_ENV)
+    if text is None:
+        return None
+    context: dict[str, Any] = json.loads(text)
+    overflow = environ.get(CONTEXT_OVERFLOW_ENV)
+    if overflow:
+        context.update(json.loads(Path(overflow).read_text(encoding="utf-8")))
+    return context
+
+
+def build(app: cdk.App, context: Mapping[str, Any] | None = None) -> list[Stack]:
+    """Add the selected stores' stacks and the cdk-nag packs to `app`, from `context` (the
+    context as the CLI or a test wrote it, nulls included), or else from the App's context."""
     # The clock is read for warnings only (fleet.warnings); templates never depend on it.
-    fleet = load_fleet(app.node.get_all_context(), today=datetime.now(UTC).date())
+    fleet = load_fleet(
+        app.node.get_all_context() if context is None else context,
+        today=datetime.now(UTC).date(),
+    )
     for warning in fleet.warnings:
         print(f"rekognition-model-scheduler: warning: {warning}", file=sys.stderr)
     stacks: list[Stack] = [
@@ -73,7 +101,7 @@ def cli_app(*, context: dict[str, Any] | None = None, outdir: str | None = None)
 def main() -> int:
     app = cli_app()
     try:
-        build(app)
+        build(app, cli_context(os.environ))
     except ConfigError as error:
         count = len(error.problems)
         print(

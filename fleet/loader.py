@@ -209,6 +209,34 @@ def _adapter(key: str) -> TypeAdapter[Any]:
     return TypeAdapter(SETTINGS[key].rebuild_annotation())
 
 
+@cache
+def _nullable(key: str) -> bool:
+    try:
+        _adapter(key).validate_python(None, context={"horizon": None})
+    except ValidationError:
+        return False
+    return True
+
+
+NULLABLE = [key for key in SETTINGS if _nullable(key)]
+
+
+def _null_message(key: str, where: str) -> str:
+    """jsii used to drop these nulls silently; now they are an error that says what to do."""
+    field = SETTINGS[key]
+    if context_key_only(field):
+        instead = ""
+    elif where.startswith("fleet.stores."):
+        instead = ", or leave the key out to inherit fleet.defaults"
+    elif not where.startswith("fleet.defaults."):
+        instead = ", or leave the key out to use the value in fleet (cdk.json)"
+    elif field.is_required():
+        instead = ", or leave the key out and set it per store"
+    else:
+        instead = f", or leave the key out for the default {_show(field.get_default())}"
+    return f"cannot be null (only {', '.join(NULLABLE)} may be): give {expected(field)}{instead}"
+
+
 def _message(error: ErrorDetails, field: FieldInfo) -> str:
     if error["type"] == INVALID:
         return str((error.get("ctx") or {})["message"])
@@ -225,15 +253,20 @@ def _parse_store(
     """Merge the layers (lowest first, each with its `where` template) and validate the store."""
     given: dict[str, _Given] = {}
     added: dict[str, list[_Given]] = {}
+    nulled: set[str] = set()  # reported already: not "missing" as well
+    before = problems.count
     for template, layer in layers:
         for key, value in layer.items():
             if key in SETTINGS:
                 entry = _Given(template.format(key=key), value)
+                if value is None and not _nullable(key):
+                    problems.add(entry.where, None, _null_message(key, entry.where))
+                    nulled.add(key)
+                    continue
                 if adds_up(SETTINGS[key]):
                     added.setdefault(key, []).append(entry)
                 else:
                     given[key] = entry
-    before = problems.count
     context = {"horizon": horizon}
     data = {key: entry.value for key, entry in given.items()}
     # Values that add up are checked layer by layer, so that an error names its own layer.
@@ -258,7 +291,8 @@ def _parse_store(
         settings = StoreSettings.model_validate(data, context=context)
     except ValidationError as error:
         for detail in error.errors(include_url=False):
-            _report(detail, store_id, given, problems)
+            if not (detail["type"] == "missing" and detail["loc"][0] in nulled):
+                _report(detail, store_id, given, problems)
         return None
     if problems.count > before:
         return None

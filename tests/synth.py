@@ -55,6 +55,6 @@ def synth(context: dict[str, Any], outdir: Path | None = None) -> dict[str, dict
     """Templates by stack name. Runs the cdk-nag packs, so unacknowledged findings raise."""
     out = outdir or Path(tempfile.mkdtemp(prefix="cdk.out."))
     app = cdk.App(context=context, outdir=str(out))
-    app_module.build(app)
+    app_module.build(app, context)
     assembly = app.synth()
     return {stack.stack_name: stack.template for stack in assembly.stacks}

@@ -7,8 +7,10 @@ import os
 import subprocess
 import sys
 import tempfile
+from pathlib import Path
 from typing import Any
 
+import app as app_module
 from tests.synth import ROOT, cli_context, default_fleet
 
 PROJECT_ARN = "arn:aws:rekognition:ap-northeast-1:111122223333:project/bread-checkout/1761900000000"
@@ -65,3 +67,18 @@ def test_what_looks_at_the_clock_is_a_warning_on_standard_error() -> None:
     assert warnings[0].startswith("the context key 'now' no longer changes anything")
     assert warnings[1].startswith("fleet.horizon.lastMonth: the calendar horizon ")
     assert "Traceback" not in done.stderr
+
+
+def test_the_context_is_read_as_the_cli_wrote_it_overflow_included(tmp_path: Path) -> None:
+    """Keys that do not fit in CDK_CONTEXT_JSON come in the CLI's overflow file; nulls stay."""
+    overflow = tmp_path / "context-overflow.json"
+    overflow.write_text(json.dumps({"fleet": {"defaults": {"canary": None}}}), encoding="utf-8")
+    environ = {
+        app_module.CONTEXT_ENV: json.dumps({"store": "tokyo-ginza"}),
+        app_module.CONTEXT_OVERFLOW_ENV: str(overflow),
+    }
+    assert app_module.cli_context(environ) == {
+        "store": "tokyo-ginza",
+        "fleet": {"defaults": {"canary": None}},
+    }
+    assert app_module.cli_context({}) is None

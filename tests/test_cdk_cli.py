@@ -13,9 +13,10 @@ from typing import Any
 
 import pytest
 
+from fleet.loader import NULLABLE
 from fleet.names import dashboard_stack_name, stack_name
 from tests.stacks.test_snapshots import ASSET_KEY, ASSET_PLACEHOLDER
-from tests.synth import ROOT
+from tests.synth import ROOT, cli_context, default_fleet, synth
 
 CDK = ROOT / "node_modules" / ".bin" / "cdk"
 SNAPSHOTS = ROOT / "tests" / "stacks" / "__snapshots__" / "test_snapshots"
@@ -23,16 +24,19 @@ SNAPSHOTS = ROOT / "tests" / "stacks" / "__snapshots__" / "test_snapshots"
 pytestmark = pytest.mark.xdist_group("cdk-cli")
 
 
-def cdk(*args: str) -> subprocess.CompletedProcess[str]:
+def cli_env() -> dict[str, str]:
     assert CDK.exists(), "the pinned CDK CLI is missing: run ./scripts/setup.sh"
-    env = {
+    return {
         **os.environ,
         # cdk.json runs `python3 app.py`: make that this virtual environment's Python.
         "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}",
         "CDK_DISABLE_CLI_TELEMETRY": "true",
     }
+
+
+def cdk(*args: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
-        [str(CDK), *args], cwd=ROOT, env=env, capture_output=True, text=True, timeout=300
+        [str(CDK), *args], cwd=ROOT, env=cli_env(), capture_output=True, text=True, timeout=300
     )
 
 
@@ -111,3 +115,56 @@ def test_cli_synth_leaves_out_what_nothing_reads(cli_out: Path) -> None:
     ]
     assert "aws:cdk:logicalId" in metadata
     assert "aws:cdk:creationStack" not in metadata
+
+
+# The settings whose schema allows null, and a non-null value for each valid for tokyo-ginza.
+NULLABLE_VALUES = {
+    "maxInferenceUnits": 3,
+    "holidayCalendar": "JP",
+    "minConfidence": 50,
+    "minF1Score": 0.5,
+    "canary": {"image": "s3://bakery-canary-apne1/any/tray.jpg", "expectLabels": ["あんぱん"]},
+}
+
+
+def test_a_null_in_cdk_json_means_null_through_the_cli() -> None:
+    """jsii drops the null members of context objects on their way into cdk.App: a store that
+    writes `"holidayCalendar": null` under a default calendar would still close on its holidays.
+    Through the real CLI, a store that sets every nullable setting to null over non-null defaults
+    gets the template of a store that never had them."""
+    assert sorted(NULLABLE_VALUES) == sorted(NULLABLE)
+
+    def only_tokyo(fleet: dict[str, Any], **extra: Any) -> dict[str, Any]:
+        context = cli_context(fleet=fleet, **extra)
+        for key in [k for k in context if k.startswith("modelVersionArn:")]:
+            if key != "modelVersionArn:tokyo-ginza":
+                del context[key]
+        return context
+
+    fleet = default_fleet()
+    fleet["stores"] = {"tokyo-ginza": fleet["stores"]["tokyo-ginza"]}
+    for key in NULLABLE:
+        fleet["defaults"].pop(key, None)
+        fleet["stores"]["tokyo-ginza"].pop(key, None)
+    expected = synth(only_tokyo(fleet))["ModelSchedule-tokyo-ginza"]
+
+    fleet["defaults"].update(NULLABLE_VALUES)
+    fleet["stores"]["tokyo-ginza"].update(dict.fromkeys(NULLABLE))
+    project = Path(tempfile.mkdtemp(prefix="null-context."))
+    config = json.loads((ROOT / "cdk.json").read_text(encoding="utf-8"))
+    config.pop("$schema")
+    config["app"] = f"{sys.executable} -O {ROOT / 'app.py'}"
+    config["context"] = only_tokyo(fleet)
+    (project / "cdk.json").write_text(json.dumps(config), encoding="utf-8")
+    out = Path(tempfile.mkdtemp(prefix="cdk.out."))
+    done = subprocess.run(
+        [str(CDK), "synth", "--quiet", "--output", str(out)],
+        cwd=project,
+        env=cli_env(),
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert done.returncode == 0, done.stderr
+    written = json.loads((out / "ModelSchedule-tokyo-ginza.template.json").read_text())
+    assert written == expected

@@ -181,7 +181,41 @@ CASES: list[tuple[str, Context, list[str]]] = [
         ["fleet.defaults.minF1Score = 85", "must be a number from 0 to 1, or null"],
     ),
     ("max-f1-drop-negative", with_store(maxF1Drop=-0.1), ["must be a number from 0 to 1"]),
-    ("max-f1-drop-null", with_store(maxF1Drop=None), ["= null", "must be a number from 0 to 1"]),
+    (
+        "max-f1-drop-null",
+        with_store(maxF1Drop=None),
+        [
+            f"{STORE}.maxF1Drop = null: cannot be null (only maxInferenceUnits, "
+            "holidayCalendar, minConfidence, minF1Score, canary may be): give a number from 0 "
+            "to 1, or leave the key out to inherit fleet.defaults"
+        ],
+    ),
+    (
+        "null-default-with-a-default",
+        with_defaults(startCheckMinutes=None),
+        [
+            "fleet.defaults.startCheckMinutes = null: cannot be null",
+            "a whole number from 1 to 60",
+            "or leave the key out for the default 5",
+        ],
+    ),
+    (
+        "null-default-without-a-default",
+        with_defaults(timezone=None),
+        [
+            "fleet.defaults.timezone = null: cannot be null",
+            "an IANA time zone",
+            "or leave the key out and set it per store",
+        ],
+    ),
+    (
+        "null-list-that-adds-up",
+        with_defaults(closedDates=None),
+        [
+            "fleet.defaults.closedDates = null: cannot be null",
+            "or leave the key out for the default []",
+        ],
+    ),
     # --- the canary image
     (
         "canary-not-an-object",
@@ -457,7 +491,10 @@ CASES: list[tuple[str, Context, list[str]]] = [
     (
         "null-from-cli-for-a-required-setting",
         cli_context(**{"minInferenceUnits:tokyo-ginza": "null"}),
-        ["minInferenceUnits:tokyo-ginza = null", "must be a whole number of at least 1"],
+        [
+            "minInferenceUnits:tokyo-ginza = null: cannot be null",
+            "give a whole number of at least 1, or leave the key out to use the value in fleet",
+        ],
     ),
     (
         "json-from-cli-that-does-not-parse",

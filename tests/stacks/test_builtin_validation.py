@@ -9,6 +9,7 @@ import subprocess
 import sys
 import tempfile
 from pathlib import Path
+from typing import Any
 
 import aws_cdk as cdk
 import pytest
@@ -33,8 +34,10 @@ def test_a_schema_violation_fails_the_test_synth(monkeypatch: pytest.MonkeyPatch
     error from the built-in validation, not a warning."""
     real_build = app_module.build
 
-    def build_with_a_broken_property(app: cdk.App) -> list[ModelScheduleStack]:
-        stacks = real_build(app)
+    def build_with_a_broken_property(
+        app: cdk.App, context: dict[str, Any] | None = None
+    ) -> list[ModelScheduleStack]:
+        stacks = real_build(app, context)
         add_a_broken_resource(stacks[0])
         return stacks
 
@@ -62,7 +65,7 @@ def test_the_cli_app_skips_the_builtin_validation() -> None:
         "import sys, app\n"
         "from tests.stacks.test_builtin_validation import add_a_broken_resource\n"
         "build = app.build\n"
-        "app.build = lambda a: [add_a_broken_resource(s) or s for s in build(a)]\n"
+        "app.build = lambda a, c: [add_a_broken_resource(s) or s for s in build(a, c)]\n"
         "sys.exit(app.main())\n"
     )
     env = {
