@@ -26,10 +26,14 @@ from cdk_nag import AwsSolutionsChecks, NIST80053R5Checks, ServerlessChecks
 
 from fleet.errors import ConfigError
 from fleet.loader import load_fleet
+from fleet.zones import use_pinned_tzdata
 from stacks.dashboard_stack import ModelScheduleDashboardStack
 from stacks.model_schedule_stack import ModelScheduleStack
 
 EXIT_BAD_CONFIG = 2
+
+# Before any zone is read: the templates assume the pinned tzdata, whatever the machine has.
+use_pinned_tzdata()
 
 # Where the CDK CLI hands the context to the app: a JSON object in one environment variable,
 # and the top-level keys that did not fit in it in a JSON file (the name is the CLI's own,

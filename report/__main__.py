@@ -8,11 +8,15 @@ import sys
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
+from fleet.zones import use_pinned_tzdata
 from report.cost import DEFAULT_PRICE, Period, store_cost
 from report.diff import compare, diff_json, diff_markdown, diff_table
 from report.render import as_json, markdown, table
 from report.templates import read_cdk_out
 from report.timeline import week_svg
+
+# The report reads each schedule in the zone rules the templates were made with.
+use_pinned_tzdata()
 
 
 def parse_args(argv: list[str]) -> argparse.Namespace:

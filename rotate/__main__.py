@@ -25,8 +25,12 @@ from fleet.arn import parse_version_arn
 from fleet.errors import ConfigError
 from fleet.loader import load_fleet
 from fleet.model import FleetConfig
+from fleet.zones import use_pinned_tzdata
 from rotate.cdk_json import EditError, replace_context_value, write_atomically
 from rotate.preflight import RefusedError, check_offline, check_online, describe, side_by_side
+
+# The rotation loads the fleet, whose calendar is computed in the pinned zone rules.
+use_pinned_tzdata()
 
 if TYPE_CHECKING:
     from mypy_boto3_rekognition import RekognitionClient

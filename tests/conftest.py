@@ -14,7 +14,11 @@ from aws_cdk.assertions import Template
 from fleet.loader import load_fleet
 from fleet.model import FleetConfig, StoreConfig
 from fleet.names import DASHBOARD_STACK_PREFIX, STACK_PREFIX
+from fleet.zones import use_pinned_tzdata
 from tests.synth import TEST_TODAY, cli_context, store_ids, synth
+
+# The tests compute what the app computes: in the pinned zone rules, not the machine's.
+use_pinned_tzdata()
 
 STORE_IDS = store_ids()
 

@@ -3,10 +3,16 @@ MinConfidence, and a model that is not running explained in words."""
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 from dataclasses import replace
 from datetime import UTC, datetime
+from pathlib import Path
+from zoneinfo import ZoneInfoNotFoundError
 
 import pytest
+import tzdata
 from botocore.exceptions import ClientError
 from conftest import HANDLE, NEW_VERSION, VERSION, Fakes, with_version
 
@@ -18,6 +24,10 @@ from rekognition_model_client import (
     ModelNotRunningError,
     S3Image,
 )
+from rekognition_model_client import handle as handle_module
+from rekognition_model_client.handle import pinned_zone
+
+PACKAGE_ROOT = Path(handle_module.__file__).parent.parent
 
 IMAGE = b"\xff\xd8\xff\xe0 a tray of bread"
 
@@ -176,3 +186,33 @@ def test_a_broken_handle_is_reported(fakes: Fakes, value: str) -> None:
 
 def test_the_handle_round_trips() -> None:
     assert type(HANDLE).from_json(HANDLE.to_json()) == HANDLE
+
+
+def test_the_handle_reads_the_pinned_tzdata_and_leaves_the_process_alone(tmp_path: Path) -> None:
+    """The checkout's machine may carry other zone rules; the client reads its own tzdata
+    dependency without changing zoneinfo's search path for the application around it."""
+    folder = tmp_path / "zoneinfo" / "America"
+    folder.mkdir(parents=True)
+    utc = Path(tzdata.__file__).parent / "zoneinfo" / "Etc" / "UTC"
+    (folder / "Los_Angeles").write_bytes(utc.read_bytes())
+    code = (
+        "import zoneinfo\nfrom datetime import datetime\n"
+        "from rekognition_model_client.handle import pinned_zone\n"
+        "print(pinned_zone('America/Los_Angeles').utcoffset(datetime(2027, 7, 1)))\n"
+        "print(zoneinfo.TZPATH == (sys_path,))\n"
+    ).replace("sys_path", repr(str(tmp_path / "zoneinfo")))
+    env = {
+        **os.environ,
+        "PYTHONTZPATH": str(tmp_path / "zoneinfo"),
+        "PYTHONPATH": str(PACKAGE_ROOT),
+    }
+    done = subprocess.run(
+        [sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True
+    )
+    assert done.stdout.split() == ["-1", "day,", "17:00:00", "True"]
+
+
+@pytest.mark.parametrize("name", ["../../etc/passwd", "Asia//Tokyo", "Mars/Olympus", "Asia"])
+def test_a_zone_that_is_not_in_tzdata_is_not_found(name: str) -> None:
+    with pytest.raises(ZoneInfoNotFoundError):
+        pinned_zone(name)

@@ -1,4 +1,4 @@
-"""The client installs on its own with `pip install ./client` and needs only boto3."""
+"""The client installs on its own with `pip install ./client` and needs only boto3 and tzdata."""
 
 from __future__ import annotations
 
@@ -8,12 +8,15 @@ import sys
 import tomllib
 from pathlib import Path
 
+import tzdata
+
 CLIENT = Path(__file__).resolve().parent.parent
 
 
-def test_it_depends_on_boto3_only() -> None:
+def test_it_depends_on_boto3_and_the_templates_tzdata_only() -> None:
+    """tzdata at least the release the app pins: the zone rules the schedules were made with."""
     project = tomllib.loads((CLIENT / "pyproject.toml").read_text(encoding="utf-8"))["project"]
-    assert [d.split(">")[0].split("=")[0] for d in project["dependencies"]] == ["boto3"]
+    assert project["dependencies"] == ["boto3>=1.34", f"tzdata>={tzdata.__version__}"]
 
 
 def test_it_imports_nothing_of_the_cdk_app() -> None:
@@ -23,6 +26,7 @@ def test_it_imports_nothing_of_the_cdk_app() -> None:
         "rekognition_model_client",
         "mypy_boto3_rekognition",
         "mypy_boto3_ssm",
+        "tzdata",
     }
     for path in (CLIENT / "src").rglob("*.py"):
         for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):

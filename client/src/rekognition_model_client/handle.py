@@ -3,14 +3,17 @@
 One SSM Parameter Store `String` parameter per store,
 `/rekognition-model-scheduler/<store-id>/model`, whose value is this compact JSON object. It is
 defined once, here: the CDK app loads this file to write the parameter, and this package reads
-it. Standard library only.
+it. Standard library and the `tzdata` package only.
 """
 
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
+from functools import cache
+from importlib import resources
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 PARAMETER_PREFIX = "/rekognition-model-scheduler"
@@ -18,6 +21,25 @@ VERSION = 1
 # SSM Parameter Store's standard tier holds values up to 4 KB.
 MAX_BYTES = 4096
 WEEKDAYS = ("MON", "TUE", "WED", "THU", "FRI", "SAT", "SUN")
+
+
+# An IANA zone name: no empty segment, no "..", so it cannot leave the package's folder.
+_ZONE_NAME = re.compile(r"[A-Za-z0-9_+-]+(?:/[A-Za-z0-9_+-]+)*", flags=re.ASCII)
+
+
+@cache
+def pinned_zone(name: str) -> ZoneInfo:
+    """The zone as the `tzdata` package has it, the data the store's schedules were made with.
+
+    Read from the package directly: `ZoneInfo(name)` would prefer the machine's zone files, and
+    changing zoneinfo's search path would change it for the whole checkout application."""
+    if not _ZONE_NAME.fullmatch(name):
+        raise ZoneInfoNotFoundError(f"not a time zone name: {name!r}")
+    try:
+        with resources.files("tzdata.zoneinfo").joinpath(*name.split("/")).open("rb") as data:
+            return ZoneInfo.from_file(data, key=name)
+    except (OSError, ValueError) as error:  # not found, a folder, not a zone file
+        raise ZoneInfoNotFoundError(f"no time zone {name!r} in tzdata") from error
 
 
 def parameter_name(store_id: str) -> str:
@@ -94,7 +116,7 @@ class ModelHandle:
             raise HandleError(f"not a model handle ({error!r}): {text[:200]!r}") from error
 
     def zone(self) -> ZoneInfo:
-        return ZoneInfo(self.timezone)
+        return pinned_zone(self.timezone)
 
     def _is_open_on(self, day: date) -> bool:
         return WEEKDAYS[day.weekday()] in self.open_days and day.isoformat() not in self.closed_days
