@@ -20,14 +20,22 @@ from typing import TYPE_CHECKING
 
 import boto3
 from botocore.config import Config
+from botocore.exceptions import BotoCoreError
 
 from fleet.arn import parse_version_arn
 from fleet.errors import ConfigError
 from fleet.loader import load_fleet
 from fleet.model import FleetConfig
 from fleet.zones import use_pinned_tzdata
-from rotate.cdk_json import EditError, replace_context_value, write_atomically
-from rotate.preflight import RefusedError, check_offline, check_online, describe, side_by_side
+from rotate.cdk_json import EditError, read_cdk_json, replace_context_value, write_atomically
+from rotate.preflight import (
+    RefusedError,
+    aws_problem,
+    check_offline,
+    check_online,
+    describe,
+    side_by_side,
+)
 
 # The rotation loads the fleet, whose calendar is computed in the pinned zone rules.
 use_pinned_tzdata()
@@ -79,10 +87,13 @@ def main(
 ) -> int:
     args = parse_args(argv)
     path: Path = args.cdk_json
-    text = path.read_text(encoding="utf-8")
-    context = json.loads(text)["context"]
     try:
-        fleet = _fleet(context)
+        text = read_cdk_json(path)
+    except EditError as error:
+        print(f"rotate: {error}", file=sys.stderr)
+        return 2
+    try:
+        fleet = _fleet(json.loads(text)["context"])
     except ConfigError as error:
         print("rotate: cdk.json has problems to fix first:", file=sys.stderr)
         for problem in error.problems:
@@ -116,13 +127,16 @@ def main(
                 file=sys.stderr,
             )
         else:
-            client = rekognition or boto3.client(
-                "rekognition",
-                region_name=new.region,
-                config=Config(
-                    connect_timeout=5, read_timeout=15, retries={"total_max_attempts": 2}
-                ),
-            )
+            try:
+                client = rekognition or boto3.client(
+                    "rekognition",
+                    region_name=new.region,
+                    config=Config(
+                        connect_timeout=5, read_timeout=15, retries={"total_max_attempts": 2}
+                    ),
+                )
+            except BotoCoreError as error:  # a profile that does not exist fails here
+                raise RefusedError(aws_problem(error, new.region)) from error
             found = describe(client, store.settings.project_arn, [current, new])
             current_info, new_info = check_online(
                 store, new, found, accept_lower_f1=args.accept_lower_f1

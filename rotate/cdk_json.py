@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import codecs
 import json
 import os
 import re
@@ -11,6 +12,34 @@ from pathlib import Path
 
 class EditError(ValueError):
     """The value cannot be changed in place; the message says why."""
+
+
+def read_cdk_json(path: Path) -> str:
+    """cdk.json's text exactly as stored (CRLF line endings stay CRLF), or one EditError line
+    for a file the rotation cannot edit safely."""
+    data = path.read_bytes()
+    if data.startswith(codecs.BOM_UTF8):
+        raise EditError(
+            f"{path.name} starts with a UTF-8 byte-order mark: save it as UTF-8 without one "
+            '(most editors call it "UTF-8", not "UTF-8 with BOM")'
+        )
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as error:
+        raise EditError(
+            f"{path.name} is not UTF-8 (byte {error.start} is {data[error.start]:#04x}): save it "
+            "as UTF-8"
+        ) from error
+    try:
+        document = json.loads(text)
+    except json.JSONDecodeError as error:
+        raise EditError(
+            f"{path.name} is not valid JSON (line {error.lineno}, column {error.colno}: "
+            f"{error.msg})"
+        ) from error
+    if not isinstance(document, dict) or not isinstance(document.get("context"), dict):
+        raise EditError(f'{path.name} has no "context" object: is it this project\'s cdk.json?')
+    return text
 
 
 def replace_context_value(text: str, key: str, old: str, new: str) -> str:

@@ -13,12 +13,19 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from botocore.exceptions import (
+    BotoCoreError,
     ClientError,
     ConnectTimeoutError,
+    CredentialRetrievalError,
     EndpointConnectionError,
     NoCredentialsError,
     PartialCredentialsError,
+    ProfileNotFound,
+    ProxyConnectionError,
     ReadTimeoutError,
+    SSOTokenLoadError,
+    TokenRetrievalError,
+    UnauthorizedSSOTokenError,
 )
 
 from fleet.arn import ModelVersion
@@ -42,6 +49,38 @@ EXPIRED_CREDENTIALS = frozenset(
 
 class RefusedError(Exception):
     """The rotation must not go ahead; the message is the one line to show."""
+
+
+OFFLINE = "or pass --offline to skip the checks against AWS"
+
+
+def aws_problem(error: BotoCoreError, region: str) -> str:
+    """One line for what kept the SDK from signing in or connecting, naming the fix."""
+    said = " ".join(str(error).split())  # a credential_process's stderr may span lines
+    if isinstance(error, ProfileNotFound):
+        return (
+            f"the AWS profile {error.kwargs.get('profile')!r} does not exist (AWS_PROFILE?): "
+            f"`aws configure list-profiles` lists them; {OFFLINE}"
+        )
+    if isinstance(error, SSOTokenLoadError):
+        return f"the profile's AWS SSO session was never started: run `aws sso login`; {OFFLINE}"
+    if isinstance(error, UnauthorizedSSOTokenError | TokenRetrievalError):
+        return f"the AWS SSO session has expired: run `aws sso login` again; {OFFLINE}"
+    if isinstance(error, CredentialRetrievalError):
+        return f"the profile's credential_process failed ({said}): fix the command; {OFFLINE}"
+    if isinstance(error, NoCredentialsError | PartialCredentialsError):
+        return (
+            f"no AWS credentials ({said}): sign in (e.g. `aws sso login`, AWS_PROFILE) for the "
+            f"store's account, {OFFLINE}"
+        )
+    if isinstance(error, ProxyConnectionError):
+        return (
+            f"cannot reach the proxy {error.kwargs.get('proxy_url')} (HTTPS_PROXY or "
+            f"HTTP_PROXY): fix or unset it; {OFFLINE}"
+        )
+    if isinstance(error, EndpointConnectionError | ConnectTimeoutError | ReadTimeoutError):
+        return f"cannot reach Rekognition in {region} (no network?): {said}; {OFFLINE}"
+    return f"the AWS SDK could not sign in or connect: {said}; {OFFLINE}"
 
 
 @dataclass(frozen=True)
@@ -100,16 +139,8 @@ def describe(
             name = arn.split("/version/")[1].split("/")[0]
             found[arn] = VersionInfo.of(dict(description), name)
         return found
-    except (NoCredentialsError, PartialCredentialsError) as error:
-        raise RefusedError(
-            f"no AWS credentials ({error}): sign in (e.g. `aws sso login`, AWS_PROFILE) for the "
-            "store's account, or pass --offline to skip the checks against AWS"
-        ) from error
-    except (EndpointConnectionError, ConnectTimeoutError, ReadTimeoutError) as error:
-        raise RefusedError(
-            f"cannot reach Rekognition in {region} (no network?): {error}; or pass --offline to "
-            "skip the checks against AWS"
-        ) from error
+    except BotoCoreError as error:
+        raise RefusedError(aws_problem(error, region)) from error
     except ClientError as error:
         code = error.response.get("Error", {}).get("Code", "")
         if code in EXPIRED_CREDENTIALS:

@@ -3,6 +3,7 @@ changes one value and nothing else, then shows the store's diff."""
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import shutil
@@ -340,3 +341,140 @@ def test_offline_end_to_end_with_the_cli(tmp_path: Path) -> None:
     assert "AWS::Scheduler::Schedule" in output
     assert "AWS::SSM::Parameter" in output
     assert "[~]" in output
+
+
+# --- credentials that do not work: one line each, never a traceback
+
+AWS_CONFIG = """\
+[profile failing-process]
+credential_process = sh -c "echo 'token helper: not signed in' >&2; exit 1"
+[profile sso-never-started]
+sso_session = corp
+sso_account_id = 111122223333
+sso_role_name = Checkout
+[profile sso-expired]
+sso_start_url = https://corp.awsapps.com/start
+sso_region = ap-northeast-1
+sso_account_id = 111122223333
+sso_role_name = Checkout
+[sso-session corp]
+sso_start_url = https://corp.awsapps.com/start-never
+sso_region = ap-northeast-1
+"""
+
+
+def rotate_in_a_process(cdk_json: Path, home: Path, env: dict[str, str]) -> tuple[int, str]:
+    """`python -m rotate`, as ./scripts/rotate.sh runs it, with only these AWS settings: a
+    config file, no shared credentials, no instance metadata, HOME (the SSO token cache)."""
+    (home / ".aws").mkdir(parents=True, exist_ok=True)
+    (home / ".aws" / "config").write_text(AWS_CONFIG, encoding="utf-8")
+    clean = {k: v for k, v in os.environ.items() if not k.startswith("AWS_") and "PROXY" not in k}
+    clean.update(
+        HOME=str(home),
+        AWS_CONFIG_FILE=str(home / ".aws" / "config"),
+        AWS_SHARED_CREDENTIALS_FILE=str(home / "none"),
+        AWS_EC2_METADATA_DISABLED="true",
+        **env,
+    )
+    done = subprocess.run(
+        [sys.executable, "-m", "rotate", STORE, NEW, "--no-diff", "--cdk-json", str(cdk_json)],
+        cwd=ROOT,
+        env=clean,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    return done.returncode, done.stderr
+
+
+def expired_sso_token(home: Path) -> None:
+    cache = home / ".aws" / "sso" / "cache"
+    cache.mkdir(parents=True)
+    start_url = "https://corp.awsapps.com/start"
+    token = {
+        "startUrl": start_url,
+        "region": "ap-northeast-1",
+        "accessToken": "expired",
+        "expiresAt": "2026-01-01T00:00:00Z",
+    }
+    name = hashlib.sha1(start_url.encode()).hexdigest()  # botocore's cache key
+    (cache / f"{name}.json").write_text(json.dumps(token), encoding="utf-8")
+
+
+@pytest.mark.parametrize(
+    ("env", "says"),
+    [
+        ({"AWS_PROFILE": "no-such-profile"}, "the AWS profile 'no-such-profile' does not exist"),
+        ({"AWS_PROFILE": "sso-never-started"}, "SSO session was never started: run `aws sso"),
+        ({"AWS_PROFILE": "sso-expired"}, "the AWS SSO session has expired: run `aws sso login`"),
+        (
+            {"AWS_PROFILE": "failing-process"},
+            "credential_process failed (Error when retrieving credentials from custom-process: "
+            "token helper: not signed in): fix the command",
+        ),
+        (
+            {
+                "AWS_ACCESS_KEY_ID": "AKIDEXAMPLE",
+                "AWS_SECRET_ACCESS_KEY": "not-a-secret",
+                "HTTPS_PROXY": "http://127.0.0.1:9",
+            },
+            "cannot reach the proxy http://127.0.0.1:9 (HTTPS_PROXY or HTTP_PROXY)",
+        ),
+    ],
+    ids=["unknown-profile", "sso-never-started", "sso-expired", "credential-process", "proxy"],
+)
+def test_a_credential_problem_is_one_line_naming_offline(
+    rotation: Rotation, tmp_path: Path, env: dict[str, str], says: str
+) -> None:
+    """Exit 1, cdk.json untouched, one `rotate: refused:` line that names the problem and
+    --offline, and no Python traceback."""
+    home = tmp_path / "home"
+    expired_sso_token(home)
+    before = rotation.cdk_json.read_bytes()
+    status, stderr = rotate_in_a_process(rotation.cdk_json, home, env)
+    assert status == 1, stderr
+    assert "Traceback" not in stderr
+    lines = [line for line in stderr.splitlines() if line.startswith("rotate:")]
+    assert len(lines) == 1, stderr
+    assert lines[0].startswith("rotate: refused: ")
+    assert says in lines[0]
+    assert lines[0].endswith(
+        "or pass --offline to skip the checks against AWS; cdk.json is unchanged"
+    )
+    assert rotation.cdk_json.read_bytes() == before
+
+
+# --- cdk.json as stored
+
+
+@pytest.mark.parametrize(
+    ("content", "says"),
+    [
+        (b"\xef\xbb\xbf{}", "cdk.json starts with a UTF-8 byte-order mark: save it as UTF-8"),
+        (
+            '{"context": {"note": "メロンパン"}}'.encode("shift_jis"),
+            "cdk.json is not UTF-8 (byte 22 is 0x83): save it as UTF-8",
+        ),
+        (b'{"context": {', "cdk.json is not valid JSON (line 1, column 14"),
+        (b'{"app": "python3 app.py"}', 'cdk.json has no "context" object'),
+    ],
+    ids=["byte-order-mark", "shift-jis", "not-json", "no-context"],
+)
+def test_a_cdk_json_that_cannot_be_read_is_one_line(
+    rotation: Rotation, capsys: pytest.CaptureFixture[str], content: bytes, says: str
+) -> None:
+    rotation.cdk_json.write_bytes(content)
+    assert rotation.main(STORE, NEW) == 2
+    assert rotation.cdk_json.read_bytes() == content
+    lines = capsys.readouterr().err.splitlines()
+    assert len(lines) == 1, lines
+    assert lines[0].startswith(f"rotate: {says}")
+
+
+def test_crlf_line_endings_stay_crlf(rotation: Rotation) -> None:
+    """A cdk.json saved on Windows: only the one value changes, every CRLF stays."""
+    crlf = rotation.cdk_json.read_bytes().replace(b"\n", b"\r\n")
+    rotation.cdk_json.write_bytes(crlf)
+    rotation.versions((CURRENT, "RUNNING", 0.94), (NEW, "STOPPED", 0.95))
+    assert rotation.main(STORE, NEW, "--no-diff") == 0
+    assert rotation.cdk_json.read_bytes() == crlf.replace(CURRENT.encode(), NEW.encode())
