@@ -184,14 +184,23 @@ class VerifierEvent:
                 protected_versions=tuple(dict.fromkeys([arn, *protected])),
                 stale_versions=StaleVersions(event.get("staleVersions", StaleVersions.STOP)),
                 canary=Canary.from_input(event["canary"]) if "canary" in event else None,
-                scheduled_time=(
-                    datetime.fromisoformat(scheduled.replace("Z", "+00:00")) if scheduled else None
-                ),
+                scheduled_time=_instant(scheduled, "scheduledTime") if scheduled else None,
             )
         except KeyError as missing:
             raise MalformedEventError(f"{missing} is missing: {_show(event)}") from missing
         except (TypeError, ValueError, AttributeError) as error:
             raise MalformedEventError(f"{error}: {_show(event)}") from error
+
+
+def _instant(value: Any, key: str) -> datetime:
+    """An ISO 8601 instant with its offset (Scheduler's <aws.scheduler.scheduled-time> is UTC):
+    a time without one cannot be compared with the clock."""
+    if not isinstance(value, str):
+        raise ValueError(f"{key} must be an ISO 8601 time, got {value!r}")
+    instant = datetime.fromisoformat(value.replace("Z", "+00:00"))
+    if instant.utcoffset() is None:
+        raise ValueError(f"{key} has no time zone (e.g. 2026-12-01T21:35:00Z), got {value!r}")
+    return instant
 
 
 def _text(event: dict[str, Any], key: str) -> str:

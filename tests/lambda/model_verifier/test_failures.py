@@ -104,6 +104,9 @@ def test_an_on_time_invocation_runs(stubs: Stubs, verifier: ModuleType) -> None:
         {"staleVersions": "delete"},
         {"minInferenceUnits": "one"},
         {"store": "seattle-pike-place"},
+        {"scheduledTime": "2026-12-01T21:35:00"},
+        {"scheduledTime": "yesterday"},
+        {"scheduledTime": 1764624900},
     ],
 )
 def test_malformed_events_are_reported_like_every_failure(
