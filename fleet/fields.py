@@ -402,6 +402,11 @@ def _canary(value: Any) -> CanaryImage | None:
     if "*" in key or "?" in key:
         # The verifier's s3:GetObject names exactly this object; IAM reads * and ? as wildcards.
         raise invalid(f"image key {key!r} contains * or ?, which IAM would read as a wildcard")
+    if "${" in key:
+        raise invalid(
+            f"image key {key!r} contains ${{, which IAM would read as a policy variable "
+            "(like ${aws:username}): rename the object"
+        )
     if len(key.encode()) > 1024:
         raise invalid("image key is longer than S3's 1024 bytes")
     labels = value.get("expectLabels")

@@ -253,6 +253,16 @@ CASES: list[tuple[str, Context, list[str]]] = [
         ["contains * or ?, which IAM would read as a wildcard"],
     ),
     (
+        "canary-key-with-a-policy-variable",
+        with_store(
+            canary={"image": "s3://bakery-canary-apne1/${aws:username}.jpg", "expectLabels": ["a"]}
+        ),
+        [
+            "image key '${aws:username}.jpg' contains ${, which IAM would read as a policy "
+            "variable (like ${aws:username}): rename the object"
+        ],
+    ),
+    (
         "canary-no-labels",
         with_store(canary={"image": "s3://bakery-canary-apne1/tray.jpg", "expectLabels": []}),
         ["expectLabels must be a non-empty list"],
