@@ -187,11 +187,29 @@ Weekdays = Annotated[
 _EMAIL = re.compile(r"[^@\s,]+@[^@\s,]+\.[^@\s,]+", flags=re.ASCII)
 
 
+def _invisible(text: str) -> str | None:
+    """The first space or invisible character that is not a plain ASCII one, named."""
+    for char in text:
+        if ord(char) > 127 and unicodedata.category(char) in ("Zs", "Zl", "Zp", "Cf", "Cc"):
+            return f"U+{ord(char):04X} {unicodedata.name(char, 'a control character')}"
+    return None
+
+
 def _emails(value: Any) -> tuple[str, ...]:
-    addresses = [a for a in _listed(value) if a] if isinstance(value, str) else value
+    # Only ASCII blanks are trimmed from the -c form: a no-break space copied from a document
+    # must be seen, not silently dropped from one form and kept in the other.
+    addresses = [a.strip(" \t") for a in value.split(",")] if isinstance(value, str) else value
+    if isinstance(value, str):
+        addresses = [a for a in addresses if a]
     if not isinstance(addresses, list) or not all(isinstance(a, str) for a in addresses):
         raise invalid('must be a list of e-mail addresses, e.g. ["oncall@bakery.example"]')
     for address in addresses:
+        hidden = _invisible(address)
+        if hidden:
+            raise invalid(
+                f"{address!r} contains {hidden} (copied from a document?): type the address "
+                "again with plain characters"
+            )
         if not _EMAIL.fullmatch(address):
             raise invalid(f"{address!r} is not an e-mail address")
     if len(set(addresses)) != len(addresses):

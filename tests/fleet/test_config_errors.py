@@ -306,6 +306,23 @@ CASES: list[tuple[str, Context, list[str]]] = [
     ),
     ("emails-not-a-list", with_store(notifyEmails=5), ["must be a list of e-mail addresses"]),
     (
+        "email-with-a-no-break-space",
+        with_store(notifyEmails=["oncall@bakery.example\u00a0"]),
+        [
+            f'{STORE}.notifyEmails = ["oncall@bakery.example\\u00a0"]: '
+            "'oncall@bakery.example\\xa0' contains U+00A0 NO-BREAK SPACE (copied from a "
+            "document?): type the address again with plain characters"
+        ],
+    ),
+    (
+        "email-with-an-ideographic-space-from-cli",
+        cli_context(**{"notifyEmails:tokyo-ginza": "a@bakery.example,\u3000b@bakery.example"}),
+        [
+            "notifyEmails:tokyo-ginza = ",
+            "'\\u3000b@bakery.example' contains U+3000 IDEOGRAPHIC SPACE",
+        ],
+    ),
+    (
         "stale-versions-unknown",
         with_store(staleVersions="delete"),
         [f'{STORE}.staleVersions = "delete"', 'must be "stop"'],
