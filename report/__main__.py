@@ -4,6 +4,7 @@ or with --compare the cost of a change between two of them (README, "Reviewing a
 from __future__ import annotations
 
 import argparse
+import math
 import sys
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
@@ -19,6 +20,29 @@ from report.timeline import week_svg
 use_pinned_tzdata()
 
 
+def _price(text: str) -> float:
+    """USD per unit-hour: a finite number, not negative (float() also reads nan and inf)."""
+    try:
+        price = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a number, e.g. 4.0") from None
+    if not math.isfinite(price) or price < 0:
+        raise argparse.ArgumentTypeError(
+            f"{text!r}: give a price of 0 or more in USD per inference-unit hour, e.g. 4.0"
+        )
+    return price
+
+
+def _minutes(text: str) -> int:
+    try:
+        minutes = int(text)
+    except ValueError:
+        minutes = -1
+    if not 0 <= minutes <= 720:
+        raise argparse.ArgumentTypeError(f"{text!r}: give whole minutes from 0 to 720, e.g. 20")
+    return minutes
+
+
 def parse_args(argv: list[str]) -> argparse.Namespace:
     parser = argparse.ArgumentParser(
         prog="python -m report",
@@ -30,7 +54,7 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     period.add_argument("--month", help="YYYY-MM (default: next calendar month)")
     period.add_argument("--from", dest="first", help="YYYY-MM-DD, with --to")
     parser.add_argument("--to", dest="last", help="YYYY-MM-DD, inclusive")
-    parser.add_argument("--price", type=float, default=DEFAULT_PRICE, help="USD per unit-hour")
+    parser.add_argument("--price", type=_price, default=DEFAULT_PRICE, help="USD per unit-hour")
     parser.add_argument(
         "--compare",
         type=Path,
@@ -39,7 +63,7 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     )
     parser.add_argument(
         "--start-minutes",
-        type=int,
+        type=_minutes,
         default=0,
         help="minutes a start takes before the model bills (default 0: from the start call)",
     )

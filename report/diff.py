@@ -233,4 +233,4 @@ def diff_json(diff: CostDiff) -> str:
             "usdDifference": diff.delta,
         },
     }
-    return json.dumps(document, indent=2, ensure_ascii=False) + "\n"
+    return json.dumps(document, indent=2, ensure_ascii=False, allow_nan=False) + "\n"

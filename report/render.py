@@ -90,4 +90,4 @@ def as_json(costs: Sequence[StoreCost], price: float) -> str:
             "savingUsd": round(sum(c.saving_usd for c in costs), 2),
         },
     }
-    return json.dumps(document, indent=2, ensure_ascii=False) + "\n"
+    return json.dumps(document, indent=2, ensure_ascii=False, allow_nan=False) + "\n"

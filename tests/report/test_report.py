@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import copy
 import json
+import math
 import xml.etree.ElementTree as ET
 from datetime import date, timedelta
 from pathlib import Path
@@ -13,6 +14,8 @@ import pytest
 
 from report.__main__ import main
 from report.cost import Period, store_cost
+from report.diff import compare, diff_json
+from report.render import as_json
 from report.templates import assembly_templates, read_cdk_out, read_template
 from tests.report.fixtures import fleet_schedules, write_cdk_out
 
@@ -128,6 +131,38 @@ def test_command_writes_table_markdown_json_and_pictures(
 def test_command_refuses_a_backwards_period(tmp_path: Path) -> None:
     with pytest.raises(SystemExit, match="--to is before --from"):
         main(["--from", "2027-01-10", "--to", "2027-01-01", "--out", str(tmp_path)])
+
+
+@pytest.mark.parametrize(
+    ("option", "value"),
+    [
+        ("--price", "nan"),
+        ("--price", "inf"),
+        ("--price", "-4"),
+        ("--price", "four"),
+        ("--start-minutes", "-5"),
+        ("--start-minutes", "ten"),
+    ],
+)
+def test_a_price_or_minutes_that_make_no_sense_are_refused(
+    option: str, value: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """argparse's usage line and one error naming the option and the value; nothing written
+    (a NaN price would have written NaN, which is not JSON, into cost-report.json)."""
+    with pytest.raises(SystemExit) as exited:
+        main([option, value, "--out", str(tmp_path / "reports")])
+    assert exited.value.code == 2
+    assert f"argument {option}: {value!r}" in capsys.readouterr().err
+    assert not (tmp_path / "reports").exists()
+
+
+def test_the_json_files_refuse_to_hold_nan(schedules: dict[str, Any]) -> None:
+    """The last guard: a NaN that got past the options would fail loudly, not write bad JSON."""
+    cost, _ = store_cost(schedules["tokyo-ginza"], DECEMBER, math.nan, timedelta(0))
+    with pytest.raises(ValueError, match="JSON compliant"):
+        as_json([cost], math.nan)
+    with pytest.raises(ValueError, match="JSON compliant"):
+        diff_json(compare([cost], [cost], math.nan))
 
 
 def test_a_template_the_manifest_does_not_list_is_not_read(
