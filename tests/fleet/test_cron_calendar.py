@@ -13,6 +13,7 @@ import pytest
 from aws_cron_expression_validator.validator import AWSCronExpressionValidator
 
 from fleet.cron_calendar import MAX_EXPRESSION, action_schedules, numbers
+from fleet.handle import handle_of
 from fleet.loader import load_fleet
 from fleet.model import Plan, StoreConfig
 from fleet.weekly import ALL_DAYS, Weekday
@@ -255,3 +256,28 @@ def test_a_month_closed_on_every_firing_day_has_no_schedule() -> None:
 
 def test_numbers_join_runs_of_three_or_more() -> None:
     assert numbers([1, 2, 3, 5, 7, 8, 10, 11, 12]) == "1-3,5,7,8,10-12"
+
+
+@pytest.mark.parametrize("store_id", list(STORE_CONFIGS))
+def test_the_client_names_the_start_the_schedules_fire(store_id: str) -> None:
+    """The other side of the contract: the model handle's running window (what the checkout
+    tells a customer) starts when the store's start schedules fire, on every day of the
+    horizon, closed days and daylight-saving compensations included."""
+    store = STORE_CONFIGS[store_id]
+    zone = store.settings.timezone
+    first, last = store.horizon.first, store.horizon.last
+    handle = handle_of(store)
+    named = set()
+    day = first
+    while day <= last:
+        window = handle.running_window(day)
+        if window is not None:
+            named.add(window[0].astimezone(UTC))
+        day += timedelta(days=1)
+    offset = store.settings.start_offset
+    fired = {
+        t
+        for t in firings(store.start_schedules, zone, first, last)
+        if first <= open_day_of(t, offset, zone) <= last
+    }
+    assert named == fired

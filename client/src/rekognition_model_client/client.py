@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import logging
+import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -19,6 +21,9 @@ if TYPE_CHECKING:
 
 # A rotation reaches every register within this time, without a restart.
 DEFAULT_CACHE_SECONDS = 60.0
+# SSM's answers when reads come too fast (after botocore's own retries).
+THROTTLING_CODES = frozenset({"ThrottlingException", "Throttling", "TooManyRequestsException"})
+LOGGER = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -95,11 +100,41 @@ class ModelClient:
         self._clock = clock
         self._now = now
         self._cached: tuple[ModelHandle, float] | None = None
+        # One reader at a time: registers share a client across threads, and a cold or expired
+        # cache must cost one GetParameter, not one per thread.
+        self._lock = threading.Lock()
+        self._reads = 0  # completed reads, so that a waiting refresh can see one it missed
 
     def handle(self, *, refresh: bool = False) -> ModelHandle:
-        """The store's handle, from the cache while it is younger than `cache_seconds`."""
-        if self._cached and not refresh and self._clock() - self._cached[1] < self.cache_seconds:
-            return self._cached[0]
+        """The store's handle, from the cache while it is younger than `cache_seconds`.
+
+        `refresh` reads it again now, unless another thread did while this one waited. When a
+        re-read is throttled, the cached handle is kept (and read again at the next expiry)."""
+        cached = self._cached
+        if cached and not refresh and self._clock() - cached[1] < self.cache_seconds:
+            return cached[0]
+        reads = self._reads
+        with self._lock:
+            cached = self._cached
+            if cached and (
+                self._reads != reads
+                or (not refresh and self._clock() - cached[1] < self.cache_seconds)
+            ):
+                return cached[0]
+            try:
+                handle = self._read()
+            except ClientError as error:
+                code = error.response.get("Error", {}).get("Code", "")
+                if cached is None or code not in THROTTLING_CODES:
+                    raise
+                LOGGER.warning("model handle re-read throttled (%s); keeping the cached one", code)
+                self._cached = (cached[0], self._clock())
+                return cached[0]
+            self._cached = (handle, self._clock())
+            self._reads += 1
+            return handle
+
+    def _read(self) -> ModelHandle:
         name = parameter_name(self.store_id)
         try:
             value = self._ssm.get_parameter(Name=name)["Parameter"]["Value"]
@@ -110,9 +145,7 @@ class ModelClient:
                     "and region (region_name)?"
                 ) from error
             raise
-        handle = ModelHandle.from_json(value)
-        self._cached = (handle, self._clock())
-        return handle
+        return ModelHandle.from_json(value)
 
     def _client_for(self, handle: ModelHandle) -> RekognitionClient:
         if self._rekognition is None:

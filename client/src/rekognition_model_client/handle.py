@@ -11,9 +11,10 @@ from __future__ import annotations
 import json
 import re
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from functools import cache
 from importlib import resources
+from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 PARAMETER_PREFIX = "/rekognition-model-scheduler"
@@ -40,6 +41,95 @@ def pinned_zone(name: str) -> ZoneInfo:
             return ZoneInfo.from_file(data, key=name)
     except (OSError, ValueError) as error:  # not found, a folder, not a zone file
         raise ZoneInfoNotFoundError(f"no time zone {name!r} in tzdata") from error
+
+
+# Field formats. The ARN patterns are the verifier contract's (a test keeps them equal): this
+# package cannot import it.
+_NAME = r"[a-zA-Z0-9_.\-]{1,255}"
+_ACCOUNT_PREFIX = (
+    r"arn:(?P<partition>aws|aws-cn|aws-us-gov):rekognition:"
+    r"(?P<region>[a-z]{2}(?:-[a-z]+)+-\d{1,2}):(?P<account>\d{12}):"
+)
+VERSION_ARN = re.compile(
+    rf"{_ACCOUNT_PREFIX}project/(?P<project>{_NAME})/version/(?P<version>{_NAME})/"
+    r"(?P<timestamp>\d{13})",
+    flags=re.ASCII,
+)
+PROJECT_ARN = re.compile(
+    rf"{_ACCOUNT_PREFIX}project/(?P<project>{_NAME})/(?P<timestamp>\d{{13}})", flags=re.ASCII
+)
+_STORE = re.compile(r"[a-z](?:[a-z0-9-]{0,38}[a-z0-9])?", flags=re.ASCII)
+_CLOCK = re.compile(r"(?:[01][0-9]|2[0-3]):[0-5][0-9]", flags=re.ASCII)
+_DAY = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", flags=re.ASCII)
+
+
+def _matching(body: dict[str, Any], key: str, pattern: re.Pattern[str]) -> str:
+    value = body[key]
+    if not isinstance(value, str) or not pattern.fullmatch(value):
+        raise ValueError(f"{key} is not valid: {value!r}")
+    return value
+
+
+def _confidence(value: Any) -> float | None:
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, int | float) or not 0 <= value <= 100:
+        raise ValueError(f"minConfidence is not null or a number from 0 to 100: {value!r}")
+    return float(value)
+
+
+def _zone_name(value: Any) -> str:
+    if not isinstance(value, str):
+        raise ValueError(f"timezone is not a string: {value!r}")
+    try:
+        pinned_zone(value)
+    except ZoneInfoNotFoundError:
+        raise ValueError(f"timezone is not a time zone tzdata knows: {value!r}") from None
+    return value
+
+
+def _days(value: Any) -> tuple[str, ...]:
+    if (
+        not isinstance(value, list)
+        or not value
+        or not all(day in WEEKDAYS for day in value)
+        or len(set(value)) != len(value)
+    ):
+        raise ValueError(f"openDays is not a list of distinct MON ... SUN: {value!r}")
+    return tuple(value)
+
+
+def _lead(value: Any) -> int:
+    if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= 720:
+        raise ValueError(f"startLeadMinutes is not whole minutes from 0 to 720: {value!r}")
+    return value
+
+
+def _dates(value: Any) -> tuple[str, ...]:
+    if not isinstance(value, list) or not all(isinstance(d, str) for d in value):
+        raise ValueError(f"closedDays is not a list of dates: {value!r}")
+    for day in value:
+        try:
+            date.fromisoformat(day if _DAY.fullmatch(day) else "")
+        except ValueError:
+            raise ValueError(f"closedDays has {day!r}, not a YYYY-MM-DD date") from None
+    return tuple(value)
+
+
+def _aware(local: datetime, zone: ZoneInfo) -> datetime:
+    return local.replace(tzinfo=zone)
+
+
+def _exists(local: datetime, zone: ZoneInfo) -> bool:
+    """Whether the naive wall-clock time occurs in `zone` (it does not in a spring-forward gap)."""
+    back = local.replace(tzinfo=zone).astimezone(UTC).astimezone(zone).replace(tzinfo=None)
+    return back == local
+
+
+def _after_gap(local: datetime, zone: ZoneInfo) -> datetime:
+    while not _exists(local, zone):
+        local += timedelta(minutes=1)
+    return local
 
 
 def parameter_name(store_id: str) -> str:
@@ -88,6 +178,7 @@ class ModelHandle:
 
     @classmethod
     def from_json(cls, text: str) -> ModelHandle:
+        """Parse and check every field; HandleError names the first that is wrong."""
         try:
             body = json.loads(text)
             if not isinstance(body, dict):
@@ -97,23 +188,27 @@ class ModelHandle:
                     f"version {body.get('version')!r}; this package reads version {VERSION}: "
                     "update rekognition-model-client"
                 )
-            confidence = body["minConfidence"]
             handle = cls(
-                store=str(body["store"]),
-                model_version_arn=str(body["modelVersionArn"]),
-                project_arn=str(body["projectArn"]),
-                min_confidence=None if confidence is None else float(confidence),
-                timezone=str(body["timezone"]),
-                opens=str(body["opens"]),
-                closes=str(body["closes"]),
-                open_days=tuple(str(d) for d in body["openDays"]),
-                start_lead_minutes=int(body["startLeadMinutes"]),
-                closed_days=tuple(str(d) for d in body.get("closedDays", [])),
+                store=_matching(body, "store", _STORE),
+                model_version_arn=_matching(body, "modelVersionArn", VERSION_ARN),
+                project_arn=_matching(body, "projectArn", PROJECT_ARN),
+                min_confidence=_confidence(body["minConfidence"]),
+                timezone=_zone_name(body["timezone"]),
+                opens=_matching(body, "opens", _CLOCK),
+                closes=_matching(body, "closes", _CLOCK),
+                open_days=_days(body["openDays"]),
+                start_lead_minutes=_lead(body["startLeadMinutes"]),
+                closed_days=_dates(body.get("closedDays", [])),
             )
-            handle.zone()  # an unknown zone is a broken handle, not a later surprise
+            if handle.closes <= handle.opens:
+                raise ValueError(f"closes {handle.closes} is not after opens {handle.opens}")
             return handle
-        except (KeyError, TypeError, ValueError, ZoneInfoNotFoundError) as error:
-            raise HandleError(f"not a model handle ({error!r}): {text[:200]!r}") from error
+        except KeyError as missing:
+            raise HandleError(
+                f"not a model handle ({missing} is missing): {text[:200]!r}"
+            ) from None
+        except (TypeError, ValueError) as error:
+            raise HandleError(f"not a model handle ({error}): {text[:200]!r}") from error
 
     def zone(self) -> ZoneInfo:
         return pinned_zone(self.timezone)
@@ -121,18 +216,30 @@ class ModelHandle:
     def _is_open_on(self, day: date) -> bool:
         return WEEKDAYS[day.weekday()] in self.open_days and day.isoformat() not in self.closed_days
 
-    def _at(self, day: date, hhmm: str) -> datetime:
+    def _wall(self, day: date, hhmm: str) -> datetime:
         hour, minute = (int(part) for part in hhmm.split(":"))
-        return datetime.combine(day, time(hour, minute), tzinfo=self.zone())
+        return datetime.combine(day, time(hour, minute))
 
     def running_window(self, day: date) -> tuple[datetime, datetime] | None:
         """When the model is scheduled to run for the store's opening on `day`: from the start
-        (before opening, possibly the evening before) to closing; None on a closed day."""
+        (before opening, possibly the evening before) to closing; None on a closed day.
+
+        As the store's schedules do on a spring-forward day: a start whose wall-clock time is
+        in the gap fires its lead in real minutes before the opening; an opening or closing in
+        the gap is at the first minute after it. Both ends are times that exist."""
         if not self._is_open_on(day):
             return None
-        # Adding to an aware datetime is wall-clock arithmetic: the lead stays in local time.
-        start = self._at(day, self.opens) - timedelta(minutes=self.start_lead_minutes)
-        return start, self._at(day, self.closes)
+        zone = self.zone()
+        opening_wall = self._wall(day, self.opens)
+        opening = _aware(_after_gap(opening_wall, zone), zone)
+        start_wall = opening_wall - timedelta(minutes=self.start_lead_minutes)
+        if _exists(start_wall, zone):
+            start = _aware(start_wall, zone)
+        else:
+            # In UTC: arithmetic on an aware datetime in `zone` would be wall-clock again.
+            lead = timedelta(minutes=self.start_lead_minutes)
+            start = (opening.astimezone(UTC) - lead).astimezone(zone)
+        return start, _aware(_after_gap(self._wall(day, self.closes), zone), zone)
 
     def next_start(self, now: datetime) -> datetime | None:
         """The next scheduled start after `now`, in the store's zone (None within 60 days)."""

@@ -96,3 +96,13 @@ def test_the_function_folder_needs_only_the_standard_library_and_boto3() -> None
                     top = name.split(".")[0]
                     known = top in local or top in allowed or top in sys.stdlib_module_names
                     assert known, f"{path.name} imports {name}"
+
+
+def test_the_client_reads_arns_by_the_same_patterns() -> None:
+    """The client package cannot import the verifier's contract, so it carries the patterns:
+    they must stay the same text, or a handle the app writes could be one the client refuses."""
+    from rekognition_model_client import handle
+
+    assert handle.VERSION_ARN.pattern == verifier_contract.VERSION_ARN.pattern
+    assert handle.PROJECT_ARN.pattern == verifier_contract.PROJECT_ARN.pattern
+    assert handle.VERSION_ARN.flags == verifier_contract.VERSION_ARN.flags
