@@ -43,12 +43,8 @@ def _minutes(text: str) -> int:
     return minutes
 
 
-def parse_args(argv: list[str]) -> argparse.Namespace:
-    parser = argparse.ArgumentParser(
-        prog="python -m report",
-        description="Running hours and cost of each store's model, from cdk.out templates.",
-    )
-    parser.add_argument("--cdk-out", type=Path, default=Path("cdk.out"))
+def add_period_and_price(parser: argparse.ArgumentParser) -> None:
+    """The options the report and ./scripts/cost-diff.sh share."""
     parser.add_argument("--out", type=Path, default=Path("reports"), help="where files go")
     period = parser.add_mutually_exclusive_group()
     period.add_argument("--month", help="YYYY-MM (default: next calendar month)")
@@ -56,16 +52,25 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     parser.add_argument("--to", dest="last", help="YYYY-MM-DD, inclusive")
     parser.add_argument("--price", type=_price, default=DEFAULT_PRICE, help="USD per unit-hour")
     parser.add_argument(
-        "--compare",
-        type=Path,
-        metavar="OTHER_CDK_OUT",
-        help="the cost of a change: compare with this assembly (before) instead of reporting",
-    )
-    parser.add_argument(
         "--start-minutes",
         type=_minutes,
         default=0,
         help="minutes a start takes before the model bills (default 0: from the start call)",
+    )
+
+
+def parse_args(argv: list[str]) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(
+        prog="python -m report",
+        description="Running hours and cost of each store's model, from cdk.out templates.",
+    )
+    parser.add_argument("--cdk-out", type=Path, default=Path("cdk.out"))
+    add_period_and_price(parser)
+    parser.add_argument(
+        "--compare",
+        type=Path,
+        metavar="OTHER_CDK_OUT",
+        help="the cost of a change: compare with this assembly (before) instead of reporting",
     )
     return parser.parse_args(argv)
 
@@ -113,7 +118,10 @@ def compare_main(args: argparse.Namespace, period: Period) -> int:
 
 
 def main(argv: list[str]) -> int:
-    args = parse_args(argv)
+    return run(parse_args(argv))
+
+
+def run(args: argparse.Namespace) -> int:
     period = choose_period(args, datetime.now(UTC).date())
     try:
         if args.compare is not None:

@@ -1,4 +1,4 @@
-"""The cost of a change: ./scripts/cost-diff.sh [<git-ref>] [report options]
+"""The cost of a change: ./scripts/cost-diff.sh [<git-ref>] [report options] (in any order)
 
 Synthesizes the fleet twice: at <git-ref> (default HEAD, so that the change is what is not
 committed yet; in CI, the pull request's base) in a temporary git worktree with that revision's
@@ -11,7 +11,8 @@ options: --month YYYY-MM, --from/--to YYYY-MM-DD, --price USD, --start-minutes N
 (default: next month).
 
 Exit status 0 with the comparison; otherwise one message that says what is wrong: a side that
-does not synthesize (which one, and its error), an unknown ref (2), a bad report option.
+does not synthesize (which one, and its error), an unknown ref (2), a bad report option (2), an
+interruption (128 + the signal; the worktree and the scratch folder are removed first).
 """
 
 from __future__ import annotations
@@ -19,18 +20,19 @@ from __future__ import annotations
 import argparse
 import os
 import shutil
+import signal
 import subprocess
 import sys
 import tempfile
+from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from report.__main__ import choose_period  # noqa: E402
-from report.__main__ import main as report_main  # noqa: E402
-from report.__main__ import parse_args as report_args  # noqa: E402
+from report.__main__ import add_period_and_price, choose_period  # noqa: E402
+from report.__main__ import run as report_run  # noqa: E402
 
 # What each half of scripts/setup.sh installs from: a side with the same files shares it.
 PINS = {
@@ -108,46 +110,89 @@ def synth(tree: Path, out: Path, label: str, now: str | None = None) -> str:
     return done.stderr
 
 
-def main(argv: list[str]) -> int:
-    ref = argv.pop(0) if argv and not argv[0].startswith("-") else "HEAD"
-    parser = argparse.ArgumentParser(add_help=False)
+def parse_args(argv: list[str]) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(
+        prog="./scripts/cost-diff.sh",
+        description="The cost of a change: the fleet at <ref> (before) against the working tree.",
+    )
+    parser.add_argument(
+        "ref", nargs="?", default="HEAD", help="the revision before the change (default HEAD)"
+    )
     parser.add_argument(
         "--now", help="ISO 8601 instant for a base revision that still reads the clock"
     )
-    own, forwarded = parser.parse_known_args(argv)
-    if "-h" in forwarded or "--help" in forwarded:
-        print(__doc__)
-        return 0
+    add_period_and_price(parser)
+    # Options before or after the ref, as git's own commands take them.
+    return parser.parse_intermixed_args(argv)
+
+
+class InterruptError(Exception):
+    """SIGINT, SIGTERM or SIGHUP: unwind so that the worktree and the scratch folder go."""
+
+    def __init__(self, signum: int) -> None:
+        super().__init__(signal.Signals(signum).name)
+        self.status = 128 + signum
+
+
+def _interrupt(signum: int, frame: object) -> None:
+    raise InterruptError(signum)
+
+
+def main(argv: list[str]) -> int:
+    args = parse_args(argv)
     # Bad report options fail now, not after two synths.
-    choose_period(report_args(["--compare", "-", *forwarded]), datetime.now(UTC).date())
-    now: str | None = own.now
+    choose_period(args, datetime.now(UTC).date())
+    for signum in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):
+        signal.signal(signum, _interrupt)
     try:
-        sha = resolve(ref)
-        label = f"{ref} ({sha[:10]})"
-        print(f"cost-diff: before = {label}, after = the working tree", flush=True)
-        work = Path(tempfile.mkdtemp(prefix="cost-diff."))
-        try:
-            # The working tree first: its mistakes are the likelier ones and the cheaper to find.
-            warnings = synth(ROOT, work / "after.out", "the working tree (after)")
-            for line in warnings.splitlines():
-                if ": warning: " in line:
-                    print(f"cost-diff: {line.split(': warning: ', 1)[1]}", file=sys.stderr)
-            tree = work / "before"
-            added = git("worktree", "add", "--detach", "--quiet", str(tree), sha)
-            if added.returncode != 0:
-                raise CostDiffError(f"cost-diff: cannot check out {label}:\n{tail(added.stderr)}")
-            try:
-                set_up(tree, f"{label} (before)")
-                synth(tree, work / "before.out", f"{label} (before)", now)
-            finally:
-                git("worktree", "remove", "--force", str(tree))
-            out = ["--cdk-out", str(work / "after.out"), "--compare", str(work / "before.out")]
-            return report_main([*out, *forwarded])
-        finally:
-            shutil.rmtree(work, ignore_errors=True)
+        return compare(args)
     except CostDiffError as failure:
         print(failure, file=sys.stderr)
         return failure.status
+    except InterruptError as interrupted:
+        print(f"cost-diff: interrupted ({interrupted}); nothing is left behind", file=sys.stderr)
+        return interrupted.status
+
+
+def _quietly(cleanup: Callable[[], object]) -> None:
+    """Clean up without being interrupted half-way by a second Ctrl-C."""
+    previous = {s: signal.signal(s, signal.SIG_IGN) for s in (signal.SIGINT, signal.SIGTERM)}
+    try:
+        cleanup()
+    finally:
+        for signum, handler in previous.items():
+            signal.signal(signum, handler)
+
+
+def compare(args: argparse.Namespace) -> int:
+    sha = resolve(args.ref)
+    label = f"{args.ref} ({sha[:10]})"
+    print(f"cost-diff: before = {label}, after = the working tree", flush=True)
+    work = Path(tempfile.mkdtemp(prefix="cost-diff."))
+    try:
+        # The working tree first: its mistakes are the likelier ones and the cheaper to find.
+        warnings = synth(ROOT, work / "after.out", "the working tree (after)")
+        for line in warnings.splitlines():
+            if ": warning: " in line:
+                print(f"cost-diff: {line.split(': warning: ', 1)[1]}", file=sys.stderr)
+        tree = work / "before"
+        try:
+            added = git("worktree", "add", "--detach", "--quiet", str(tree), sha)
+            if added.returncode != 0:
+                raise CostDiffError(f"cost-diff: cannot check out {label}:\n{tail(added.stderr)}")
+            set_up(tree, f"{label} (before)")
+            synth(tree, work / "before.out", f"{label} (before)", args.now)
+        finally:
+            _quietly(lambda: remove_worktree(tree))
+        args.cdk_out, args.compare = work / "after.out", work / "before.out"
+        return report_run(args)
+    finally:
+        _quietly(lambda: shutil.rmtree(work, ignore_errors=True))
+
+
+def remove_worktree(tree: Path) -> None:
+    git("worktree", "remove", "--force", str(tree))
+    git("worktree", "prune")  # also what an interrupted `worktree add` registered
 
 
 if __name__ == "__main__":

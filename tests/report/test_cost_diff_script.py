@@ -6,7 +6,9 @@ from __future__ import annotations
 import json
 import os
 import shutil
+import signal
 import subprocess
+import time
 from pathlib import Path
 from typing import Any
 
@@ -57,8 +59,9 @@ def edit_cdk_json(repo: Path, fleet: dict[str, Any], **context: Any) -> None:
 
 
 def cost_diff(repo: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    """Options before the ref, in one test after it (./scripts/cost-diff.sh takes both)."""
     options = ["--month", "2027-01", "--out", str(repo / "out")]
-    return run(repo, "bash", "scripts/cost-diff.sh", *args, *options)
+    return run(repo, "bash", "scripts/cost-diff.sh", *options, *args)
 
 
 def test_the_uncommitted_change_and_then_none(repo: Path) -> None:
@@ -85,7 +88,7 @@ def test_the_uncommitted_change_and_then_none(repo: Path) -> None:
 
 
 def test_an_unknown_ref_is_refused(repo: Path) -> None:
-    done = cost_diff(repo, "no-such-branch")
+    done = run(repo, "bash", "scripts/cost-diff.sh", "no-such-branch", "--month", "2027-01")
     assert done.returncode == 2
     assert "unknown git ref 'no-such-branch'" in done.stderr
     assert "Traceback" not in done.stderr
@@ -109,8 +112,47 @@ def test_a_base_that_does_not_synthesize(repo: Path) -> None:
     edit_cdk_json(repo, broken, **{"modelVersionArn:osaka-umeda": OSAKA_ARN})
     commit(repo, "a typo")
     edit_cdk_json(repo, changed_fleet(), **{"modelVersionArn:osaka-umeda": OSAKA_ARN})
-    done = cost_diff(repo)
+    done = cost_diff(repo, "HEAD")  # the ref after the options
     assert done.returncode == 1
     assert "(before) does not synthesize:" in done.stderr
     assert "HEAD (" in done.stderr
     assert 'closes = "25:00"' in done.stderr
+
+
+def worktrees(repo: Path) -> list[str]:
+    listed = run(repo, "git", "worktree", "list", "--porcelain").stdout
+    return [line.split(" ", 1)[1] for line in listed.splitlines() if line.startswith("worktree ")]
+
+
+@pytest.mark.parametrize("how", ["ctrl-c", "sigterm"])
+def test_an_interrupted_diff_leaves_no_worktree(repo: Path, how: str) -> None:
+    """Ctrl-C (SIGINT to the whole process group) or SIGTERM (a CI job cancelled) while the
+    base revision is being synthesized: one line, exit 128 + the signal, and neither the git
+    worktree nor the scratch folder is left behind."""
+    env = {k: v for k, v in os.environ.items() if k != "VIRTUAL_ENV"}
+    process = subprocess.Popen(
+        ["bash", "scripts/cost-diff.sh", "--month", "2027-01"],
+        cwd=repo,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        start_new_session=True,
+    )
+    deadline = time.monotonic() + 300
+    while len(worktrees(repo)) < 2 and process.poll() is None and time.monotonic() < deadline:
+        time.sleep(0.2)
+    assert process.poll() is None, process.communicate()
+    before = Path(worktrees(repo)[1])
+    if how == "ctrl-c":
+        os.killpg(process.pid, signal.SIGINT)
+        expected = 128 + signal.SIGINT
+    else:
+        process.send_signal(signal.SIGTERM)
+        expected = 128 + signal.SIGTERM
+    _, stderr = process.communicate(timeout=120)
+    assert process.returncode == expected, stderr
+    assert "Traceback" not in stderr
+    assert "cost-diff: interrupted (" in stderr
+    assert worktrees(repo) == [str(repo)]
+    assert not before.parent.exists()

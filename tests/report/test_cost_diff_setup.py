@@ -75,3 +75,20 @@ def test_a_bad_report_option_fails_before_any_synth(monkeypatch: pytest.MonkeyPa
     with pytest.raises(SystemExit) as stop:
         cost_diff.main(["HEAD", "--month", "2027-13"])
     assert str(stop.value.code) == "report: --month 2027-13: use YYYY-MM, e.g. 2027-01"
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["main", "--month", "2027-01", "--price", "3"],
+        ["--month", "2027-01", "main", "--price", "3"],
+        ["--month", "2027-01", "--price", "3", "main"],
+    ],
+)
+def test_options_go_before_or_after_the_ref(argv: list[str]) -> None:
+    args = cost_diff.parse_args(argv)
+    assert (args.ref, args.month, args.price) == ("main", "2027-01", 3.0)
+
+
+def test_without_a_ref_the_change_is_the_uncommitted_one() -> None:
+    assert cost_diff.parse_args(["--out", "x"]).ref == "HEAD"
