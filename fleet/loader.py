@@ -55,6 +55,10 @@ SETTINGS: dict[str, FieldInfo] = {
 # What `fleet.defaults` and a store object may contain; the rest only as `<setting>:<store-id>`.
 FLEET_SETTINGS = [key for key, field in SETTINGS.items() if not context_key_only(field)]
 FLEET_BLOCKS = ["defaults", "stores", "horizon", "dashboard"]
+# How long a start may take, for the lead warning: boto3's `ProjectVersionRunning` waiter polls
+# every 30 s, 40 times, so AWS's own SDK gives a start 20 minutes (the documentation says only
+# "a few minutes"; the product brief allows up to ~30). tests/fleet keeps it equal to the waiter.
+START_MINUTES = 20
 # A store's stack must stay well under CloudFormation's 500 resources (about 30 are not
 # schedules), and every schedule costs synthesis time.
 MAX_SCHEDULES_PER_STORE = 200
@@ -296,6 +300,7 @@ def _parse_store(
         return None
     if problems.count > before:
         return None
+    _warn_short_lead(settings, given.get("startLeadMinutes"), problems)
     store = StoreConfig.of(store_id, settings, horizon)
     count = store.schedule_count
     if count > MAX_SCHEDULES_PER_STORE:
@@ -317,6 +322,18 @@ def _parse_store(
         )
         return None
     return store
+
+
+def _warn_short_lead(settings: StoreSettings, entry: _Given | None, problems: _Problems) -> None:
+    if entry is None or settings.start_lead_minutes >= START_MINUTES:
+        return
+    problems.warn(
+        f"{entry.where} = {settings.start_lead_minutes}: shorter than the {START_MINUTES} "
+        "minutes a start may take (boto3's ProjectVersionRunning waiter allows 30 s x 40 "
+        "checks), so the opening check will report a late start (STARTING at opening, "
+        f"ModelReadyAtOpening 0) most days: use at least {START_MINUTES} unless this model "
+        "is known to start faster"
+    )
 
 
 def _report(

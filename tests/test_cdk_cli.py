@@ -98,7 +98,8 @@ def test_bad_value_from_the_command_line_fails_the_synth() -> None:
     done = cdk(
         "synth", "--quiet", "-c", "minInferenceUnits:tokyo-ginza=0", "-o", tempfile.mkdtemp()
     )
-    assert done.returncode != 0
+    assert done.returncode == 1  # the README says so: app.py's 2 becomes the CLI's 1
+    assert "Subprocess exited with error 2" in done.stderr
     assert 'error: minInferenceUnits:tokyo-ginza = "0": must be a whole number' in done.stderr
     assert "Traceback" not in done.stderr
 

@@ -7,10 +7,11 @@ from collections.abc import Callable
 from datetime import date
 from typing import Any
 
+import botocore.session
 import pytest
 
 from fleet.errors import ConfigError
-from fleet.loader import load_fleet
+from fleet.loader import START_MINUTES, load_fleet
 from tests.synth import TEST_TODAY, cli_context, default_fleet
 
 ARN_KEY = "modelVersionArn:tokyo-ginza"
@@ -785,3 +786,24 @@ def test_what_looks_at_the_clock_is_a_warning_never_an_error() -> None:
         "ended on 2027-12-31, 1 days ago"
         in load_fleet(cli_context(), today=date(2028, 1, 1)).warnings[0]
     )
+
+
+def test_a_lead_shorter_than_a_start_is_a_warning_with_its_figure() -> None:
+    """10 minutes of lead: the fleet loads, and one warning (once for a default, however many
+    stores inherit it) names the key, the figure and where it comes from."""
+    fleet = load_fleet(with_defaults(startLeadMinutes=10), today=TEST_TODAY)
+    assert list(fleet.warnings) == [
+        "fleet.defaults.startLeadMinutes = 10: shorter than the 20 minutes a start may take "
+        "(boto3's ProjectVersionRunning waiter allows 30 s x 40 checks), so the opening check "
+        "will report a late start (STARTING at opening, ModelReadyAtOpening 0) most days: use "
+        "at least 20 unless this model is known to start faster"
+    ]
+    assert not load_fleet(with_store(startLeadMinutes=20), today=TEST_TODAY).warnings
+
+
+def test_the_start_figure_is_boto3s_waiter() -> None:
+    """The figure the warning states is the one botocore ships (pinned), not a guess."""
+    waiter = botocore.session.get_session().get_waiter_model("rekognition")
+    running = waiter.get_waiter("ProjectVersionRunning")
+    assert (running.delay, running.max_attempts) == (30, 40)
+    assert running.delay * running.max_attempts == START_MINUTES * 60
