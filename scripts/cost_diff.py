@@ -99,7 +99,6 @@ def synth(tree: Path, out: Path, label: str, now: str | None = None) -> str:
             [str(tree / ".venv" / "bin"), str(tree / "node_modules" / ".bin"), os.environ["PATH"]]
         ),
         "CDK_DISABLE_CLI_TELEMETRY": "true",
-        "JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION": "20",
     }
     env.pop("VIRTUAL_ENV", None)
     command = [str(tree / "node_modules" / ".bin" / "cdk"), "synth", "--quiet"]

