@@ -104,7 +104,11 @@ def _calendar(calendar: str, years: range | None) -> holidays.HolidayBase:
 
     country, _, subdivision = calendar.partition("-")
     try:
-        return holidays.country_holidays(country, subdiv=subdivision or None, years=years)
+        # Names in English whatever the machine's locale (the package reads LANG and friends
+        # otherwise): the same cdk.json gives the same messages everywhere.
+        return holidays.country_holidays(
+            country, subdiv=subdivision or None, years=years, language="en_US"
+        )
     except NotImplementedError as error:
         raise ClosureError(
             f"{calendar!r} is not a holiday calendar the `holidays` package knows ({error}); "

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from datetime import date
 
+import pytest
+
 from fleet.closures import (
     DateRange,
     closed_open_days,
@@ -78,3 +80,17 @@ def test_cli_can_add_a_closure() -> None:
     tokyo = next(s for s in loaded.stores if s.store_id == "tokyo-ginza")
     assert date(2027, 5, 5) in tokyo.closed_days
     assert date(2027, 1, 1) in tokyo.closed_days
+
+
+@pytest.mark.parametrize("variable", ["LANGUAGE", "LC_ALL", "LC_MESSAGES", "LANG"])
+def test_holiday_names_do_not_depend_on_the_machines_locale(
+    variable: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The holidays package names holidays in the locale's language unless told; error messages
+    would then differ between a laptop and CI (found with `env -i`, which leaves LANG unset)."""
+    for name in ("LANGUAGE", "LC_ALL", "LC_MESSAGES", "LANG"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv(variable, "ja_JP.UTF-8")
+    year = Horizon(date(2028, 2, 1), date(2028, 2, 29))
+    names = holiday_dates.__wrapped__("JP", year)  # past the cache, to read the locale again
+    assert names[date(2028, 2, 11)] == "Foundation Day"
