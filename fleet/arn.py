@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from fleet.contracts import verifier_contract
+import verifier_contract
 
 VERSION_ARN = verifier_contract.VERSION_ARN
 PROJECT_ARN = verifier_contract.PROJECT_ARN

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from fleet.contracts import model_handle
 from fleet.model import StoreConfig
 from fleet.weekly import Weekday, format_minutes
+from rekognition_model_client import handle as model_handle
 
 
 def handle_of(store: StoreConfig) -> model_handle.ModelHandle:

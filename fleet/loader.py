@@ -27,7 +27,6 @@ from pydantic.fields import FieldInfo
 from pydantic_core import ErrorDetails
 
 from fleet.closures import ended_long_ago
-from fleet.contracts import model_handle
 from fleet.dashboard_settings import DashboardSettings
 from fleet.describe import adds_up, context_key_only, expected
 from fleet.errors import ConfigError
@@ -37,6 +36,7 @@ from fleet.horizon import Horizon
 from fleet.horizon_settings import HorizonError, HorizonSettings
 from fleet.model import FleetConfig, StoreConfig
 from fleet.settings import RuleError, StoreSettings
+from rekognition_model_client import handle as model_handle
 
 FLEET_KEY = "fleet"
 SELECT_KEY = "store"

@@ -167,7 +167,6 @@ def run_case(command: list[str], context: dict[str, Any] | None) -> tuple[float,
 
 def phases_child(stores: int, plugins: bool, control_tower: bool) -> None:
     started = time.perf_counter()
-    sys.path.insert(0, str(ROOT))
     import aws_cdk as cdk
 
     import app as app_module

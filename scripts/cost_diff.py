@@ -28,11 +28,10 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
+from report.__main__ import add_period_and_price, choose_period
+from report.__main__ import run as report_run
 
-from report.__main__ import add_period_and_price, choose_period  # noqa: E402
-from report.__main__ import run as report_run  # noqa: E402
+ROOT = Path(__file__).resolve().parent.parent
 
 # What each half of scripts/setup.sh installs from: a side with the same files shares it.
 PINS = {
@@ -99,6 +98,11 @@ def synth(tree: Path, out: Path, label: str, now: str | None = None) -> str:
             [str(tree / ".venv" / "bin"), str(tree / "node_modules" / ".bin"), os.environ["PATH"]]
         ),
         "CDK_DISABLE_CLI_TELEMETRY": "true",
+        # A shared .venv's .pth file names the working tree's folders: this tree's come first.
+        "PYTHONPATH": os.pathsep.join(
+            str(tree / folder)
+            for folder in ("", "constructs", "lambda/model_verifier", "client/src")
+        ),
     }
     env.pop("VIRTUAL_ENV", None)
     command = [str(tree / "node_modules" / ".bin" / "cdk"), "synth", "--quiet"]

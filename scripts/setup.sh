@@ -42,7 +42,22 @@ node_shims() {
   done
 }
 
-py_stamp=$(stamp requirements.txt requirements-dev.txt constraints.txt)
+# The project's own code, importable by name from any folder, as the Lambda runtime and the
+# checkout import theirs: the client package installed (editable), and one .pth file for the
+# project root (fleet, stacks, report, rotate, scripts), the constructs package (constructs/
+# itself cannot be a package: the library has that name) and the verifier function's folder
+# (lambda/ is a keyword). scripts/cost_diff.py puts another
+# revision's folders ahead of these with PYTHONPATH.
+project_paths() {
+  .venv/bin/python -m pip install -qq --disable-pip-version-check --no-deps \
+    --no-build-isolation -e ./client
+  local site
+  site=$(.venv/bin/python -c 'import sysconfig; print(sysconfig.get_path("purelib"))')
+  printf '%s\n' "$PWD" "$PWD/constructs" "$PWD/lambda/model_verifier" \
+    > "$site/rekognition_model_scheduler.pth"
+}
+
+py_stamp=$(stamp requirements.txt requirements-dev.txt constraints.txt scripts/setup.sh)
 if [ ! -x .venv/bin/python ] || [ "$(cat .venv/.setup-stamp 2>/dev/null)" != "$py_stamp" ]; then
   echo "setup: installing Python packages into .venv (about a minute the first time)" >&2
   python3 -m venv .venv
@@ -55,6 +70,7 @@ if [ ! -x .venv/bin/python ] || [ "$(cat .venv/.setup-stamp 2>/dev/null)" != "$p
   .venv/bin/python -O -m compileall -q -j 0 .venv/lib >/dev/null \
     || echo "setup: some modules did not compile; cdk synth compiles those each time" >&2
   node_shims
+  project_paths
   echo "$py_stamp" > .venv/.setup-stamp
 fi
 

@@ -7,8 +7,8 @@ from typing import Any
 from aws_cdk import CfnOutput, Environment, Stack, Tags
 
 from constructs import Construct
-from constructs.fleet_dashboard import FleetDashboard
 from fleet.model import AccountDashboard
+from scheduler_constructs.fleet_dashboard import FleetDashboard
 from stacks.model_schedule_stack import APP_TAG
 
 

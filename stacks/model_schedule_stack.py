@@ -6,20 +6,21 @@ from typing import Any
 
 from aws_cdk import CfnOutput, Environment, Stack, Tags
 
+import verifier_contract
 from constructs import Construct
-from constructs.checkout_access import CheckoutAccess
-from constructs.dead_letter_queue import SchedulerDeadLetterQueue
-from constructs.horizon_reminder import HorizonReminder
-from constructs.model_schedule import ModelSchedule
-from constructs.model_verifier import CheckSchedule, ModelVerifier
-from constructs.nag import acknowledge
-from constructs.notifications import StoreNotifications
-from constructs.store_alarms import StoreAlarms
 from fleet.closures import describe_days
-from fleet.contracts import model_handle, verifier_contract
 from fleet.guard import allowed_intervals
 from fleet.handle import handle_of
 from fleet.model import StoreConfig
+from rekognition_model_client import handle as model_handle
+from scheduler_constructs.checkout_access import CheckoutAccess
+from scheduler_constructs.dead_letter_queue import SchedulerDeadLetterQueue
+from scheduler_constructs.horizon_reminder import HorizonReminder
+from scheduler_constructs.model_schedule import ModelSchedule
+from scheduler_constructs.model_verifier import CheckSchedule, ModelVerifier
+from scheduler_constructs.nag import acknowledge
+from scheduler_constructs.notifications import StoreNotifications
+from scheduler_constructs.store_alarms import StoreAlarms
 
 APP_TAG = "rekognition-model-scheduler"
 Check = verifier_contract.Check

@@ -3,7 +3,8 @@
 The check schedules' Input is built with `VerifierEvent.to_input()` in the app and read back with
 `VerifierEvent.from_event()` in the function; the alarms watch the metrics named here. The file
 is part of the function's code asset and needs only the standard library, so the function
-deploys on its own; the app loads this same file through fleet/contracts.py.
+deploys on its own; the app imports this same module (scripts/setup.sh puts the folder on the
+import path).
 """
 
 from __future__ import annotations

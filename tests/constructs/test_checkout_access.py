@@ -5,7 +5,7 @@ from __future__ import annotations
 import aws_cdk as cdk
 from aws_cdk.assertions import Match, Template
 
-from constructs.checkout_access import CheckoutAccess
+from scheduler_constructs.checkout_access import CheckoutAccess
 
 from .conftest import ACCOUNT, LOCATION, PROJECT_SCOPE, REGION
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import aws_cdk as cdk
 import pytest
 
-from constructs.nag import MIN_REASON_LENGTH, acknowledge
+from scheduler_constructs.nag import MIN_REASON_LENGTH, acknowledge
 
 
 def test_a_vague_reason_is_refused(stack: cdk.Stack) -> None:
@@ -26,7 +26,7 @@ def test_checkov_skips_add_up_in_the_metadata(stack: cdk.Stack) -> None:
     from aws_cdk import aws_sqs as sqs
     from aws_cdk.assertions import Template
 
-    from constructs.nag import Exemption, exempt
+    from scheduler_constructs.nag import Exemption, exempt
 
     queue = sqs.Queue(stack, "Queue")
     reason = "y" * MIN_REASON_LENGTH

@@ -5,8 +5,8 @@ from __future__ import annotations
 import aws_cdk as cdk
 from aws_cdk.assertions import Match, Template
 
-from constructs.dead_letter_queue import SchedulerDeadLetterQueue
-from constructs.notifications import StoreNotifications
+from scheduler_constructs.dead_letter_queue import SchedulerDeadLetterQueue
+from scheduler_constructs.notifications import StoreNotifications
 
 from .conftest import ACCOUNT, LOCATION
 

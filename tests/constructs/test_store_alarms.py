@@ -8,9 +8,9 @@ from aws_cdk import aws_sns as sns
 from aws_cdk import aws_sqs as sqs
 from aws_cdk.assertions import Match, Template
 
-from constructs.store_alarms import StoreAlarms
-from fleet.contracts import verifier_contract
+import verifier_contract
 from fleet.guard import billing_outside_hours_expression
+from scheduler_constructs.store_alarms import StoreAlarms
 
 ALLOWED = [(0, 720), (1290, 10080)]
 

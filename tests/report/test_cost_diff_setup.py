@@ -2,25 +2,13 @@
 
 from __future__ import annotations
 
-import importlib.util
 from pathlib import Path
-from types import ModuleType
 
 import pytest
 
+from scripts import cost_diff
 from tests.synth import ROOT
 
-
-def load_script() -> ModuleType:
-    spec = importlib.util.spec_from_file_location("cost_diff", ROOT / "scripts" / "cost_diff.py")
-    assert spec is not None
-    assert spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
-cost_diff = load_script()
 PINNED = [name for files in cost_diff.PINS.values() for name in files]
 
 

@@ -7,7 +7,7 @@ from typing import Any
 import pytest
 from aws_cdk.assertions import Capture, Match, Template
 
-from fleet.contracts import verifier_contract
+import verifier_contract
 from fleet.guard import allowed_intervals, billing_outside_hours_expression
 from fleet.model import StoreConfig
 

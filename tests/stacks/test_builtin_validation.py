@@ -15,7 +15,6 @@ import aws_cdk as cdk
 import pytest
 
 import app as app_module
-from stacks.model_schedule_stack import ModelScheduleStack
 from tests.synth import ROOT, cli_context, synth
 
 
@@ -36,7 +35,7 @@ def test_a_schema_violation_fails_the_test_synth(monkeypatch: pytest.MonkeyPatch
 
     def build_with_a_broken_property(
         app: cdk.App, context: dict[str, Any] | None = None
-    ) -> list[ModelScheduleStack]:
+    ) -> list[cdk.Stack]:
         stacks = real_build(app, context)
         add_a_broken_resource(stacks[0])
         return stacks

@@ -15,7 +15,7 @@ from aws_cdk import aws_iam as iam
 from aws_cdk import aws_sqs as sqs
 from cdk_nag import AwsSolutionsChecks, NIST80053R5Checks, ServerlessChecks
 
-import constructs.nag
+import scheduler_constructs.nag
 from tests.synth import cli_context, synth
 
 
@@ -56,7 +56,7 @@ def test_each_acknowledgment_answers_exactly_one_real_finding(
     none is missing (the default synth succeeds), none is stale or too broad."""
     assert fleet_templates  # the default fleet synthesized: no unacknowledged finding
     recorder = RecordingValidations()
-    monkeypatch.setattr(constructs.nag, "Validations", recorder)
+    monkeypatch.setattr(scheduler_constructs.nag, "Validations", recorder)
     outdir = Path(tempfile.mkdtemp())
     with pytest.raises(RuntimeError, match="ValidationFailed"):
         synth(cli_context(controlTowerChecks=True), outdir)
@@ -77,11 +77,11 @@ def test_each_acknowledgment_answers_exactly_one_real_finding(
 def test_reasons_are_specific(monkeypatch: pytest.MonkeyPatch) -> None:
     """Every reason is a sentence a reviewer can check, and IAM5 names the exact resource."""
     recorder = RecordingValidations()
-    monkeypatch.setattr(constructs.nag, "Validations", recorder)
+    monkeypatch.setattr(scheduler_constructs.nag, "Validations", recorder)
     with pytest.raises(RuntimeError):
         synth(cli_context(controlTowerChecks=True))
     for _, finding, reason in recorder.acknowledged:
-        assert len(reason) >= constructs.nag.MIN_REASON_LENGTH
+        assert len(reason) >= scheduler_constructs.nag.MIN_REASON_LENGTH
         if finding.startswith("AwsSolutions-IAM5"):
             assert finding.startswith("AwsSolutions-IAM5[Resource::arn:aws:rekognition:")
 
@@ -145,7 +145,7 @@ def test_checkov_reads_its_skips_with_reasons_from_the_template(
             ],
         }
         assert all(
-            len(reason) >= constructs.nag.MIN_REASON_LENGTH
+            len(reason) >= scheduler_constructs.nag.MIN_REASON_LENGTH
             for found in skips.values()
             for _, reason in found
         )

@@ -10,8 +10,9 @@ from typing import Any
 import pytest
 from aws_cdk.assertions import Capture, Match, Template
 
-from fleet.contracts import VERIFIER_CODE, verifier_contract
+import verifier_contract
 from fleet.model import FleetConfig, StoreConfig
+from scheduler_constructs.model_verifier import VERIFIER_CODE
 from tests.synth import cli_context, synth
 
 # Written out by hand: 5 min after the start, at opening, 15 min after the stop.

@@ -1,14 +1,11 @@
-"""Import the verifier the way Lambda loads it: by module name, from its own folder, without
-the CDK app (the function is deployed on its own)."""
+"""Import the verifier the way Lambda loads it: by module name, from its own folder (on the
+import path through scripts/setup.sh's .pth file), without the CDK app."""
 
 from __future__ import annotations
 
 import os
-import sys
 from pathlib import Path
 
-# `lambda` is a keyword: the handler's folder goes on sys.path and it imports by module name.
-sys.path.insert(0, str(Path(__file__).resolve().parents[3] / "lambda" / "model_verifier"))
 # The module creates its boto3 clients at import, as it does in Lambda; they need a region.
 os.environ.setdefault("AWS_DEFAULT_REGION", "ap-northeast-1")
 

@@ -7,8 +7,8 @@ from aws_cdk import aws_kms as kms
 from aws_cdk import aws_sns as sns
 
 from constructs import Construct
-from constructs.policies import allow, deny, document
 from fleet.arn import Location
+from scheduler_constructs.policies import allow, deny, document
 
 
 class StoreNotifications(Construct):

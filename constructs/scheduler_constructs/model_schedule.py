@@ -8,15 +8,15 @@ from aws_cdk import RemovalPolicy
 from aws_cdk import aws_scheduler as scheduler
 
 from constructs import Construct
-from constructs.policies import Statement, allow, document, managed_policy, role
-from constructs.schedules import (
+from fleet.arn import ModelVersion
+from fleet.cron_calendar import CronSchedule
+from scheduler_constructs.policies import Statement, allow, document, managed_policy, role
+from scheduler_constructs.schedules import (
     ScheduleTarget,
     calendar_schedules,
     input_json,
     universal_target_arn,
 )
-from fleet.arn import ModelVersion
-from fleet.cron_calendar import CronSchedule
 
 
 class ModelSchedule(Construct):

@@ -6,8 +6,8 @@ from aws_cdk import RemovalPolicy
 from aws_cdk import aws_sqs as sqs
 
 from constructs import Construct
-from constructs.nag import Exemption, exempt
-from constructs.policies import Statement, allow, deny, document
+from scheduler_constructs.nag import Exemption, exempt
+from scheduler_constructs.policies import Statement, allow, deny, document
 
 
 class SchedulerDeadLetterQueue(Construct):

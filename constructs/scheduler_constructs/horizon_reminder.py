@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from constructs import Construct
-from constructs.schedules import ScheduleTarget, schedule
 from fleet.horizon import REMINDER_DAYS, Horizon
+from scheduler_constructs.schedules import ScheduleTarget, schedule
 
 # At 09:00 local time: read during working hours.
 REMINDER_MINUTE_OF_DAY = 9 * 60

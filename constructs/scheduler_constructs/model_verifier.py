@@ -4,19 +4,22 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
+from pathlib import Path
 
 from aws_cdk import RemovalPolicy
 from aws_cdk import aws_lambda as lambda_
 from aws_cdk import aws_logs as logs
 from aws_cdk import aws_s3_assets as s3_assets
 
+import verifier_contract
 from constructs import Construct
-from constructs.nag import Exemption, acknowledge, exempt
-from constructs.policies import Statement, allow, managed_policy, role
-from constructs.schedules import ScheduleTarget, calendar_schedules, input_json
-from fleet.contracts import VERIFIER_CODE, verifier_contract
 from fleet.cron_calendar import CronSchedule
+from scheduler_constructs.nag import Exemption, acknowledge, exempt
+from scheduler_constructs.policies import Statement, allow, managed_policy, role
+from scheduler_constructs.schedules import ScheduleTarget, calendar_schedules, input_json
 
+# The function's code: the folder its contract module is imported from (lambda/model_verifier).
+VERIFIER_CODE = Path(verifier_contract.__file__).resolve().parent
 # At opening, a late start is watched this long (polling every minute) before giving up.
 LATE_START_WAIT_SECONDS = 10 * 60
 # After closing, a version still STARTING is waited for this long until it can be stopped.

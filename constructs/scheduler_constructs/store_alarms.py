@@ -11,8 +11,8 @@ from dataclasses import dataclass
 
 from aws_cdk import aws_cloudwatch as cloudwatch
 
+import verifier_contract
 from constructs import Construct
-from fleet.contracts import verifier_contract
 from fleet.guard import Interval, billing_outside_hours_expression, minute_of_week_expression
 
 RUNBOOK = "Runbook: README.md, section 'Runbook' of rekognition-model-scheduler."

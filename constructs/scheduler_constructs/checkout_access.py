@@ -5,9 +5,9 @@ from __future__ import annotations
 from aws_cdk import aws_ssm as ssm
 
 from constructs import Construct
-from constructs.nag import acknowledge
-from constructs.policies import allow, managed_policy
 from fleet.arn import Location
+from scheduler_constructs.nag import acknowledge
+from scheduler_constructs.policies import allow, managed_policy
 
 
 class CheckoutAccess(Construct):

@@ -13,11 +13,11 @@ from typing import Any
 
 from aws_cdk import aws_cloudwatch as cloudwatch
 
+import verifier_contract
 from constructs import Construct
-from constructs.store_alarms import alarm_names
-from fleet.contracts import verifier_contract
 from fleet.model import AccountDashboard, StoreConfig
 from fleet.month_to_date import PERIOD_SECONDS, UNITS_ID, WINDOW, month_to_date
+from scheduler_constructs.store_alarms import alarm_names
 
 ROW_HEIGHT = 6
 HEADER_HEIGHT = 2
