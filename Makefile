@@ -14,10 +14,10 @@ test:
 snapshots:
 	./scripts/update-snapshots.sh
 
-# After changing fleet/settings.py: regenerate cdk.schema.json and the README's settings table.
+# After changing fleet/settings/: regenerate cdk.schema.json and the README's settings table.
 schema:
 	./scripts/setup.sh
-	.venv/bin/python -m fleet.json_schema
+	.venv/bin/python -m fleet.settings.json_schema
 
 cost-report:
 	./scripts/cost-report.sh

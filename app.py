@@ -26,9 +26,9 @@ import aws_cdk as cdk
 from aws_cdk import Stack
 from cdk_nag import AwsSolutionsChecks, NIST80053R5Checks, ServerlessChecks
 
-from fleet.errors import ConfigError
-from fleet.loader import load_fleet
-from fleet.zones import use_pinned_tzdata
+from fleet.calendar.zones import use_pinned_tzdata
+from fleet.settings.errors import ConfigError
+from fleet.settings.loader import load_fleet
 from stacks.dashboard_stack import ModelScheduleDashboardStack
 from stacks.model_schedule_stack import ModelScheduleStack
 

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
+from fleet.calendar.weekly import Weekday, format_minutes
 from fleet.model import StoreConfig
-from fleet.weekly import Weekday, format_minutes
 from rekognition_model_client import handle as model_handle
 
 

@@ -7,13 +7,13 @@ from dataclasses import dataclass, field
 from datetime import date
 from functools import cached_property
 
-from fleet.cron_calendar import CronSchedule, action_schedules
-from fleet.dashboard_settings import DashboardSettings
-from fleet.dst import Moves, moved_after_gap, moved_before, swallowed
-from fleet.horizon import Horizon
+from fleet.calendar.cron import CronSchedule, action_schedules
+from fleet.calendar.dst import Moves, moved_after_gap, moved_before, swallowed
+from fleet.calendar.horizon import Horizon
+from fleet.calendar.weekly import Weekday, format_minutes
 from fleet.names import dashboard_name, dashboard_stack_name, schedule_group_name, stack_name
-from fleet.settings import StoreSettings
-from fleet.weekly import Weekday, format_minutes
+from fleet.settings.dashboard import DashboardSettings
+from fleet.settings.store import StoreSettings
 
 Plan = Sequence[CronSchedule]
 
@@ -46,7 +46,7 @@ class StoreConfig:
     def schedule_group_name(self) -> str:
         return schedule_group_name(self.store_id)
 
-    # --- each action's schedules (fleet/cron_calendar.py), compensations (fleet/dst.py) included
+    # --- each action's schedules (calendar/cron.py), compensations (calendar/dst.py) included
 
     def _opens_on(self, day: date) -> bool:
         return Weekday(day.weekday()) in self.settings.open_days

@@ -9,7 +9,7 @@ import sys
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
-from fleet.zones import use_pinned_tzdata
+from fleet.calendar.zones import use_pinned_tzdata
 from report.cost import DEFAULT_PRICE, Period, store_cost
 from report.diff import compare, diff_json, diff_markdown, diff_table
 from report.render import as_json, markdown, table

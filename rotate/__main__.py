@@ -22,11 +22,11 @@ import boto3
 from botocore.config import Config
 from botocore.exceptions import BotoCoreError
 
-from fleet.arn import parse_version_arn
-from fleet.errors import ConfigError
-from fleet.loader import load_fleet
+from fleet.calendar.zones import use_pinned_tzdata
 from fleet.model import FleetConfig
-from fleet.zones import use_pinned_tzdata
+from fleet.settings.arn import parse_version_arn
+from fleet.settings.errors import ConfigError
+from fleet.settings.loader import load_fleet
 from rotate.cdk_json import EditError, read_cdk_json, replace_context_value, write_atomically
 from rotate.preflight import (
     RefusedError,

@@ -28,8 +28,8 @@ from botocore.exceptions import (
     UnauthorizedSSOTokenError,
 )
 
-from fleet.arn import ModelVersion
 from fleet.model import FleetConfig, StoreConfig
+from fleet.settings.arn import ModelVersion
 
 if TYPE_CHECKING:
     from mypy_boto3_rekognition import RekognitionClient

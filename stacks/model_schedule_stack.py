@@ -8,12 +8,12 @@ from aws_cdk import CfnOutput, Environment, Stack, Tags
 
 import verifier_contract
 from constructs import Construct
-from fleet.closures import describe_days
-from fleet.guard import allowed_intervals
+from fleet.calendar.closures import describe_days
 from fleet.handle import handle_of
 from fleet.model import StoreConfig
 from rekognition_model_client import handle as model_handle
 from scheduler_constructs.checkout_access import CheckoutAccess
+from scheduler_constructs.cost_guard_math import allowed_intervals
 from scheduler_constructs.dead_letter_queue import SchedulerDeadLetterQueue
 from scheduler_constructs.horizon_reminder import HorizonReminder
 from scheduler_constructs.model_schedule import ModelSchedule

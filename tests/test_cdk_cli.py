@@ -13,8 +13,8 @@ from typing import Any
 
 import pytest
 
-from fleet.loader import NULLABLE
 from fleet.names import dashboard_stack_name, stack_name
+from fleet.settings.loader import NULLABLE
 from tests.stacks.test_snapshots import ASSET_KEY, ASSET_PLACEHOLDER
 from tests.synth import ROOT, cli_context, default_fleet, synth
 

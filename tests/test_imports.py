@@ -31,7 +31,7 @@ def test_everything_imports_by_name_from_another_folder() -> None:
     """As the Lambda runtime imports the verifier and the checkout imports the client: by module
     name, with this project's folders found through the environment (scripts/setup.sh)."""
     code = (
-        "import fleet.loader, report.cost, scheduler_constructs.model_schedule, "
+        "import fleet.settings.loader, report.cost, scheduler_constructs.model_schedule, "
         "verifier_contract, model_verifier, rekognition_model_client.handle as h; "
         "print(h.__file__); print(verifier_contract.__file__)"
     )

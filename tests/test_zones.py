@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 import tzdata
 
-from fleet.zones import TZDATA_VERSION
+from fleet.calendar.zones import TZDATA_VERSION
 from tests.synth import ROOT, cli_context
 
 UTC_FILE = Path(tzdata.__file__).parent / "zoneinfo" / "Etc" / "UTC"

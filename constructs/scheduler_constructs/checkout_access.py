@@ -5,7 +5,7 @@ from __future__ import annotations
 from aws_cdk import aws_ssm as ssm
 
 from constructs import Construct
-from fleet.arn import Location
+from fleet.settings.arn import Location
 from scheduler_constructs.nag import acknowledge
 from scheduler_constructs.policies import allow, managed_policy
 
@@ -16,7 +16,7 @@ class CheckoutAccess(Construct):
     store's project. The handle changes in the same deployment as the schedules.
 
     CloudFormation resources (L1) rendered as the L2 `StringParameter` and `ManagedPolicy`
-    rendered them (see constructs/policies.py for why).
+    rendered them (see policies.py for why).
     """
 
     def __init__(

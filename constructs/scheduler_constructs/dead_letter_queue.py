@@ -14,7 +14,7 @@ class SchedulerDeadLetterQueue(Construct):
     """A standard SQS queue (Scheduler accepts no FIFO DLQ), SSE-SQS encrypted, TLS only.
 
     CloudFormation resources (L1) rendered as the L2 `Queue` with `enforce_ssl` rendered them
-    (see constructs/policies.py for why).
+    (see policies.py for why).
     """
 
     def __init__(self, scope: Construct, construct_id: str) -> None:

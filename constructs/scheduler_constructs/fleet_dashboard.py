@@ -16,7 +16,7 @@ from aws_cdk import aws_cloudwatch as cloudwatch
 import verifier_contract
 from constructs import Construct
 from fleet.model import AccountDashboard, StoreConfig
-from fleet.month_to_date import PERIOD_SECONDS, UNITS_ID, WINDOW, month_to_date
+from scheduler_constructs.month_to_date_math import PERIOD_SECONDS, UNITS_ID, WINDOW, month_to_date
 from scheduler_constructs.store_alarms import alarm_names
 
 ROW_HEIGHT = 6
@@ -121,7 +121,7 @@ def alarms_widget(dashboard: AccountDashboard, store: StoreConfig, at: tuple[int
 def month_to_date_widget(
     dashboard: AccountDashboard, store: StoreConfig, at: tuple[int, int]
 ) -> Widget:
-    """Unit-hours and USD since the first of the month (fleet/month_to_date.py)."""
+    """Unit-hours and USD since the first of the month (month_to_date_math.py)."""
     metrics: list[Any] = [_units(store, id=UNITS_ID, stat="Average", visible=False)]
     for step in month_to_date(dashboard.usd_per_unit_hour):
         shown = {"label": step.label} if step.visible else {"visible": False}

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from constructs import Construct
-from fleet.horizon import REMINDER_DAYS, Horizon
+from fleet.calendar.horizon import REMINDER_DAYS, Horizon
 from scheduler_constructs.schedules import ScheduleTarget, schedule
 
 # At 09:00 local time: read during working hours.

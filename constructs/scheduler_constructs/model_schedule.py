@@ -8,8 +8,8 @@ from aws_cdk import RemovalPolicy
 from aws_cdk import aws_scheduler as scheduler
 
 from constructs import Construct
-from fleet.arn import ModelVersion
-from fleet.cron_calendar import CronSchedule
+from fleet.calendar.cron import CronSchedule
+from fleet.settings.arn import ModelVersion
 from scheduler_constructs.policies import Statement, allow, document, managed_policy, role
 from scheduler_constructs.schedules import (
     ScheduleTarget,
@@ -98,7 +98,7 @@ class ModelSchedule(Construct):
         stop_input = {"ProjectVersionArn": model.arn}
 
         role_arn = self.role_arn
-        # Without closed days or daylight-saving gaps, one schedule each (fleet/cron_calendar.py).
+        # Without closed days or daylight-saving gaps, one schedule each (fleet/calendar/cron.py).
         self.schedules: list[scheduler.CfnSchedule] = []
         for base_id, name, verb, payload, plan in (
             ("Start", "start-model", "start", start_input, start),

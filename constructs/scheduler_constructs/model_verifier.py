@@ -13,7 +13,7 @@ from aws_cdk import aws_s3_assets as s3_assets
 
 import verifier_contract
 from constructs import Construct
-from fleet.cron_calendar import CronSchedule
+from fleet.calendar.cron import CronSchedule
 from scheduler_constructs.nag import Exemption, acknowledge, exempt
 from scheduler_constructs.policies import Statement, allow, managed_policy, role
 from scheduler_constructs.schedules import ScheduleTarget, calendar_schedules, input_json
@@ -33,7 +33,7 @@ CHECK_MAX_EVENT_AGE_SECONDS = 15 * 60
 
 @dataclass(frozen=True)
 class CheckSchedule:
-    """When one check runs: its schedules in the store's zone (fleet/cron_calendar.py)."""
+    """When one check runs: its schedules in the store's zone (fleet/calendar/cron.py)."""
 
     check: verifier_contract.Check
     plan: Sequence[CronSchedule]
@@ -46,7 +46,7 @@ class ModelVerifier(Construct):
     Its role may only describe, start and stop versions of the store's project, publish to the
     store's topic, and write its own logs: a managed policy, no AWS managed policies. The function
     and its role, policy and log group are CloudFormation resources (L1) rendered as the L2s
-    rendered them (see constructs/policies.py for why).
+    rendered them (see policies.py for why).
 
     `scheduler_role_arn` is the role the check schedules run as: what it may invoke is granted
     by its owner (ModelSchedule.allow_invoking_verifier), not here.

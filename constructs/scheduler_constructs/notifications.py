@@ -7,7 +7,7 @@ from aws_cdk import aws_kms as kms
 from aws_cdk import aws_sns as sns
 
 from constructs import Construct
-from fleet.arn import Location
+from fleet.settings.arn import Location
 from scheduler_constructs.policies import allow, deny, document
 
 
@@ -17,7 +17,7 @@ class StoreNotifications(Construct):
     A customer managed key because CloudWatch alarms cannot publish to a topic encrypted with
     the AWS managed SNS key: its key policy cannot be changed to let cloudwatch.amazonaws.com in.
     CloudFormation resources (L1) rendered as the L2 `Key` and `Topic` (with `enforce_ssl`)
-    rendered them (see constructs/policies.py for why).
+    rendered them (see policies.py for why).
     """
 
     def __init__(

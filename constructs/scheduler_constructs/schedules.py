@@ -5,7 +5,7 @@ updates, the group name is fixed, the window is always off) but cost many calls 
 Node process per schedule, and a fleet has hundreds. Each helper renders what the L2 rendered,
 byte for byte, under the same logical ID: the resource is the child `Resource` of a construct
 with the schedule's id, as the L2 placed it. An action's schedules carry the calendar in their
-cron fields (fleet/cron_calendar.py): no StartDate, EndDate or at(), so a template does not
+cron fields (fleet/calendar/cron.py): no StartDate, EndDate or at(), so a template does not
 depend on when it was synthesized and does not expire.
 """
 
@@ -20,7 +20,7 @@ from aws_cdk import Aws
 from aws_cdk import aws_scheduler as scheduler
 
 from constructs import Construct
-from fleet.cron_calendar import CronSchedule
+from fleet.calendar.cron import CronSchedule
 
 # Read once: every use of a CDK constant is a call into Node.
 PARTITION = Aws.PARTITION

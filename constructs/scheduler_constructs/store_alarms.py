@@ -13,7 +13,11 @@ from aws_cdk import aws_cloudwatch as cloudwatch
 
 import verifier_contract
 from constructs import Construct
-from fleet.guard import Interval, billing_outside_hours_expression, minute_of_week_expression
+from scheduler_constructs.cost_guard_math import (
+    Interval,
+    billing_outside_hours_expression,
+    minute_of_week_expression,
+)
 
 RUNBOOK = "Runbook: README.md, section 'Runbook' of rekognition-model-scheduler."
 PERIOD_SECONDS = 5 * 60
@@ -237,7 +241,7 @@ def _outside_hours(
     units: Metric, allowed_utc: list[Interval]
 ) -> list[cloudwatch.CfnAlarm.MetricDataQueryProperty]:
     """Metric math: the inference units in service when the UTC minute of the week lies
-    outside every allowed interval (fleet/guard.py), else 0."""
+    outside every allowed interval (constructs/scheduler_constructs/cost_guard_math.py), else 0."""
     query = cloudwatch.CfnAlarm.MetricDataQueryProperty
     return [
         query(

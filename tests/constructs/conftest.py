@@ -6,7 +6,7 @@ from __future__ import annotations
 import aws_cdk as cdk
 import pytest
 
-from fleet.arn import Location
+from fleet.settings.arn import Location
 from tests.synth import cdk_json
 
 ACCOUNT, REGION = "111122223333", "ap-northeast-1"

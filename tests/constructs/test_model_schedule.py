@@ -10,9 +10,9 @@ import aws_cdk as cdk
 from aws_cdk import aws_sqs as sqs
 from aws_cdk.assertions import Capture, Match, Template
 
-from fleet.arn import parse_version_arn
-from fleet.cron_calendar import CronSchedule, action_schedules
-from fleet.weekly import ALL_DAYS, Weekday
+from fleet.calendar.cron import CronSchedule, action_schedules
+from fleet.calendar.weekly import ALL_DAYS, Weekday
+from fleet.settings.arn import parse_version_arn
 from scheduler_constructs.model_schedule import ModelSchedule
 
 from .conftest import ACCOUNT, PROJECT_SCOPE, REGION, VERSION_ARN

@@ -13,8 +13,8 @@ from aws_cdk import aws_sqs as sqs
 from aws_cdk.assertions import Capture, Match, Template
 
 import verifier_contract
-from fleet.cron_calendar import CronSchedule, action_schedules
-from fleet.weekly import ALL_DAYS
+from fleet.calendar.cron import CronSchedule, action_schedules
+from fleet.calendar.weekly import ALL_DAYS
 from scheduler_constructs.model_verifier import CheckSchedule, ModelVerifier
 
 from .conftest import PROJECT_ARN, PROJECT_SCOPE, VERSION_ARN

@@ -9,7 +9,7 @@ from aws_cdk import aws_sqs as sqs
 from aws_cdk.assertions import Match, Template
 
 import verifier_contract
-from fleet.guard import billing_outside_hours_expression
+from scheduler_constructs.cost_guard_math import billing_outside_hours_expression
 from scheduler_constructs.store_alarms import StoreAlarms
 
 ALLOWED = [(0, 720), (1290, 10080)]

@@ -6,7 +6,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from fleet.weekly import Weekday, WeeklyTime
+from fleet.calendar.weekly import Weekday, WeeklyTime
 from report.awscron import AwsCron, CronError, occurrences
 
 

@@ -17,7 +17,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from fleet.dst import after_gap, wall_time
+from fleet.calendar.dst import after_gap, wall_time
 from fleet.model import FleetConfig, StoreConfig
 from report.cost import Period, store_cost
 from report.running import LOOKBACK, fire_times
@@ -46,7 +46,7 @@ def intended_window(store: StoreConfig, local: datetime) -> tuple[bool, bool]:
             may_run = True
             open_now = open_now or s.opens <= at < s.closes
         # The lead is real minutes before the opening instant, also when a spring-forward gap
-        # swallows the start's wall-clock time (fleet/dst.py).
+        # swallows the start's wall-clock time (fleet/calendar/dst.py).
         zone = ZoneInfo(s.timezone)
         opening = after_gap(wall_time(day, s.opens), zone).replace(tzinfo=zone).astimezone(UTC)
         if opening - timedelta(minutes=s.start_lead_minutes) <= local.astimezone(UTC) < opening:

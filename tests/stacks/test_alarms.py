@@ -8,8 +8,8 @@ import pytest
 from aws_cdk.assertions import Capture, Match, Template
 
 import verifier_contract
-from fleet.guard import allowed_intervals, billing_outside_hours_expression
 from fleet.model import StoreConfig
+from scheduler_constructs.cost_guard_math import allowed_intervals, billing_outside_hours_expression
 
 # alarm logical id -> (namespace, metric name, statistic, evaluation periods)
 SIMPLE_ALARMS = {

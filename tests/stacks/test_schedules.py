@@ -11,8 +11,8 @@ import pytest
 from aws_cdk.assertions import Capture, Match, Template
 from botocore.validate import ParamValidator
 
+from fleet.calendar.weekly import shortest_gap
 from fleet.model import StoreConfig
-from fleet.weekly import shortest_gap
 from tests.synth import store_ids
 
 REKOGNITION = botocore.session.get_session().get_service_model("rekognition")
@@ -57,7 +57,7 @@ EXPECTED_CRON = {
         "America/Los_Angeles",
     ),
     # Opens 00:15 Mon-Fri: the start 30 min earlier is 23:45 on Sun-Thu. AU-NSW holidays: only
-    # the weekly cron and one month written out here (tests/fleet/test_cron_calendar.py
+    # the weekly cron and one month written out here (tests/fleet/calendar/test_cron.py
     # evaluates the rest day by day). Closed on Fri 2026-12-25 and Mon 2026-12-28, and on
     # Fri 2027-01-01, whose start is on Thursday 2026-12-31.
     "sydney-central": (

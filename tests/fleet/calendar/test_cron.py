@@ -12,11 +12,11 @@ from zoneinfo import ZoneInfo
 import pytest
 from aws_cron_expression_validator.validator import AWSCronExpressionValidator
 
-from fleet.cron_calendar import MAX_EXPRESSION, action_schedules, numbers
+from fleet.calendar.cron import MAX_EXPRESSION, action_schedules, numbers
+from fleet.calendar.weekly import ALL_DAYS, Weekday
 from fleet.handle import handle_of
-from fleet.loader import load_fleet
 from fleet.model import Plan, StoreConfig
-from fleet.weekly import ALL_DAYS, Weekday
+from fleet.settings.loader import load_fleet
 from report.awscron import occurrences
 from tests.synth import TEST_TODAY, cli_context, default_fleet
 

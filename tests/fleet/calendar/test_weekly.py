@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from fleet.weekly import (
+from fleet.calendar.weekly import (
     ALL_DAYS,
     Weekday,
     WeeklyTime,

@@ -1,7 +1,7 @@
 """Closed dates: days a store does not open although its weekday is an open day.
 
-Closures and a calendar's holidays count within the calendar horizon (fleet/horizon.py) only;
-fleet/cron_calendar.py writes them into the schedules' cron expressions. Nothing here reads the
+Closures and a calendar's holidays count within the calendar horizon (horizon.py) only; cron.py
+writes them into the schedules' cron expressions. Nothing here reads the
 clock: the one check that does (a closure that ended long ago) is a warning the loader prints.
 """
 
@@ -14,8 +14,8 @@ from datetime import date, timedelta
 from functools import cache
 from typing import TYPE_CHECKING
 
-from fleet.horizon import Horizon
-from fleet.weekly import Weekday
+from fleet.calendar.horizon import Horizon
+from fleet.calendar.weekly import Weekday
 
 if TYPE_CHECKING:
     import holidays

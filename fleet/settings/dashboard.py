@@ -12,7 +12,7 @@ from typing import Annotated, Any
 
 from pydantic import BaseModel, BeforeValidator, Field, WithJsonSchema
 
-from fleet.fields import SETTINGS_MODEL_CONFIG, Expect, invalid
+from fleet.settings.fields import SETTINGS_MODEL_CONFIG, Expect, invalid
 
 _ACCOUNT = re.compile(r"[0-9]{12}", flags=re.ASCII)
 _REGION = re.compile(r"[a-z]{2}(-[a-z]+)+-[0-9]", flags=re.ASCII)

@@ -5,8 +5,8 @@ Where a setting comes from, lowest precedence first:
   2. `fleet.stores.<store-id>.<setting>` in cdk.json
   3. the top-level context key `<setting>:<store-id>`, in cdk.json or as
      `-c <setting>:<store-id>=...`
-What each setting is, its bounds, default and cross-setting rules are in fleet/settings.py; this
-module only merges the layers, remembers where each value came from, and turns validation errors
+What each setting is, its bounds, default and cross-setting rules are in store.py; this module
+only merges the layers, remembers where each value came from, and turns validation errors
 into one line each that names the key the user wrote. Values from `-c` arrive as strings: `null`
 and JSON lists or objects are read as such, and the settings' types accept numbers and lists in
 string form.
@@ -26,16 +26,16 @@ from pydantic import TypeAdapter, ValidationError
 from pydantic.fields import FieldInfo
 from pydantic_core import ErrorDetails
 
-from fleet.closures import ended_long_ago
-from fleet.dashboard_settings import DashboardSettings
-from fleet.describe import adds_up, context_key_only, expected
-from fleet.errors import ConfigError
-from fleet.fields import INVALID, ContextKeyOnly, suggest
+from fleet.calendar.closures import ended_long_ago
+from fleet.calendar.horizon import Horizon
 from fleet.handle import handle_of
-from fleet.horizon import Horizon
-from fleet.horizon_settings import HorizonError, HorizonSettings
 from fleet.model import FleetConfig, StoreConfig
-from fleet.settings import RuleError, StoreSettings
+from fleet.settings.dashboard import DashboardSettings
+from fleet.settings.describe import adds_up, context_key_only, expected
+from fleet.settings.errors import ConfigError
+from fleet.settings.fields import INVALID, ContextKeyOnly, suggest
+from fleet.settings.horizon import HorizonError, HorizonSettings
+from fleet.settings.store import RuleError, StoreSettings
 from rekognition_model_client import handle as model_handle
 
 FLEET_KEY = "fleet"

@@ -14,7 +14,7 @@ from typing import Any, TypeVar
 from annotated_types import Ge, Le
 from pydantic.fields import FieldInfo
 
-from fleet.fields import AddsUp, ContextKeyOnly, Expect
+from fleet.settings.fields import AddsUp, ContextKeyOnly, Expect
 
 T = TypeVar("T")
 

@@ -2,7 +2,7 @@
 
 EventBridge Scheduler skips a cron occurrence whose local time does not exist that day (and fires
 once in a repeated hour). Each occurrence a gap swallows within the calendar horizon gets a
-compensation instead, a cron for that one date and year (fleet/cron_calendar.py):
+compensation instead, a cron for that one date and year (fleet/calendar/cron.py):
 
 - the start fires as many real minutes before the opening instant as its lead (firing at the end
   of the gap would, for a store opening at the gap's end, start the model at opening);
@@ -20,7 +20,7 @@ from datetime import UTC, date, datetime, timedelta
 from functools import cache
 from zoneinfo import ZoneInfo
 
-from fleet.weekly import MINUTES_PER_DAY
+from fleet.calendar.weekly import MINUTES_PER_DAY
 
 MINUTE = timedelta(minutes=1)
 

@@ -10,9 +10,9 @@ import jsonschema
 import pytest
 from pydantic import Field
 
-from fleet import json_schema
-from fleet.fields import WHOLE_NUMBER
-from fleet.settings import StoreSettings
+from fleet.settings import json_schema
+from fleet.settings.fields import WHOLE_NUMBER
+from fleet.settings.store import StoreSettings
 from tests.synth import cdk_json
 
 SCHEMA = json.loads(json_schema.SCHEMA_FILE.read_text(encoding="utf-8"))
@@ -24,7 +24,7 @@ def errors_in(document: dict[str, Any]) -> list[str]:
 
 
 def test_committed_files_are_current() -> None:
-    """Run `python -m fleet.json_schema` after changing fleet/settings.py, and commit."""
+    """Run `python -m fleet.settings.json_schema` after changing fleet/settings/, and commit."""
     assert json_schema.main(["--check"]) == 0
 
 

@@ -1,4 +1,4 @@
-"""`fleet.horizon` in cdk.json: the calendar horizon's settings (fleet/horizon.py says what
+"""`fleet.horizon` in cdk.json: the calendar horizon's settings (fleet/calendar/horizon.py says what
 it is)."""
 
 from __future__ import annotations
@@ -8,8 +8,8 @@ from typing import Annotated, Any, Self
 
 from pydantic import BaseModel, BeforeValidator, Field, WithJsonSchema, model_validator
 
-from fleet.fields import SETTINGS_MODEL_CONFIG, Expect, invalid
-from fleet.horizon import REMINDER_DAYS, Horizon
+from fleet.calendar.horizon import REMINDER_DAYS, Horizon
+from fleet.settings.fields import SETTINGS_MODEL_CONFIG, Expect, invalid
 
 # Each month with closed days adds schedules to every store: a bounded horizon keeps a store's
 # stack far from CloudFormation's 500 resources.

@@ -21,8 +21,7 @@ from pydantic import BeforeValidator, ConfigDict, ValidationInfo, WithJsonSchema
 from pydantic.alias_generators import to_camel
 from pydantic_core import PydanticCustomError
 
-from fleet.arn import EXAMPLE, EXAMPLE_PROJECT, ModelVersion, parse_project_arn, parse_version_arn
-from fleet.closures import (
+from fleet.calendar.closures import (
     ClosureError,
     DateRange,
     check_calendar,
@@ -30,8 +29,15 @@ from fleet.closures import (
     parse_closed_dates,
     parse_dates,
 )
-from fleet.horizon import Horizon
-from fleet.weekly import Weekday
+from fleet.calendar.horizon import Horizon
+from fleet.calendar.weekly import Weekday
+from fleet.settings.arn import (
+    EXAMPLE,
+    EXAMPLE_PROJECT,
+    ModelVersion,
+    parse_project_arn,
+    parse_version_arn,
+)
 
 INVALID = "invalid_setting"
 
@@ -54,7 +60,7 @@ def invalid(message: str) -> PydanticCustomError:
 @dataclass(frozen=True)
 class Expect:
     """What a valid value looks like, in words: errors say "must be <text>", and the README's
-    settings table shows it. Whole numbers and choices describe themselves (fleet/describe.py)."""
+    settings table shows it. Whole numbers and choices describe themselves (describe.py)."""
 
     text: str
 
@@ -88,7 +94,7 @@ def _whole_number(value: Any) -> Any:
     if isinstance(value, str) and _DIGITS.fullmatch(value):
         return int(value)
     if isinstance(value, bool) or not isinstance(value, int):
-        # Any type error becomes "must be a whole number <bounds>" (fleet/describe.py).
+        # Any type error becomes "must be a whole number <bounds>" (fleet/settings/describe.py).
         raise PydanticCustomError("whole_number", "not a whole number")
     return value
 

@@ -1,5 +1,5 @@
 """Closed dates: parsing, holidays, and which days they close within the calendar horizon
-(tests/fleet/test_cron_calendar.py checks that the schedules skip them)."""
+(tests/fleet/calendar/test_cron.py checks that the schedules skip them)."""
 
 from __future__ import annotations
 
@@ -7,16 +7,16 @@ from datetime import date
 
 import pytest
 
-from fleet.closures import (
+from fleet.calendar.closures import (
     DateRange,
     closed_open_days,
     describe_days,
     holiday_dates,
     parse_closed_dates,
 )
-from fleet.horizon import Horizon
-from fleet.loader import load_fleet
-from fleet.weekly import ALL_DAYS, Weekday
+from fleet.calendar.horizon import Horizon
+from fleet.calendar.weekly import ALL_DAYS, Weekday
+from fleet.settings.loader import load_fleet
 from tests.synth import TEST_TODAY, cli_context, default_fleet
 
 WEEKDAYS = frozenset({Weekday.MON, Weekday.TUE, Weekday.WED, Weekday.THU, Weekday.FRI})

@@ -1,9 +1,9 @@
 """A store's settings: the one declarative schema.
 
 Each setting is written once here: its name (the camelCase alias is the key in cdk.json), its type
-and bounds (fleet/fields.py), its default, and its help text. The loader validates the merged
-layers against it, the JSON Schema and the README's settings table are generated from it
-(fleet/json_schema.py), and stacks read the validated values from it.
+and bounds (fields.py), its default, and its help text. The loader validates the merged layers
+against it, the JSON Schema and the README's settings table are generated from it
+(json_schema.py), and stacks read the validated values from it.
 
 Cross-setting rules are the `_rule_*` validators at the end. Each blames one setting by raising
 `RuleError(<alias>, message)`, so that the error names the key the user wrote; they run in
@@ -18,9 +18,11 @@ from typing import Annotated, Literal, Self
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, model_validator
 
-from fleet.arn import ModelVersion, check_project_of
-from fleet.closures import closed_open_days, holiday_dates
-from fleet.fields import (
+from fleet.calendar.closures import closed_open_days, holiday_dates
+from fleet.calendar.horizon import Horizon
+from fleet.calendar.weekly import MINUTES_PER_DAY, WeeklyTime, format_minutes, shortest_gap
+from fleet.settings.arn import ModelVersion, check_project_of
+from fleet.settings.fields import (
     NUMBER,
     SETTINGS_MODEL_CONFIG,
     WHOLE_NUMBER,
@@ -36,8 +38,6 @@ from fleet.fields import (
     ZoneName,
     horizon_of,
 )
-from fleet.horizon import Horizon
-from fleet.weekly import MINUTES_PER_DAY, WeeklyTime, format_minutes, shortest_gap
 
 # Scheduler may deliver a retry at any point inside maximumEventAge, and a DST change can
 # shorten the wall-clock gap between a start and the following stop by up to an hour.

@@ -1,13 +1,13 @@
 """Daylight-saving gaps: which local times do not exist, and when a swallowed occurrence fires
-instead (tests/fleet/test_cron_calendar.py checks the schedules that carry it)."""
+instead (tests/fleet/calendar/test_cron.py checks the schedules that carry it)."""
 
 from __future__ import annotations
 
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
-from fleet.dst import after_gap, exists, gap_days, moved_after_gap, moved_before, swallowed
-from fleet.weekly import Weekday
+from fleet.calendar.dst import after_gap, exists, gap_days, moved_after_gap, moved_before, swallowed
+from fleet.calendar.weekly import Weekday
 
 YEAR = (date(2027, 1, 1), date(2027, 12, 31))
 LA = "America/Los_Angeles"

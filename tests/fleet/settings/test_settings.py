@@ -6,9 +6,9 @@ import json
 
 import pytest
 
-from fleet.loader import load_fleet
+from fleet.calendar.weekly import Weekday
 from fleet.model import FleetConfig, StoreConfig
-from fleet.weekly import Weekday
+from fleet.settings.loader import load_fleet
 from tests.synth import TEST_TODAY, cli_context, default_fleet
 
 OTHER_VERSION = (

@@ -11,7 +11,7 @@ that is not closed:
   `cron(30 5 ? 1-11 TUE-SUN 2026)`;
 - per month with closed days, the days of the month it fires: `cron(30 5 1-23,27-30 12 ? 2026)`;
 - per occurrence a daylight-saving gap swallows, a cron for that one date and year:
-  `cron(30 1 14 3 ? 2027)` (fleet/dst.py says when it fires).
+  `cron(30 1 14 3 ? 2027)` (fleet/calendar/dst.py says when it fires).
 
 Days are those the action fires on, so a start that fires the evening before shifts its closed
 days, and with them months and years, back by one. A schedule's key names what it covers (the
@@ -26,9 +26,9 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from fleet.closures import describe_days
-from fleet.dst import Moves, wall_time
-from fleet.weekly import (
+from fleet.calendar.closures import describe_days
+from fleet.calendar.dst import Moves, wall_time
+from fleet.calendar.weekly import (
     MINUTES_PER_DAY,
     Weekday,
     WeeklyTime,

@@ -7,7 +7,7 @@ from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
-from fleet.month_to_date import PERIOD_SECONDS, UNITS_ID, month_to_date
+from scheduler_constructs.month_to_date_math import PERIOD_SECONDS, UNITS_ID, month_to_date
 from tests.metric_math import Series, evaluate
 
 STEPS = [(e.id, e.expression) for e in month_to_date(4.0)]

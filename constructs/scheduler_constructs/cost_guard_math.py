@@ -15,8 +15,8 @@ from __future__ import annotations
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from fleet.settings import StoreSettings
-from fleet.weekly import MINUTES_PER_DAY, MINUTES_PER_WEEK
+from fleet.calendar.weekly import MINUTES_PER_DAY, MINUTES_PER_WEEK
+from fleet.settings.store import StoreSettings
 
 # Zone rules are read for a fixed year so that the template does not depend on the synth date.
 REFERENCE_YEAR = 2026

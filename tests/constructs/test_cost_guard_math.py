@@ -8,14 +8,14 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from fleet.guard import (
+from fleet.settings.loader import load_fleet
+from fleet.settings.store import StoreSettings
+from scheduler_constructs.cost_guard_math import (
     allowed_intervals,
     billing_outside_hours_expression,
     minute_of_week_expression,
     utc_offsets,
 )
-from fleet.loader import load_fleet
-from fleet.settings import StoreSettings
 from tests.synth import TEST_TODAY, cli_context
 
 FLEET = load_fleet(cli_context(), today=TEST_TODAY)

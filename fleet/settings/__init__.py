@@ -1,0 +1,3 @@
+"""Settings: what cdk.json may say, declared once (store.py, fields.py, horizon.py, dashboard.py),
+described for people (describe.py, json_schema.py), and read from CDK context with every problem
+named by the key the user wrote (loader.py)."""
