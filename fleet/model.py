@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from functools import cached_property
 
+import verifier_contract
 from fleet.calendar.cron import CronSchedule, action_schedules
 from fleet.calendar.dst import Moves, moved_after_gap, moved_before, swallowed
 from fleet.calendar.horizon import Horizon
@@ -16,6 +17,33 @@ from fleet.settings.dashboard import DashboardSettings
 from fleet.settings.store import StoreSettings
 
 Plan = Sequence[CronSchedule]
+Check = verifier_contract.Check
+
+
+@dataclass(frozen=True)
+class CheckPlan:
+    """When one of the verifier's checks runs."""
+
+    check: verifier_contract.Check
+    schedules: Plan
+
+
+@dataclass(frozen=True)
+class StorePlan:
+    """Every schedule of a store, computed once: the start and the stop, and the verifier's
+    checks. The start and opening checks would start the model on a closed day, so they skip
+    closures like the start does; the closing check runs on closed days too: it finds the model
+    stopped, or stops one that someone left running."""
+
+    start: Plan
+    stop: Plan
+    checks: tuple[CheckPlan, ...]
+
+    @property
+    def schedule_count(self) -> int:
+        """Every schedule of the store's stack, the horizon's reminder included."""
+        plans = [self.start, self.stop, *(c.schedules for c in self.checks)]
+        return sum(len(plan) for plan in plans) + 1
 
 
 @dataclass(frozen=True)
@@ -123,17 +151,18 @@ class StoreConfig:
         moves = self._after_gap(offset, skip_closed=False)
         return self._schedules(offset, moves, skip_closed=False)
 
+    @cached_property
+    def plan(self) -> StorePlan:
+        checks = []
+        if self.start_check_schedules is not None:
+            checks.append(CheckPlan(Check.START, self.start_check_schedules))
+        checks.append(CheckPlan(Check.OPENING, self.opening_check_schedules))
+        checks.append(CheckPlan(Check.CLOSING, self.closing_check_schedules))
+        return StorePlan(self.start_schedules, self.stop_schedules, tuple(checks))
+
     @property
     def schedule_count(self) -> int:
-        """Every schedule of the store's stack, the horizon's reminder included."""
-        plans = (
-            self.start_schedules,
-            self.stop_schedules,
-            self.start_check_schedules or (),
-            self.opening_check_schedules,
-            self.closing_check_schedules,
-        )
-        return sum(len(plan) for plan in plans) + 1
+        return self.plan.schedule_count
 
     def describe_hours(self) -> str:
         s = self.settings

@@ -16,8 +16,8 @@ from aws_cdk import aws_cloudwatch as cloudwatch
 import verifier_contract
 from constructs import Construct
 from fleet.model import AccountDashboard, StoreConfig
+from scheduler_constructs.alarm_specs import alarm_names
 from scheduler_constructs.month_to_date_math import PERIOD_SECONDS, UNITS_ID, WINDOW, month_to_date
-from scheduler_constructs.store_alarms import alarm_names
 
 ROW_HEIGHT = 6
 HEADER_HEIGHT = 2

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from pathlib import Path
 
 from aws_cdk import RemovalPolicy
@@ -13,7 +13,7 @@ from aws_cdk import aws_s3_assets as s3_assets
 
 import verifier_contract
 from constructs import Construct
-from fleet.calendar.cron import CronSchedule
+from fleet.model import CheckPlan
 from scheduler_constructs.nag import Exemption, acknowledge, exempt
 from scheduler_constructs.policies import Statement, allow, managed_policy, role
 from scheduler_constructs.schedules import ScheduleTarget, calendar_schedules, input_json
@@ -29,14 +29,6 @@ MAX_CHECK_DELAY_SECONDS = 20 * 60
 # Scheduler's retries of the invocation itself end well before the function would skip it.
 CHECK_RETRY_ATTEMPTS = 2
 CHECK_MAX_EVENT_AGE_SECONDS = 15 * 60
-
-
-@dataclass(frozen=True)
-class CheckSchedule:
-    """When one check runs: its schedules in the store's zone (fleet/calendar/cron.py)."""
-
-    check: verifier_contract.Check
-    plan: Sequence[CronSchedule]
 
 
 class ModelVerifier(Construct):
@@ -61,7 +53,7 @@ class ModelVerifier(Construct):
         project_scope_arn: str,
         event: verifier_contract.VerifierEvent,
         time_zone: str,
-        checks: Sequence[CheckSchedule],
+        checks: Sequence[CheckPlan],
         group_name: str,
         scheduler_role_arn: str,
         topic_arn: str,
@@ -70,17 +62,8 @@ class ModelVerifier(Construct):
         partition: str,
     ) -> None:
         super().__init__(scope, construct_id)
-
-        logs_resource = logs.CfnLogGroup(
-            Construct(self, "Logs"),
-            "Resource",
-            # A year (Control Tower CT.CLOUDWATCH.PR.2): a few kilobytes a day.
-            retention_in_days=365,
-            kms_key_id=key_arn,
-        )
-        # Deleted with the stack, like the key that encrypts it: logs kept without their key
-        # could not be read.
-        logs_resource.apply_removal_policy(RemovalPolicy.DESTROY)
+        self.store_id = store_id
+        log_group = self._log_group(key_arn)
         self.policy = managed_policy(
             self,
             "Policy",
@@ -100,7 +83,7 @@ class ModelVerifier(Construct):
                 allow(
                     "WriteOwnLogs",
                     ["logs:CreateLogStream", "logs:PutLogEvents"],
-                    [logs_resource.attr_arn],
+                    [log_group.attr_arn],
                 ),
                 allow("SendFailedInvocationsToTheQueue", ["sqs:SendMessage"], [dead_letter_arn]),
                 *_canary_statements(event.canary, project_scope_arn, partition),
@@ -115,6 +98,50 @@ class ModelVerifier(Construct):
         )
 
         place = Construct(self, "Function")
+        self.function = self._function(place, topic_arn, log_group.ref, verifier_role.attr_arn)
+        self.function_arn = self.function.attr_arn
+        self.function_name = self.function.ref
+        self._send_failures_to(place, dead_letter_arn)
+        self._acknowledge(project_scope_arn)
+        for check in checks:
+            payload = replace(event, check=check.check).to_input(
+                scheduled_time=verifier_contract.SCHEDULED_TIME
+            )
+            target = ScheduleTarget(
+                arn=self.function_arn,
+                role_arn=scheduler_role_arn,
+                input=input_json(payload),
+                retry_attempts=CHECK_RETRY_ATTEMPTS,
+                max_event_age_seconds=CHECK_MAX_EVENT_AGE_SECONDS,
+                dead_letter_arn=dead_letter_arn,
+            )
+            calendar_schedules(
+                self,
+                f"{check.check.title()}Check",
+                name=f"verify-{check.check}",
+                label=f"{check.check} check",
+                plan=check.schedules,
+                time_zone=time_zone,
+                group_name=group_name,
+                target=target,
+            )
+
+    def _log_group(self, key_arn: str) -> logs.CfnLogGroup:
+        log_group = logs.CfnLogGroup(
+            Construct(self, "Logs"),
+            "Resource",
+            # A year (Control Tower CT.CLOUDWATCH.PR.2): a few kilobytes a day.
+            retention_in_days=365,
+            kms_key_id=key_arn,
+        )
+        # Deleted with the stack, like the key that encrypts it: logs kept without their key
+        # could not be read.
+        log_group.apply_removal_policy(RemovalPolicy.DESTROY)
+        return log_group
+
+    def _function(
+        self, place: Construct, topic_arn: str, log_group_name: str, role_arn: str
+    ) -> lambda_.CfnFunction:
         # Tests import the handler; their bytecode must not change the asset hash.
         code = s3_assets.Asset(
             place,
@@ -123,17 +150,17 @@ class ModelVerifier(Construct):
             exclude=["__pycache__", "*.pyc"],
             deploy_time=True,
         )
-        self.function = lambda_.CfnFunction(
+        return lambda_.CfnFunction(
             place,
             "Resource",
             architectures=["arm64"],
             code=lambda_.CfnFunction.CodeProperty(
                 s3_bucket=code.s3_bucket_name, s3_key=code.s3_object_key
             ),
-            description=f"Checks that the model of store {store_id} started and stopped",
+            description=f"Checks that the model of store {self.store_id} started and stopped",
             environment=lambda_.CfnFunction.EnvironmentProperty(
                 variables={
-                    "STORE": store_id,
+                    "STORE": self.store_id,
                     "TOPIC_ARN": topic_arn,
                     "LATE_START_WAIT_SECONDS": str(LATE_START_WAIT_SECONDS),
                     "STOP_WAIT_SECONDS": str(STOP_WAIT_SECONDS),
@@ -147,19 +174,19 @@ class ModelVerifier(Construct):
             logging_config=lambda_.CfnFunction.LoggingConfigProperty(
                 application_log_level="INFO",
                 log_format="JSON",
-                log_group=logs_resource.ref,
+                log_group=log_group_name,
                 system_log_level="WARN",
             ),
             memory_size=256,
-            role=verifier_role.attr_arn,
+            role=role_arn,
             runtime="python3.14",
             # The longest wait plus the calls around it; 15 minutes is Lambda's limit.
             timeout=STOP_WAIT_SECONDS + 120,
         )
-        self.function_arn = self.function.attr_arn
-        self.function_name = self.function.ref
-        # Scheduler invokes asynchronously: a failed check is reported once, not three times,
-        # and the failed event goes to the same queue as failed schedule calls.
+
+    def _send_failures_to(self, place: Construct, dead_letter_arn: str) -> None:
+        """Scheduler invokes asynchronously: a failed check is reported once, not three times,
+        and the failed event goes to the same queue as failed schedule calls."""
         lambda_.CfnEventInvokeConfig(
             Construct(place, "EventInvokeConfig"),
             "Resource",
@@ -173,6 +200,7 @@ class ModelVerifier(Construct):
             ),
         )
 
+    def _acknowledge(self, project_scope_arn: str) -> None:
         acknowledge(
             self.policy,
             f"AwsSolutions-IAM5[Resource::{project_scope_arn}]",
@@ -216,29 +244,6 @@ class ModelVerifier(Construct):
                 checkov=("CKV_AWS_173",),
             ),
         )
-
-        for check in checks:
-            payload = replace(event, check=check.check).to_input(
-                scheduled_time=verifier_contract.SCHEDULED_TIME
-            )
-            target = ScheduleTarget(
-                arn=self.function_arn,
-                role_arn=scheduler_role_arn,
-                input=input_json(payload),
-                retry_attempts=CHECK_RETRY_ATTEMPTS,
-                max_event_age_seconds=CHECK_MAX_EVENT_AGE_SECONDS,
-                dead_letter_arn=dead_letter_arn,
-            )
-            calendar_schedules(
-                self,
-                f"{check.check.title()}Check",
-                name=f"verify-{check.check}",
-                label=f"{check.check} check",
-                plan=check.plan,
-                time_zone=time_zone,
-                group_name=group_name,
-                target=target,
-            )
 
 
 def _canary_statements(

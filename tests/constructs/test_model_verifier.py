@@ -15,7 +15,8 @@ from aws_cdk.assertions import Capture, Match, Template
 import verifier_contract
 from fleet.calendar.cron import CronSchedule, action_schedules
 from fleet.calendar.weekly import ALL_DAYS
-from scheduler_constructs.model_verifier import CheckSchedule, ModelVerifier
+from fleet.model import CheckPlan
+from scheduler_constructs.model_verifier import ModelVerifier
 
 from .conftest import PROJECT_ARN, PROJECT_SCOPE, VERSION_ARN
 
@@ -49,8 +50,8 @@ def build(stack: cdk.Stack) -> ModelVerifier:
         event=EVENT,
         time_zone="Asia/Tokyo",
         checks=[
-            CheckSchedule(Check.OPENING, weekly(7 * 60)),
-            CheckSchedule(Check.CLOSING, weekly(19 * 60 + 45)),
+            CheckPlan(Check.OPENING, weekly(7 * 60)),
+            CheckPlan(Check.CLOSING, weekly(19 * 60 + 45)),
         ],
         group_name="g",
         scheduler_role_arn=role.role_arn,

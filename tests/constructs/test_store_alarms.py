@@ -9,6 +9,7 @@ from aws_cdk import aws_sqs as sqs
 from aws_cdk.assertions import Match, Template
 
 import verifier_contract
+from scheduler_constructs.alarm_specs import StoreFacts
 from scheduler_constructs.cost_guard_math import billing_outside_hours_expression
 from scheduler_constructs.store_alarms import StoreAlarms
 
@@ -19,15 +20,17 @@ def build(stack: cdk.Stack, *, canary: bool = False) -> StoreAlarms:
     return StoreAlarms(
         stack,
         "Alarms",
-        store_id="test",
+        store=StoreFacts(
+            store_id="test",
+            group_name="g",
+            dead_letter_queue_name=sqs.Queue(stack, "Queue").queue_name,
+            verifier_function_name="verifier",
+            project_name="bread",
+            version_name="bread.v1",
+            allowed_utc=tuple(ALLOWED),
+            canary=canary,
+        ),
         topic_arn=sns.Topic(stack, "Topic").topic_arn,
-        group_name="g",
-        dead_letter_queue_name=sqs.Queue(stack, "Queue").queue_name,
-        verifier_function_name="verifier",
-        project_name="bread",
-        version_name="bread.v1",
-        allowed_utc=ALLOWED,
-        canary=canary,
     )
 
 
