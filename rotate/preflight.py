@@ -30,12 +30,11 @@ from botocore.exceptions import (
 
 from fleet.model import FleetConfig, StoreConfig
 from fleet.settings.arn import ModelVersion
+from model_status import RUNNABLE
 
 if TYPE_CHECKING:
     from mypy_boto3_rekognition import RekognitionClient
 
-# Versions StartProjectVersion accepts: trained, stopped, running (no-op) or failed (retry).
-STARTABLE = frozenset({"TRAINING_COMPLETED", "STOPPED", "RUNNING", "FAILED"})
 EXPIRED_CREDENTIALS = frozenset(
     {
         "ExpiredToken",
@@ -176,10 +175,10 @@ def check_online(
             f"{new.arn} does not exist in project {s.project_arn}: check the ARN "
             "(`aws rekognition describe-project-versions --project-arn <projectArn>`)"
         )
-    if candidate.status not in STARTABLE:
+    if candidate.status not in RUNNABLE:
         raise RefusedError(
             f"{new.version_name} is {candidate.status}, not a state a model starts from "
-            f"({', '.join(sorted(STARTABLE))}): wait for training to finish, or pick another "
+            f"({', '.join(sorted(RUNNABLE))}): wait for training to finish, or pick another "
             "version"
         )
     current = found.get(s.model.arn)

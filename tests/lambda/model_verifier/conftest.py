@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 from botocore.stub import ANY, Stubber
 
-from .handler import model_verifier
+from .handler import model_verifier, verifier_aws
 
 PROJECT = "arn:aws:rekognition:ap-northeast-1:111122223333:project/bread-checkout/1761900000000"
 VERSION = (
@@ -145,20 +145,20 @@ def stubs(monkeypatch: pytest.MonkeyPatch) -> Iterator[Stubs]:
     for key, value in ENVIRONMENT.items():
         monkeypatch.setenv(key, value)
     clock = FakeClock()
-    monkeypatch.setattr(model_verifier, "sleep", clock.sleep)
-    monkeypatch.setattr(model_verifier, "monotonic", clock.monotonic)
+    monkeypatch.setattr(verifier_aws, "sleep", clock.sleep)
+    monkeypatch.setattr(verifier_aws, "monotonic", clock.monotonic)
     with (
-        Stubber(model_verifier.REKOGNITION) as rekognition,
-        Stubber(model_verifier.SNS) as sns,
+        Stubber(verifier_aws.REKOGNITION) as rekognition,
+        Stubber(verifier_aws.SNS) as sns,
     ):
         stubs = Stubs(rekognition, sns, clock)
 
         def record(params: dict[str, Any], **_: Any) -> None:
             stubs.published.append(params)
 
-        model_verifier.SNS.meta.events.register("before-parameter-build.sns.Publish", record)
+        verifier_aws.SNS.meta.events.register("before-parameter-build.sns.Publish", record)
         yield stubs
-        model_verifier.SNS.meta.events.unregister("before-parameter-build.sns.Publish", record)
+        verifier_aws.SNS.meta.events.unregister("before-parameter-build.sns.Publish", record)
         rekognition.assert_no_pending_responses()
         sns.assert_no_pending_responses()
 

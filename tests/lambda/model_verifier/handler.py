@@ -10,8 +10,16 @@ from pathlib import Path
 os.environ.setdefault("AWS_DEFAULT_REGION", "ap-northeast-1")
 
 import model_verifier
+import verifier_aws
 import verifier_contract
+import verifier_outcome
 
 FUNCTION_CODE = Path(model_verifier.__file__ or "").parent
 
-__all__ = ["FUNCTION_CODE", "model_verifier", "verifier_contract"]
+__all__ = [
+    "FUNCTION_CODE",
+    "model_verifier",
+    "verifier_aws",
+    "verifier_contract",
+    "verifier_outcome",
+]

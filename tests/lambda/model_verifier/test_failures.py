@@ -4,10 +4,12 @@ malformed invocations are reported and fail the invocation, never swallowed."""
 from __future__ import annotations
 
 from types import ModuleType
+from typing import Any
 
 import pytest
 
 from .conftest import PROJECT, VERSION, Stubs, emitted_metrics, event
+from .handler import verifier_aws
 
 DESCRIBE_MINE = {"ProjectArn": PROJECT, "VersionNames": ["bread-checkout.2026-11-01T09.00.00"]}
 
@@ -90,7 +92,7 @@ def test_a_late_invocation_does_nothing(stubs: Stubs, verifier: ModuleType) -> N
 
 def test_an_on_time_invocation_runs(stubs: Stubs, verifier: ModuleType) -> None:
     """The scheduled time Scheduler passes in is accepted when recent."""
-    now = verifier.now().strftime("%Y-%m-%dT%H:%M:%SZ")
+    now = verifier_aws.now().strftime("%Y-%m-%dT%H:%M:%SZ")
     stubs.status("STOPPED")
     stubs.project((VERSION, "STOPPED"))
     assert verifier.handler(event("closing", scheduledTime=now))["metrics"]["VerifierFailed"] == 0
@@ -141,5 +143,6 @@ def test_an_event_that_is_not_an_object_is_reported(
 
 def test_requests_are_validated_against_the_service_model(verifier: ModuleType) -> None:
     """Every request above went through botocore's parameter validation (Stubber keeps it on)."""
-    assert verifier.REKOGNITION.meta.config.parameter_validation is True
-    assert verifier.SNS.meta.config.parameter_validation is True
+    for client in (verifier_aws.REKOGNITION, verifier_aws.SNS):
+        config: Any = client.meta.config  # the stubs do not type parameter_validation
+        assert config.parameter_validation is True

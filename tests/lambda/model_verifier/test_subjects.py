@@ -8,6 +8,7 @@ from types import ModuleType
 import pytest
 
 from .conftest import CANARY, OLD_VERSION, VERSION, Stubs, event
+from .handler import verifier_outcome
 
 
 def test_a_subject_is_words_not_the_arn(stubs: Stubs, verifier: ModuleType) -> None:
@@ -41,7 +42,7 @@ def test_japanese_labels_stay_in_the_body(stubs: Stubs, verifier: ModuleType) ->
 
 @pytest.mark.parametrize("headlines", [["x" * 200], ["model was STOPPED, restarted"] * 9])
 def test_long_subjects_are_cut_and_stay_ascii(verifier: ModuleType, headlines: list[str]) -> None:
-    outcome = verifier.Outcome("a-store-with-a-rather-long-name-of-forty", "opening")
+    outcome = verifier_outcome.Outcome("a-store-with-a-rather-long-name-of-forty", "opening")
     outcome.headlines = [*headlines, "メロンパン"]
     subject = outcome.subject()
     assert len(subject) <= 90

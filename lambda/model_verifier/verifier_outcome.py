@@ -1,0 +1,123 @@
+"""What one check found and did (Outcome), the function's settings, and the error a person has
+to look at. The outcome becomes the metrics, the e-mail and the return value."""
+
+from __future__ import annotations
+
+import logging
+import os
+from dataclasses import dataclass, field
+
+from model_status import ModelStatus
+from verifier_contract import Check, Metric, VerifierEvent
+
+# What each check's result metric is called; 1 when the model is where the check wants it.
+RESULT_METRIC = {
+    Check.START: Metric.MODEL_STARTING_AFTER_START,
+    Check.OPENING: Metric.MODEL_READY_AT_OPENING,
+    Check.CLOSING: Metric.MODEL_STOPPED_AFTER_CLOSING,
+}
+# SNS subjects: ASCII, under 100 characters; short enough for a phone's lock screen.
+SUBJECT_LENGTH = 90
+
+# With the function's JSON log format, Lambda's runtime formats these records as JSON and adds
+# each `extra` field as a key.
+LOGGER = logging.getLogger("model_verifier")
+LOGGER.setLevel(logging.INFO)
+
+RUNNING, STARTING, STOPPING, STOPPED, FAILED = (
+    ModelStatus.RUNNING,
+    ModelStatus.STARTING,
+    ModelStatus.STOPPING,
+    ModelStatus.STOPPED,
+    ModelStatus.FAILED,
+)
+
+
+class VerifierError(Exception):
+    """Something a person has to look at: the check could not be done. `short` is the few
+    words the e-mail subject gives it."""
+
+    def __init__(self, message: str, short: str) -> None:
+        super().__init__(message)
+        self.short = short
+
+
+@dataclass(frozen=True)
+class Settings:
+    """From the function's environment: the store, where to notify, how long to wait."""
+
+    store: str
+    topic_arn: str
+    late_start_wait_seconds: int
+    stop_wait_seconds: int
+    poll_seconds: int
+    max_delay_seconds: int
+
+    @classmethod
+    def from_environment(cls) -> Settings:
+        return cls(
+            store=os.environ["STORE"],
+            topic_arn=os.environ["TOPIC_ARN"],
+            late_start_wait_seconds=int(os.environ["LATE_START_WAIT_SECONDS"]),
+            stop_wait_seconds=int(os.environ["STOP_WAIT_SECONDS"]),
+            poll_seconds=int(os.environ["POLL_SECONDS"]),
+            max_delay_seconds=int(os.environ["MAX_DELAY_SECONDS"]),
+        )
+
+
+@dataclass
+class Outcome:
+    """What one check found and did; becomes metrics, a notification and the return value."""
+
+    store: str
+    check_name: str
+    event: VerifierEvent | None = None
+    status: str | None = None
+    final_status: str | None = None
+    mismatch: bool = False
+    recovery_actions: int = 0
+    stale_versions: list[str] = field(default_factory=list)
+    # Whether the canary image gave every expected label; None: not asked (no canary, the
+    # model never ran, or asking failed).
+    answers: bool | None = None
+    notices: list[str] = field(default_factory=list)
+    # What was found and done, in a few words each: the e-mail's subject.
+    headlines: list[str] = field(default_factory=list)
+    failure: VerifierError | None = None
+
+    def notice(self, text: str, headline: str | None = None) -> None:
+        LOGGER.warning(text, extra={"store": self.store, "check": self.check_name})
+        self.notices.append(text)
+        if headline:
+            self.headlines.append(headline)
+
+    def ok(self) -> bool:
+        if self.check_name == Check.START:
+            return self.final_status in (STARTING, RUNNING)
+        if self.check_name == Check.OPENING:
+            return self.final_status == RUNNING
+        return self.final_status in (STOPPED, STOPPING, FAILED)
+
+    def metrics(self) -> dict[str, int]:
+        values: dict[str, int] = {
+            Metric.MISMATCH: int(self.mismatch or bool(self.stale_versions)),
+            Metric.RECOVERY_ACTIONS: self.recovery_actions,
+            Metric.STALE_VERSIONS_RUNNING: len(self.stale_versions),
+            Metric.VERIFIER_FAILED: int(self.failure is not None),
+        }
+        result = RESULT_METRIC.get(Check(self.check_name)) if self.event else None
+        if result is not None:
+            values[result] = int(self.failure is None and self.ok())
+        if self.answers is not None:
+            values[Metric.MODEL_ANSWERS_AT_OPENING] = int(self.answers)
+        return {str(metric): value for metric, value in values.items()}
+
+    def subject(self) -> str:
+        """`[tokyo-ginza] opening: model was STOPPED, restarted`: what was found and done."""
+        if self.failure is not None:
+            what = f"check failed: {self.failure.short}"
+        else:
+            what = "; ".join(self.headlines) or "see the message"
+        text = f"[{self.store}] {self.check_name}: {what}"
+        text = text.encode("ascii", "replace").decode().replace("\n", " ")
+        return text if len(text) <= SUBJECT_LENGTH else text[: SUBJECT_LENGTH - 3] + "..."
