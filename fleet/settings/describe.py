@@ -6,6 +6,7 @@ cannot drift from the schema or from each other.
 
 from __future__ import annotations
 
+import enum
 import json
 import types
 import typing
@@ -59,6 +60,8 @@ def expected(field: FieldInfo) -> str:
         text = marker.text
     elif typing.get_origin(inner) is typing.Literal:
         text = " or ".join(json.dumps(choice) for choice in typing.get_args(inner))
+    elif isinstance(inner, type) and issubclass(inner, enum.Enum):
+        text = " or ".join(json.dumps(choice.value) for choice in inner)
     elif inner in (int, float):
         low = next((m.ge for m in metadata if isinstance(m, Ge)), None)
         high = next((m.le for m in metadata if isinstance(m, Le)), None)

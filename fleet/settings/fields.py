@@ -34,6 +34,8 @@ from fleet.calendar.weekly import Weekday
 from fleet.settings.arn import (
     EXAMPLE,
     EXAMPLE_PROJECT,
+    PROJECT_ARN,
+    VERSION_ARN,
     ModelVersion,
     parse_project_arn,
     parse_version_arn,
@@ -316,6 +318,12 @@ Dates = Annotated[
 ]
 
 
+def json_pattern(pattern: re.Pattern[str]) -> str:
+    """The JSON Schema form of a pattern the settings enforce with re.fullmatch: anchored, and
+    without Python's named groups, which JSON Schema's (ECMA-262) regular expressions lack."""
+    return "^" + re.sub(r"\(\?P<\w+>", "(", pattern.pattern) + "$"
+
+
 def _version_arn(value: Any) -> ModelVersion:
     if not isinstance(value, str):
         raise invalid("must be a string")
@@ -330,15 +338,7 @@ VersionArn = Annotated[
     BeforeValidator(_version_arn),
     ContextKeyOnly("so that rotating a model is one value"),
     Expect("a Rekognition Custom Labels model version ARN"),
-    WithJsonSchema(
-        {
-            "type": "string",
-            "pattern": (
-                "^arn:[-a-z]+:rekognition:[-a-z0-9]+:[0-9]{12}:"
-                "project/[^/]+/version/[^/]+/[0-9]{13}$"
-            ),
-        }
-    ),
+    WithJsonSchema({"type": "string", "pattern": json_pattern(VERSION_ARN)}),
 ]
 
 
@@ -353,12 +353,7 @@ ProjectArn = Annotated[
     str,
     BeforeValidator(_project_arn),
     Expect("a Rekognition Custom Labels project ARN"),
-    WithJsonSchema(
-        {
-            "type": "string",
-            "pattern": "^arn:[-a-z]+:rekognition:[-a-z0-9]+:[0-9]{12}:project/[^/]+/[0-9]{13}$",
-        }
-    ),
+    WithJsonSchema({"type": "string", "pattern": json_pattern(PROJECT_ARN)}),
 ]
 
 

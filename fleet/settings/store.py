@@ -14,7 +14,7 @@ ones, e.g. the retry window needs hours that do not cross midnight).
 from __future__ import annotations
 
 from datetime import date
-from typing import Annotated, Literal, Self
+from typing import Annotated, Self
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, model_validator
 
@@ -38,6 +38,7 @@ from fleet.settings.fields import (
     ZoneName,
     horizon_of,
 )
+from verifier_contract import StaleVersions
 
 # Scheduler may deliver a retry at any point inside maximumEventAge, and a DST change can
 # shorten the wall-clock gap between a start and the following stop by up to an hour.
@@ -111,8 +112,9 @@ class StoreSettings(BaseModel):
         description="E-mail addresses subscribed to the store's notification topic; each must "
         "confirm the subscription e-mail.",
     )
-    stale_versions: Literal["stop", "notify"] = Field(
-        default="stop",
+    # The verifier contract's own type: the value travels in the check event as is.
+    stale_versions: StaleVersions = Field(
+        default=StaleVersions.STOP,
         description='`"stop"`: the verifier stops running versions of the project that no '
         'store uses; `"notify"`: it only reports them.',
     )

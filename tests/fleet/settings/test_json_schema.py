@@ -4,6 +4,7 @@ current; an editor using the schema accepts the default fleet and flags what the
 from __future__ import annotations
 
 import json
+import re
 from typing import Annotated, Any
 
 import jsonschema
@@ -86,3 +87,49 @@ def test_a_new_setting_appears_everywhere_from_its_one_definition() -> None:
     assert (
         rows[-1] == "| `madeUpMinutes` | A made-up setting. | a whole number from 5 to 55 | `15` |"
     )
+
+
+GOOD_VERSION = cdk_json()["context"]["modelVersionArn:tokyo-ginza"]
+GOOD_PROJECT = cdk_json()["context"]["fleet"]["stores"]["tokyo-ginza"]["projectArn"]
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        GOOD_VERSION,
+        GOOD_PROJECT,
+        GOOD_VERSION.replace("arn:aws:", "arn:aws-cn:"),
+        GOOD_VERSION.replace("arn:aws:", "arn:aws-xx:"),  # no such partition
+        GOOD_VERSION.replace("ap-northeast-1", "tokyo"),  # not a region
+        GOOD_VERSION.replace("bread-checkout/version", "bread checkout/version"),  # a space
+        GOOD_VERSION.replace("bread-checkout.2026", "bread/checkout.2026"),  # a slash
+        GOOD_VERSION + "0",  # a 14-digit timestamp
+        GOOD_PROJECT.replace("111122223333", "11112222333"),  # 11-digit account
+    ],
+)
+def test_the_schemas_arn_patterns_are_the_enforced_ones(value: str) -> None:
+    """An editor with the schema and the synth agree on every ARN: the schema's patterns are
+    built from the regular expressions the settings enforce."""
+    from fleet.settings.arn import PROJECT_ARN, VERSION_ARN
+
+    store = SCHEMA["$defs"]["storeSettings"]["properties"]
+    for key, enforced in (("modelVersionArn", VERSION_ARN), ("projectArn", PROJECT_ARN)):
+        pattern = (
+            store.get(key)
+            or SCHEMA["properties"]["context"]["patternProperties"][
+                next(p for p in SCHEMA["properties"]["context"]["patternProperties"] if key in p)
+            ]
+        )["pattern"]
+        assert bool(re.search(pattern, value)) == bool(enforced.fullmatch(value)), (key, value)
+
+
+def test_cdk_json_repeats_no_schema_default() -> None:
+    """fleet.defaults says only what differs from the schema: a repeated default would go
+    stale when the schema's changes."""
+    defaults = cdk_json()["context"]["fleet"]["defaults"]
+    for name, field in StoreSettings.model_fields.items():
+        key = field.alias or name
+        if key in defaults and not field.is_required():
+            assert defaults[key] != json.loads(json.dumps(field.get_default(), default=list)), (
+                f"fleet.defaults.{key} repeats the schema's default"
+            )
