@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 from datetime import UTC, date, datetime, timedelta
+from functools import cache
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -32,6 +33,14 @@ DST_CHANGES = {
 }
 
 
+@cache
+def opening_instant(zone_name: str, day: date, opens: int) -> datetime:
+    """The UTC instant the store opens on `day` (the first minute after a gap that swallows the
+    opening time). Once per day, not once per simulated minute."""
+    zone = ZoneInfo(zone_name)
+    return after_gap(wall_time(day, opens), zone).replace(tzinfo=zone).astimezone(UTC)
+
+
 def intended_window(store: StoreConfig, local: datetime) -> tuple[bool, bool]:
     """(the store is open now, the model may run now) from the configuration alone."""
     s = store.settings
@@ -47,8 +56,7 @@ def intended_window(store: StoreConfig, local: datetime) -> tuple[bool, bool]:
             open_now = open_now or s.opens <= at < s.closes
         # The lead is real minutes before the opening instant, also when a spring-forward gap
         # swallows the start's wall-clock time (fleet/calendar/dst.py).
-        zone = ZoneInfo(s.timezone)
-        opening = after_gap(wall_time(day, s.opens), zone).replace(tzinfo=zone).astimezone(UTC)
+        opening = opening_instant(s.timezone, day, s.opens)
         if opening - timedelta(minutes=s.start_lead_minutes) <= local.astimezone(UTC) < opening:
             may_run = True
     return open_now, may_run
