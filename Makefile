@@ -14,7 +14,7 @@ test:
 snapshots:
 	./scripts/update-snapshots.sh
 
-# After changing fleet/settings/: regenerate cdk.schema.json and the README's settings table.
+# After changing fleet/settings/: regenerate cdk.schema.json and the settings table of docs/configuration.md.
 schema:
 	./scripts/setup.sh
 	.venv/bin/python -m fleet.settings.json_schema

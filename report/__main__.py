@@ -1,5 +1,6 @@
-"""python -m report: the cost report from synthesized templates (see README, "Cost report"),
-or with --compare the cost of a change between two of them (README, "Reviewing a change")."""
+"""python -m report: the cost report from synthesized templates (docs/reviewer.md, "Cost
+report"), or with --compare the cost of a change between two of them (docs/reviewer.md,
+"Reviewing a change")."""
 
 from __future__ import annotations
 

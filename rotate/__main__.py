@@ -1,9 +1,9 @@
 """./scripts/rotate.sh <store-id> <new-model-version-arn> [--offline] [--accept-lower-f1]
 
-Checks the new version (README, "Rotating a store to a newly trained model"), then changes the
-store's `modelVersionArn:<store-id>` in cdk.json (that one value, nothing else in the file) and
-prints the store's template diff. Exit status: 0 done (or nothing to do), 1 refused (cdk.json
-untouched), 2 bad arguments or configuration.
+Checks the new version (docs/operator.md, "Rotating a store to a newly trained model"), then
+changes the store's `modelVersionArn:<store-id>` in cdk.json (that one value, nothing else in
+the file) and prints the store's template diff. Exit status: 0 done (or nothing to do), 1
+refused (cdk.json untouched), 2 bad arguments or configuration.
 """
 
 from __future__ import annotations

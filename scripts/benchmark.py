@@ -14,7 +14,7 @@ Prints figures and asserts nothing: speed is measured here, never in a timed tes
 the largest resident set of the whole process tree (Python and the jsii Node process), sampled
 every 20 ms. Run it on an otherwise idle machine: ./scripts/benchmark.sh
 
-Target (README): 100 stores within 3.0x the floor.
+Target (docs/platform-engineer.md, "Benchmark"): 100 stores within 3.0x the floor.
 """
 
 from __future__ import annotations

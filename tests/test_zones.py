@@ -74,5 +74,5 @@ def test_the_app_synthesizes_past_a_broken_machine_zone_file(
 
 
 def test_the_readme_names_the_tzdata_the_templates_assume() -> None:
-    readme = " ".join((ROOT / "README.md").read_text(encoding="utf-8").split())
+    readme = " ".join((ROOT / "docs" / "configuration.md").read_text(encoding="utf-8").split())
     assert f"tzdata {TZDATA_VERSION}" in readme

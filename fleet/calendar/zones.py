@@ -12,7 +12,7 @@ import zoneinfo
 
 import tzdata
 
-# Named in the README; tests/test_zones.py keeps the two in step.
+# Named in docs/configuration.md; tests/test_zones.py keeps the two in step.
 TZDATA_VERSION = f"{tzdata.__version__} (IANA {tzdata.IANA_VERSION})"
 
 

@@ -1,7 +1,7 @@
 """A setting described in words, from its schema: what a valid value is, and its default.
 
-Error messages ("must be ...") and the README's settings table both come from here, so they
-cannot drift from the schema or from each other.
+Error messages ("must be ...") and the settings table of docs/configuration.md both come from
+here, so they cannot drift from the schema or from each other.
 """
 
 from __future__ import annotations

@@ -61,7 +61,7 @@ def invalid(message: str) -> PydanticCustomError:
 
 @dataclass(frozen=True)
 class Expect:
-    """What a valid value looks like, in words: errors say "must be <text>", and the README's
+    """What a valid value looks like, in words: errors say "must be <text>", and the
     settings table shows it. Whole numbers and choices describe themselves (describe.py)."""
 
     text: str

@@ -2,7 +2,7 @@
 
 Each setting is written once here: its name (the camelCase alias is the key in cdk.json), its type
 and bounds (fields.py), its default, and its help text. The loader validates the merged layers
-against it, the JSON Schema and the README's settings table are generated from it
+against it, the JSON Schema and the settings table of docs/configuration.md are generated from it
 (json_schema.py), and stacks read the validated values from it.
 
 Cross-setting rules are the `_rule_*` validators at the end. Each blames one setting by raising

@@ -8,7 +8,6 @@ import pytest
 
 from scheduler_constructs import alarm_specs
 from scheduler_constructs.alarm_specs import SPECS, applying
-from tests.synth import ROOT
 
 
 def test_the_runbook_table_is_current() -> None:
@@ -17,8 +16,8 @@ def test_the_runbook_table_is_current() -> None:
 
 
 def test_the_check_sees_a_stale_table(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    stale = (ROOT / "README.md").read_text(encoding="utf-8").replace("15 min |", "20 min |", 1)
-    readme = tmp_path / "README.md"
+    stale = alarm_specs.RUNBOOK_FILE.read_text(encoding="utf-8").replace("15 min |", "20 min |", 1)
+    readme = tmp_path / "operator.md"
     readme.write_text(stale, encoding="utf-8")
     monkeypatch.setattr(alarm_specs, "RUNBOOK_FILE", readme)
     assert alarm_specs.main(["--check"]) == 1
@@ -35,6 +34,6 @@ def test_ids_and_names_are_unique_and_every_row_has_runbook_words() -> None:
 
 def test_the_docs_count_of_alarms_holds() -> None:
     """'A store has seven, and an eighth with a canary.'"""
-    text = " ".join((ROOT / "README.md").read_text(encoding="utf-8").split())
+    text = " ".join(alarm_specs.RUNBOOK_FILE.read_text(encoding="utf-8").split())
     assert "A store has seven, and an eighth with a canary." in text
     assert (len(applying(canary=False)), len(applying(canary=True))) == (7, 8)
