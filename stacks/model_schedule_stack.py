@@ -188,7 +188,6 @@ def verifier_event(
 ) -> verifier_contract.VerifierEvent:
     """The verifier's event for the store; each check schedule sends it with its own check."""
     settings = store.settings
-    canary = settings.canary
     return verifier_contract.VerifierEvent(
         check=Check.OPENING,
         store=store.store_id,
@@ -198,16 +197,7 @@ def verifier_event(
         max_inference_units=settings.max_inference_units,
         protected_versions=protected_versions,
         stale_versions=verifier_contract.StaleVersions(settings.stale_versions),
-        canary=(
-            verifier_contract.Canary(
-                bucket=canary.bucket,
-                key=canary.key,
-                expect_labels=canary.expect_labels,
-                min_confidence=settings.min_confidence,
-            )
-            if canary
-            else None
-        ),
+        canary=(settings.canary.for_check(settings.min_confidence) if settings.canary else None),
     )
 
 

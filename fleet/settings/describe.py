@@ -13,6 +13,7 @@ import typing
 from typing import Any, TypeVar
 
 from annotated_types import Ge, Le
+from pydantic import BaseModel
 from pydantic.fields import FieldInfo
 
 from fleet.settings.fields import AddsUp, ContextKeyOnly, Expect
@@ -83,3 +84,11 @@ def default(field: FieldInfo) -> str | None:
         return None
     value = field.get_default(call_default_factory=True)
     return json.dumps(list(value) if isinstance(value, tuple | frozenset) else value)
+
+
+def nested_keys(field: FieldInfo) -> list[str]:
+    """The keys an object-valued setting takes (its model's aliases), for "it takes ..."."""
+    inner, _ = _without_none(field.annotation)
+    if not (isinstance(inner, type) and issubclass(inner, BaseModel)):
+        raise TypeError(f"{field} is not an object setting")
+    return [f.alias or name for name, f in inner.model_fields.items()]

@@ -10,6 +10,7 @@ user wrote in front of it.
 from __future__ import annotations
 
 import difflib
+import json
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -17,10 +18,19 @@ from datetime import date
 from functools import cache
 from typing import Annotated, Any
 
-from pydantic import BeforeValidator, ConfigDict, ValidationInfo, WithJsonSchema
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    ValidationInfo,
+    WithJsonSchema,
+    model_validator,
+)
 from pydantic.alias_generators import to_camel
 from pydantic_core import PydanticCustomError
 
+import verifier_contract
 from fleet.calendar.closures import (
     ClosureError,
     DateRange,
@@ -357,26 +367,12 @@ ProjectArn = Annotated[
 ]
 
 
-@dataclass(frozen=True)
-class CanaryImage:
-    """An image the model must recognise at opening, and the labels it must find in it."""
-
-    bucket: str
-    key: str
-    expect_labels: tuple[str, ...]
-
-    @property
-    def uri(self) -> str:
-        return f"s3://{self.bucket}/{self.key}"
-
-
 # S3 general purpose bucket names: 3-63 lowercase letters, digits, dots and hyphens, starting
 # and ending with a letter or digit, no "..", not an IP address, none of S3's reserved affixes.
 _BUCKET = re.compile(r"[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]", flags=re.ASCII)
 _IP_ADDRESS = re.compile(r"[0-9]+(\.[0-9]+){3}", flags=re.ASCII)
 _RESERVED_PREFIXES = ("xn--", "sthree-", "amzn-s3-demo-")
 _RESERVED_SUFFIXES = ("-s3alias", "--ol-s3", ".mrap", "--x-s3", "--table-s3")
-_CANARY_KEYS = {"image", "expectLabels"}
 _CANARY_EXAMPLE = (
     '{"image": "s3://bakery-canary-apne1/ginza/tray.jpg", '
     '"expectLabels": ["メロンパン", "あんぱん"]}'
@@ -401,23 +397,15 @@ def _bucket_problem(bucket: str) -> str | None:
     return None
 
 
-def _canary(value: Any) -> CanaryImage | None:
-    if value is None:
-        return None
-    if not isinstance(value, dict):
-        raise invalid(f"must be an object like {_CANARY_EXAMPLE}, or null")
-    unknown = sorted(set(value) - _CANARY_KEYS)
-    if unknown:
-        raise invalid(f"has unknown keys {unknown}; it takes image and expectLabels")
-    image = value.get("image")
-    if not isinstance(image, str) or not image.startswith("s3://"):
+def _image(value: Any) -> str:
+    if not isinstance(value, str) or not value.startswith("s3://"):
         raise invalid(f'image must be an "s3://bucket/key" URI, e.g. {_CANARY_EXAMPLE}')
-    bucket, _, key = image.removeprefix("s3://").partition("/")
+    bucket, _, key = value.removeprefix("s3://").partition("/")
     problem = _bucket_problem(bucket)
     if problem:
         raise invalid(problem)
     if not key or key.endswith("/"):
-        raise invalid(f"image {image!r} names no object: add the key after the bucket")
+        raise invalid(f"image {value!r} names no object: add the key after the bucket")
     if "*" in key or "?" in key:
         # The verifier's s3:GetObject names exactly this object; IAM reads * and ? as wildcards.
         raise invalid(f"image key {key!r} contains * or ?, which IAM would read as a wildcard")
@@ -428,52 +416,88 @@ def _canary(value: Any) -> CanaryImage | None:
         )
     if len(key.encode()) > 1024:
         raise invalid("image key is longer than S3's 1024 bytes")
-    labels = value.get("expectLabels")
-    if not isinstance(labels, list) or not labels:
+    return value
+
+
+def _canary_schema(schema: dict[str, Any]) -> None:
+    """Both keys required, as the validators require them (their defaults only carry the
+    message for a missing key), and an example."""
+    for field in schema["properties"].values():
+        field.pop("default", None)
+    schema["required"] = ["image", "expectLabels"]
+    schema["examples"] = [json.loads(_CANARY_EXAMPLE)]
+
+
+def _labels(value: Any) -> tuple[str, ...]:
+    if not isinstance(value, list) or not value:
         raise invalid("expectLabels must be a non-empty list of label names")
     normalized: list[str] = []
-    for label in labels:
+    for label in value:
         if not isinstance(label, str) or not label.strip():
             raise invalid(f"expectLabels has {label!r}: each must be a non-empty label name")
         name = unicodedata.normalize("NFC", label)
         if name in normalized:
             raise invalid(f"expectLabels lists {label!r} twice")
         normalized.append(name)
-    return CanaryImage(bucket=bucket, key=key, expect_labels=tuple(normalized))
+    return tuple(normalized)
+
+
+class CanarySetting(BaseModel):
+    """An image the model must recognise at opening, and the labels it must find in it (compared
+    after Unicode NFC normalisation, as the verifier compares them)."""
+
+    model_config = ConfigDict(**SETTINGS_MODEL_CONFIG, json_schema_extra=_canary_schema)
+
+    # Defaults only so that a missing key gets the same words as a wrong one.
+    image: Annotated[
+        str,
+        BeforeValidator(_image),
+        WithJsonSchema(
+            {"type": "string", "pattern": "^s3://[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]/[^*?]+$"}
+        ),
+    ] = Field(default=None, validate_default=True)
+    expect_labels: Annotated[
+        tuple[str, ...],
+        BeforeValidator(_labels),
+        WithJsonSchema(
+            {
+                "type": "array",
+                "items": {"type": "string", "minLength": 1},
+                "minItems": 1,
+                "uniqueItems": True,
+            }
+        ),
+    ] = Field(default=None, validate_default=True)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _an_object(cls, value: Any) -> Any:
+        if not isinstance(value, dict):
+            raise invalid(f"must be an object like {_CANARY_EXAMPLE}, or null")
+        return value
+
+    @property
+    def bucket(self) -> str:
+        return self.image.removeprefix("s3://").partition("/")[0]
+
+    @property
+    def key(self) -> str:
+        return self.image.removeprefix("s3://").partition("/")[2]
+
+    def for_check(self, min_confidence: float | None) -> verifier_contract.Canary:
+        """The contract's canary, which the verifier's event carries."""
+        return verifier_contract.Canary(
+            bucket=self.bucket,
+            key=self.key,
+            expect_labels=self.expect_labels,
+            min_confidence=min_confidence,
+        )
 
 
 Canary = Annotated[
-    CanaryImage | None,
-    BeforeValidator(_canary),
+    CanarySetting | None,
     Expect(
         'an object {"image": "s3://<bucket>/<key>", "expectLabels": [<label>, ...]} '
         "(the bucket in the model's region)"
-    ),
-    WithJsonSchema(
-        {
-            "anyOf": [
-                {
-                    "type": "object",
-                    "properties": {
-                        "image": {
-                            "type": "string",
-                            "pattern": "^s3://[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]/[^*?]+$",
-                        },
-                        "expectLabels": {
-                            "type": "array",
-                            "items": {"type": "string", "minLength": 1},
-                            "minItems": 1,
-                            "uniqueItems": True,
-                        },
-                    },
-                    "required": ["image", "expectLabels"],
-                    "additionalProperties": False,
-                },
-                {"type": "null"},
-            ],
-            "examples": [
-                {"image": "s3://bakery-canary-apne1/ginza/tray.jpg", "expectLabels": ["メロンパン"]}
-            ],
-        }
     ),
 ]

@@ -22,7 +22,7 @@ from datetime import date
 from functools import cache
 from typing import Any
 
-from pydantic import TypeAdapter, ValidationError
+from pydantic import BaseModel, ConfigDict, TypeAdapter, ValidationError
 from pydantic.fields import FieldInfo
 from pydantic_core import ErrorDetails
 
@@ -31,11 +31,11 @@ from fleet.calendar.horizon import Horizon
 from fleet.handle import handle_of
 from fleet.model import FleetConfig, StoreConfig
 from fleet.settings.dashboard import DashboardSettings
-from fleet.settings.describe import adds_up, context_key_only, expected
+from fleet.settings.describe import adds_up, context_key_only, expected, nested_keys
 from fleet.settings.errors import ConfigError
 from fleet.settings.fields import INVALID, ContextKeyOnly, suggest
 from fleet.settings.horizon import HorizonError, HorizonSettings
-from fleet.settings.store import RuleError, StoreSettings
+from fleet.settings.store import RuleError, StoreLayer, StoreSettings
 from rekognition_model_client import handle as model_handle
 
 FLEET_KEY = "fleet"
@@ -53,8 +53,19 @@ SETTINGS: dict[str, FieldInfo] = {
     field.alias or name: field for name, field in StoreSettings.model_fields.items()
 }
 # What `fleet.defaults` and a store object may contain; the rest only as `<setting>:<store-id>`.
-FLEET_SETTINGS = [key for key, field in SETTINGS.items() if not context_key_only(field)]
-FLEET_BLOCKS = ["defaults", "stores", "horizon", "dashboard"]
+
+
+class FleetBlock(BaseModel):
+    """cdk.json's `fleet` object: these four blocks and nothing else."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    defaults: Any = None
+    stores: Any = None
+    horizon: Any = None
+    dashboard: Any = None
+
+
 # How long a start may take, for the lead warning: boto3's `ProjectVersionRunning` waiter polls
 # every 30 s, 40 times, so AWS's own SDK gives a start 20 minutes (the documentation says only
 # "a few minutes"; the product brief allows up to ~30). tests/fleet keeps it equal to the waiter.
@@ -120,31 +131,35 @@ def _object(
 
 
 def _check_keys(
-    obj: Mapping[str, Any],
-    where: str,
-    allowed: list[str],
-    problems: _Problems,
-    *,
-    store_settings: bool = True,
+    model: type[BaseModel], obj: Mapping[str, Any], where: str, problems: _Problems
 ) -> None:
-    for key in obj:
-        field = SETTINGS.get(key) if store_settings else None
-        marker = (
-            next((m for m in field.metadata if isinstance(m, ContextKeyOnly)), None)
-            if field
-            else None
-        )
-        if marker is not None:
-            problems.add_key(
-                f"{where}.{key}",
-                f"is set only as the top-level context key {key}:<store-id>, {marker.reason}; "
-                "move it there",
+    """Let `model` refuse the keys it does not take (its extra="forbid"), and say each one in
+    words: the valid keys, a likely meant one, or where a context-key-only setting goes."""
+    allowed = [f.alias or name for name, f in model.model_fields.items()]
+    try:
+        model.model_validate(obj)
+    except ValidationError as error:
+        for detail in error.errors(include_url=False):
+            if detail["type"] != "extra_forbidden":
+                continue  # the values are checked where they are merged
+            key = str(detail["loc"][0])
+            field = SETTINGS.get(key) if model is StoreLayer else None
+            marker = (
+                next((m for m in field.metadata if isinstance(m, ContextKeyOnly)), None)
+                if field
+                else None
             )
-        elif key not in allowed:
-            problems.add_key(
-                f"{where}.{key}",
-                f"unknown setting{suggest(key, allowed)}; valid settings: {', '.join(allowed)}",
-            )
+            if marker is not None:
+                problems.add_key(
+                    f"{where}.{key}",
+                    f"is set only as the top-level context key {key}:<store-id>, "
+                    f"{marker.reason}; move it there",
+                )
+            else:
+                problems.add_key(
+                    f"{where}.{key}",
+                    f"unknown setting{suggest(key, allowed)}; valid settings: {', '.join(allowed)}",
+                )
 
 
 def _context_overrides(
@@ -350,6 +365,16 @@ def _report(
         return
     key = str(detail["loc"][0])
     field = SETTINGS[key]
+    if detail["type"] == "extra_forbidden" and len(detail["loc"]) == 2:
+        # An object setting's model refuses the key (extra="forbid"); say what it takes.
+        unknown, allowed = str(detail["loc"][1]), nested_keys(field)
+        problems.add(
+            given[key].where,
+            given[key].value,
+            f"has unknown keys [{unknown!r}]{suggest(unknown, allowed)}; it takes "
+            f"{' and '.join(allowed)}",
+        )
+        return
     if detail["type"] == "missing":
         if context_key_only(field):
             example = (field.examples or ["..."])[0]
@@ -424,7 +449,7 @@ def load_fleet(context: Mapping[str, Any], *, today: date) -> FleetConfig:
     if fleet is None:
         raise ConfigError(problems.lines)
 
-    _check_keys(fleet, FLEET_KEY, FLEET_BLOCKS, problems)
+    _check_keys(FleetBlock, fleet, FLEET_KEY, problems)
     defaults = _object(fleet.get("defaults", {}), "fleet.defaults", problems) or {}
     stores = _object(fleet.get("stores"), "fleet.stores", problems) if "stores" in fleet else None
     if "stores" not in fleet:
@@ -440,8 +465,7 @@ def load_fleet(context: Mapping[str, Any], *, today: date) -> FleetConfig:
     warning = horizon.clock_warning(today)
     if warning:
         problems.warn(warning)
-    settings = FLEET_SETTINGS
-    _check_keys(defaults, "fleet.defaults", settings, problems)
+    _check_keys(StoreLayer, defaults, "fleet.defaults", problems)
     store_ids = list(stores)
     overrides = _context_overrides(context, store_ids, problems)
     selected = _selected(context, store_ids, problems)
@@ -454,7 +478,7 @@ def load_fleet(context: Mapping[str, Any], *, today: date) -> FleetConfig:
         store_obj = _object(body, where, problems)
         if store_obj is None:
             continue
-        _check_keys(store_obj, where, settings, problems)
+        _check_keys(StoreLayer, store_obj, where, problems)
         store = _parse_store(
             store_id,
             [
@@ -497,9 +521,7 @@ def _parse_horizon(value: Any, problems: _Problems) -> Horizon | None:
     body = _object(value, where, problems)
     if body is None:
         return None
-    fields = HorizonSettings.model_fields
-    allowed = [f.alias or name for name, f in fields.items()]
-    _check_keys(body, where, allowed, problems, store_settings=False)
+    _check_keys(HorizonSettings, body, where, problems)
     try:
         return HorizonSettings.model_validate(body).horizon
     except ValidationError as error:
@@ -510,7 +532,7 @@ def _parse_horizon(value: Any, problems: _Problems) -> Horizon | None:
                 problems.add(f"{where}.{key}", body.get(key), str(violation))
                 continue
             if detail["type"] == "extra_forbidden":
-                continue  # _check_keys named it, with the valid settings
+                continue  # _check_keys said it in words, with the valid settings
             key = str(detail["loc"][0])
             if detail["type"] == "missing":
                 problems.add_key(f"{where}.{key}", f"missing: e.g. {example}")
@@ -531,14 +553,13 @@ def _parse_dashboard(
     if body is None:
         return DashboardSettings()
     fields = DashboardSettings.model_fields
-    allowed = [f.alias or name for name, f in fields.items()]
-    _check_keys(body, where, allowed, problems, store_settings=False)
+    _check_keys(DashboardSettings, body, where, problems)
     try:
         settings = DashboardSettings.model_validate(body)
     except ValidationError as error:
         for detail in error.errors(include_url=False):
             if detail["type"] == "extra_forbidden":
-                continue  # _check_keys named it, with the valid settings
+                continue  # _check_keys said it in words, with the valid settings
             path = [str(p) for p in detail["loc"] if p != "[key]"]
             field = next(f for n, f in fields.items() if (f.alias or n) == path[0])
             message = _message(detail, field)

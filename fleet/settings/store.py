@@ -14,14 +14,15 @@ ones, e.g. the retry window needs hours that do not cross midnight).
 from __future__ import annotations
 
 from datetime import date
-from typing import Annotated, Self
+from typing import Annotated, Any, Self
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, model_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, create_model, model_validator
 
 from fleet.calendar.closures import closed_open_days, holiday_dates
 from fleet.calendar.horizon import Horizon
 from fleet.calendar.weekly import MINUTES_PER_DAY, WeeklyTime, format_minutes, shortest_gap
 from fleet.settings.arn import ModelVersion, check_project_of
+from fleet.settings.describe import context_key_only
 from fleet.settings.fields import (
     NUMBER,
     SETTINGS_MODEL_CONFIG,
@@ -310,3 +311,19 @@ class StoreSettings(BaseModel):
         return closed_open_days(
             self.closed_dates, known, self.open_on_holidays, self.open_days, horizon
         )
+
+
+def _layer() -> type[BaseModel]:
+    """One layer of a store's settings as cdk.json writes it (fleet.defaults, or a store's
+    object): any of the settings that may be written there, each optional, and nothing else
+    (extra="forbid"). The values are checked once the layers are merged."""
+    fields: dict[str, Any] = {
+        name: (Any, Field(default=None, alias=field.alias or name))
+        for name, field in StoreSettings.model_fields.items()
+        if not context_key_only(field)
+    }
+    config = ConfigDict(extra="forbid", validate_by_alias=True, validate_by_name=False)
+    return create_model("StoreLayer", __config__=config, **fields)
+
+
+StoreLayer = _layer()
