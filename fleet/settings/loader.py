@@ -22,19 +22,18 @@ from datetime import date
 from functools import cache
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, TypeAdapter, ValidationError
-from pydantic.fields import FieldInfo
+from pydantic import TypeAdapter, ValidationError
 from pydantic_core import ErrorDetails
 
 from fleet.calendar.closures import ended_long_ago
 from fleet.calendar.horizon import Horizon
 from fleet.handle import handle_of
 from fleet.model import FleetConfig, StoreConfig
-from fleet.settings.dashboard import DashboardSettings
+from fleet.settings.blocks import FleetBlock, parse_dashboard, parse_horizon
 from fleet.settings.describe import adds_up, context_key_only, expected, nested_keys
 from fleet.settings.errors import ConfigError
-from fleet.settings.fields import INVALID, ContextKeyOnly, suggest
-from fleet.settings.horizon import HorizonError, HorizonSettings
+from fleet.settings.fields import suggest
+from fleet.settings.problems import SETTINGS, Problems, as_object, check_keys, message, show
 from fleet.settings.store import RuleError, StoreLayer, StoreSettings
 from rekognition_model_client import handle as model_handle
 
@@ -49,21 +48,7 @@ STORE_ID = re.compile(r"[a-z](?:[a-z0-9-]{0,38}[a-z0-9])?", flags=re.ASCII)
 # Keys other tools put in the context (feature flags, CLI settings, lookups) are not ours.
 _FOREIGN_PREFIXES = ("@", "aws:", "aws-cdk", "cdk")
 
-SETTINGS: dict[str, FieldInfo] = {
-    field.alias or name: field for name, field in StoreSettings.model_fields.items()
-}
 # What `fleet.defaults` and a store object may contain; the rest only as `<setting>:<store-id>`.
-
-
-class FleetBlock(BaseModel):
-    """cdk.json's `fleet` object: these four blocks and nothing else."""
-
-    model_config = ConfigDict(extra="forbid")
-
-    defaults: Any = None
-    stores: Any = None
-    horizon: Any = None
-    dashboard: Any = None
 
 
 # How long a start may take, for the lead warning: boto3's `ProjectVersionRunning` waiter polls
@@ -73,34 +58,6 @@ START_MINUTES = 20
 # A store's stack must stay well under CloudFormation's 500 resources (about 30 are not
 # schedules), and every schedule costs synthesis time.
 MAX_SCHEDULES_PER_STORE = 200
-
-
-def _show(value: Any) -> str:
-    return json.dumps(value, ensure_ascii=True, default=str)
-
-
-class _Problems:
-    def __init__(self) -> None:
-        self.lines: list[str] = []
-        self.count = 0  # reports, including repeats: tells a caller whether its checks failed
-        # What looked at the clock: never an error, since templates must not depend on it.
-        self.warnings: list[str] = []
-
-    def warn(self, line: str) -> None:
-        if line not in self.warnings:
-            self.warnings.append(line)
-
-    def add(self, where: str, value: Any, message: str) -> None:
-        self._append(f"{where} = {_show(value)}: {message}")
-
-    def add_key(self, where: str, message: str) -> None:
-        self._append(f"{where}: {message}")
-
-    def _append(self, line: str) -> None:
-        self.count += 1
-        # A bad default inherited by several stores is one problem, not one per store.
-        if line not in self.lines:
-            self.lines.append(line)
 
 
 def _from_cli(value: Any) -> Any:
@@ -115,55 +72,8 @@ def _from_cli(value: Any) -> Any:
     return value
 
 
-def _object(
-    value: Any, where: str, problems: _Problems, *, from_cli: bool = False
-) -> dict[str, Any] | None:
-    if from_cli and isinstance(value, str):
-        try:
-            value = json.loads(value)
-        except json.JSONDecodeError as error:
-            problems.add(where, value, f"is not valid JSON ({error.msg}); pass a JSON object")
-            return None
-    if not isinstance(value, dict):
-        problems.add(where, value, "must be a JSON object")
-        return None
-    return value
-
-
-def _check_keys(
-    model: type[BaseModel], obj: Mapping[str, Any], where: str, problems: _Problems
-) -> None:
-    """Let `model` refuse the keys it does not take (its extra="forbid"), and say each one in
-    words: the valid keys, a likely meant one, or where a context-key-only setting goes."""
-    allowed = [f.alias or name for name, f in model.model_fields.items()]
-    try:
-        model.model_validate(obj)
-    except ValidationError as error:
-        for detail in error.errors(include_url=False):
-            if detail["type"] != "extra_forbidden":
-                continue  # the values are checked where they are merged
-            key = str(detail["loc"][0])
-            field = SETTINGS.get(key) if model is StoreLayer else None
-            marker = (
-                next((m for m in field.metadata if isinstance(m, ContextKeyOnly)), None)
-                if field
-                else None
-            )
-            if marker is not None:
-                problems.add_key(
-                    f"{where}.{key}",
-                    f"is set only as the top-level context key {key}:<store-id>, "
-                    f"{marker.reason}; move it there",
-                )
-            else:
-                problems.add_key(
-                    f"{where}.{key}",
-                    f"unknown setting{suggest(key, allowed)}; valid settings: {', '.join(allowed)}",
-                )
-
-
 def _context_overrides(
-    context: Mapping[str, Any], store_ids: list[str], problems: _Problems
+    context: Mapping[str, Any], store_ids: list[str], problems: Problems
 ) -> dict[str, dict[str, Any]]:
     """Top-level `<setting>:<store-id>` keys, by store; complain about ones that look like ours."""
     known = list(SETTINGS)
@@ -204,7 +114,7 @@ def _context_overrides(
     return overrides
 
 
-def _check_store_id(store_id: str, problems: _Problems) -> bool:
+def _check_store_id(store_id: str, problems: Problems) -> bool:
     if STORE_ID.fullmatch(store_id):
         return True
     problems.add_key(
@@ -252,20 +162,14 @@ def _null_message(key: str, where: str) -> str:
     elif field.is_required():
         instead = ", or leave the key out and set it per store"
     else:
-        instead = f", or leave the key out for the default {_show(field.get_default())}"
+        instead = f", or leave the key out for the default {show(field.get_default())}"
     return f"cannot be null (only {', '.join(NULLABLE)} may be): give {expected(field)}{instead}"
-
-
-def _message(error: ErrorDetails, field: FieldInfo) -> str:
-    if error["type"] == INVALID:
-        return str((error.get("ctx") or {})["message"])
-    return f"must be {expected(field)}"
 
 
 def _parse_store(
     store_id: str,
     layers: list[tuple[str, Mapping[str, Any]]],
-    problems: _Problems,
+    problems: Problems,
     horizon: Horizon,
     today: date,
 ) -> StoreConfig | None:
@@ -296,7 +200,7 @@ def _parse_store(
                 values = _adapter(key).validate_python(entry.value, context=context)
             except ValidationError as error:
                 for detail in error.errors(include_url=False):
-                    problems.add(entry.where, entry.value, _message(detail, SETTINGS[key]))
+                    problems.add(entry.where, entry.value, message(detail, SETTINGS[key]))
                 continue
             parsed.extend(values)
             for closure in values if key == "closedDates" else ():
@@ -339,7 +243,7 @@ def _parse_store(
     return store
 
 
-def _warn_short_lead(settings: StoreSettings, entry: _Given | None, problems: _Problems) -> None:
+def _warn_short_lead(settings: StoreSettings, entry: _Given | None, problems: Problems) -> None:
     if entry is None or settings.start_lead_minutes >= START_MINUTES:
         return
     problems.warn(
@@ -352,7 +256,7 @@ def _warn_short_lead(settings: StoreSettings, entry: _Given | None, problems: _P
 
 
 def _report(
-    detail: ErrorDetails, store_id: str, given: dict[str, _Given], problems: _Problems
+    detail: ErrorDetails, store_id: str, given: dict[str, _Given], problems: Problems
 ) -> None:
     violation = (detail.get("ctx") or {}).get("error")
     if isinstance(violation, RuleError):
@@ -388,10 +292,10 @@ def _report(
                 f"not set: set it in fleet.defaults or in fleet.stores.{store_id}",
             )
         return
-    problems.add(given[key].where, given[key].value, _message(detail, field))
+    problems.add(given[key].where, given[key].value, message(detail, field))
 
 
-def _selected(context: Mapping[str, Any], store_ids: list[str], problems: _Problems) -> list[str]:
+def _selected(context: Mapping[str, Any], store_ids: list[str], problems: Problems) -> list[str]:
     value = context.get(SELECT_KEY)
     if value is None:
         return store_ids
@@ -410,7 +314,7 @@ def _selected(context: Mapping[str, Any], store_ids: list[str], problems: _Probl
     return chosen
 
 
-def _notice_now(context: Mapping[str, Any], problems: _Problems) -> None:
+def _notice_now(context: Mapping[str, Any], problems: Problems) -> None:
     if NOW_KEY in context:
         problems.warn(
             f"the context key {NOW_KEY!r} no longer changes anything (templates do not depend "
@@ -418,7 +322,7 @@ def _notice_now(context: Mapping[str, Any], problems: _Problems) -> None:
         )
 
 
-def _flag(context: Mapping[str, Any], key: str, problems: _Problems) -> bool:
+def _flag(context: Mapping[str, Any], key: str, problems: Problems) -> bool:
     value = context.get(key, False)
     if value in (True, "true"):
         return True
@@ -432,11 +336,11 @@ def load_fleet(context: Mapping[str, Any], *, today: date) -> FleetConfig:
 
     `today` (app.py passes the clock's date) is used for warnings only, never for what goes into
     a template."""
-    problems = _Problems()
+    problems = Problems()
     _notice_now(context, problems)
     control_tower = _flag(context, CONTROL_TOWER_KEY, problems)
     fleet = (
-        _object(context[FLEET_KEY], FLEET_KEY, problems, from_cli=True)
+        as_object(context[FLEET_KEY], FLEET_KEY, problems, from_cli=True)
         if FLEET_KEY in context
         else None
     )
@@ -449,9 +353,9 @@ def load_fleet(context: Mapping[str, Any], *, today: date) -> FleetConfig:
     if fleet is None:
         raise ConfigError(problems.lines)
 
-    _check_keys(FleetBlock, fleet, FLEET_KEY, problems)
-    defaults = _object(fleet.get("defaults", {}), "fleet.defaults", problems) or {}
-    stores = _object(fleet.get("stores"), "fleet.stores", problems) if "stores" in fleet else None
+    check_keys(FleetBlock, fleet, FLEET_KEY, problems)
+    defaults = as_object(fleet.get("defaults", {}), "fleet.defaults", problems) or {}
+    stores = as_object(fleet.get("stores"), "fleet.stores", problems) if "stores" in fleet else None
     if "stores" not in fleet:
         problems.add_key("fleet.stores", "missing: define at least one store")
     if not stores:
@@ -459,13 +363,13 @@ def load_fleet(context: Mapping[str, Any], *, today: date) -> FleetConfig:
             problems.add_key("fleet.stores", "is empty: define at least one store")
         raise ConfigError(problems.lines)
 
-    horizon = _parse_horizon(fleet.get("horizon"), problems)
+    horizon = parse_horizon(fleet.get("horizon"), problems)
     if horizon is None:
         raise ConfigError(problems.lines)
     warning = horizon.clock_warning(today)
     if warning:
         problems.warn(warning)
-    _check_keys(StoreLayer, defaults, "fleet.defaults", problems)
+    check_keys(StoreLayer, defaults, "fleet.defaults", problems)
     store_ids = list(stores)
     overrides = _context_overrides(context, store_ids, problems)
     selected = _selected(context, store_ids, problems)
@@ -475,10 +379,10 @@ def load_fleet(context: Mapping[str, Any], *, today: date) -> FleetConfig:
         where = f"fleet.stores.{store_id}"
         if not _check_store_id(store_id, problems):
             continue
-        store_obj = _object(body, where, problems)
+        store_obj = as_object(body, where, problems)
         if store_obj is None:
             continue
-        _check_keys(StoreLayer, store_obj, where, problems)
+        check_keys(StoreLayer, store_obj, where, problems)
         store = _parse_store(
             store_id,
             [
@@ -494,7 +398,7 @@ def load_fleet(context: Mapping[str, Any], *, today: date) -> FleetConfig:
             parsed.append(store)
 
     _check_versions_are_not_shared(parsed, problems)
-    dashboard = _parse_dashboard(fleet.get("dashboard", {}), parsed, problems)
+    dashboard = parse_dashboard(fleet.get("dashboard", {}), parsed, problems)
     if problems.lines:
         raise ConfigError(problems.lines)
     return FleetConfig(
@@ -508,75 +412,7 @@ def load_fleet(context: Mapping[str, Any], *, today: date) -> FleetConfig:
     )
 
 
-def _parse_horizon(value: Any, problems: _Problems) -> Horizon | None:
-    where = "fleet.horizon"
-    example = '{"firstMonth": "2026-12", "lastMonth": "2027-12"}'
-    if value is None:
-        problems.add_key(
-            where,
-            f"missing: set the years whose closed dates, holidays and daylight-saving "
-            f"compensations the schedules carry, e.g. {example}",
-        )
-        return None
-    body = _object(value, where, problems)
-    if body is None:
-        return None
-    _check_keys(HorizonSettings, body, where, problems)
-    try:
-        return HorizonSettings.model_validate(body).horizon
-    except ValidationError as error:
-        for detail in error.errors(include_url=False):
-            violation = (detail.get("ctx") or {}).get("error")
-            if isinstance(violation, HorizonError):
-                key = violation.setting
-                problems.add(f"{where}.{key}", body.get(key), str(violation))
-                continue
-            if detail["type"] == "extra_forbidden":
-                continue  # _check_keys said it in words, with the valid settings
-            key = str(detail["loc"][0])
-            if detail["type"] == "missing":
-                problems.add_key(f"{where}.{key}", f"missing: e.g. {example}")
-                continue
-            problems.add(f"{where}.{key}", detail["input"], _message(detail, _horizon_field(key)))
-        return None
-
-
-def _horizon_field(alias: str) -> FieldInfo:
-    return next(f for n, f in HorizonSettings.model_fields.items() if (f.alias or n) == alias)
-
-
-def _parse_dashboard(
-    value: Any, stores: list[StoreConfig], problems: _Problems
-) -> DashboardSettings:
-    where = "fleet.dashboard"
-    body = _object(value, where, problems)
-    if body is None:
-        return DashboardSettings()
-    fields = DashboardSettings.model_fields
-    _check_keys(DashboardSettings, body, where, problems)
-    try:
-        settings = DashboardSettings.model_validate(body)
-    except ValidationError as error:
-        for detail in error.errors(include_url=False):
-            if detail["type"] == "extra_forbidden":
-                continue  # _check_keys said it in words, with the valid settings
-            path = [str(p) for p in detail["loc"] if p != "[key]"]
-            field = next(f for n, f in fields.items() if (f.alias or n) == path[0])
-            message = _message(detail, field)
-            problems.add(".".join([where, *path]), detail["input"], message)
-        return DashboardSettings()
-    accounts = list(dict.fromkeys(s.settings.model.account for s in stores))
-    for account in settings.home_regions:
-        if account not in accounts:
-            problems.add_key(
-                f"{where}.homeRegions.{account}",
-                f"no store of the fleet is in account {account}{suggest(account, accounts)}; "
-                f"the fleet's accounts: {', '.join(accounts)}",
-            )
-    return settings
-
-
-def _check_versions_are_not_shared(stores: list[StoreConfig], problems: _Problems) -> None:
+def _check_versions_are_not_shared(stores: list[StoreConfig], problems: Problems) -> None:
     """A model version runs once: a store's stop would stop it for the other store too."""
     first_user: dict[str, str] = {}
     for store in stores:

@@ -231,10 +231,10 @@ def test_the_start_check_comes_before_opening_or_not_at_all() -> None:
 def test_unknown_keys_are_refused_by_the_models_themselves() -> None:
     """A layer of cdk.json, the fleet block, the horizon, the dashboard and the canary are models
     with extra="forbid": the loader only puts their refusal in words (with a likely meant key)."""
+    from fleet.settings.blocks import FleetBlock
     from fleet.settings.dashboard import DashboardSettings
     from fleet.settings.fields import CanarySetting
     from fleet.settings.horizon import HorizonSettings
-    from fleet.settings.loader import FleetBlock
     from fleet.settings.store import StoreLayer
 
     for model in (StoreLayer, FleetBlock, HorizonSettings, DashboardSettings, CanarySetting):

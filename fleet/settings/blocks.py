@@ -1,0 +1,92 @@
+"""The fleet block's other parts: the calendar horizon and the dashboards' settings, each read
+from its own object in cdk.json."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, ValidationError
+from pydantic.fields import FieldInfo
+
+from fleet.calendar.horizon import Horizon
+from fleet.model import StoreConfig
+from fleet.settings.dashboard import DashboardSettings
+from fleet.settings.fields import suggest
+from fleet.settings.horizon import HorizonError, HorizonSettings
+from fleet.settings.problems import Problems, as_object, check_keys, message
+
+
+class FleetBlock(BaseModel):
+    """cdk.json's `fleet` object: these four blocks and nothing else."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    defaults: Any = None
+    stores: Any = None
+    horizon: Any = None
+    dashboard: Any = None
+
+
+def parse_horizon(value: Any, problems: Problems) -> Horizon | None:
+    where = "fleet.horizon"
+    example = '{"firstMonth": "2026-12", "lastMonth": "2027-12"}'
+    if value is None:
+        problems.add_key(
+            where,
+            f"missing: set the years whose closed dates, holidays and daylight-saving "
+            f"compensations the schedules carry, e.g. {example}",
+        )
+        return None
+    body = as_object(value, where, problems)
+    if body is None:
+        return None
+    check_keys(HorizonSettings, body, where, problems)
+    try:
+        return HorizonSettings.model_validate(body).horizon
+    except ValidationError as error:
+        for detail in error.errors(include_url=False):
+            violation = (detail.get("ctx") or {}).get("error")
+            if isinstance(violation, HorizonError):
+                key = violation.setting
+                problems.add(f"{where}.{key}", body.get(key), str(violation))
+                continue
+            if detail["type"] == "extra_forbidden":
+                continue  # _check_keys said it in words, with the valid settings
+            key = str(detail["loc"][0])
+            if detail["type"] == "missing":
+                problems.add_key(f"{where}.{key}", f"missing: e.g. {example}")
+                continue
+            problems.add(f"{where}.{key}", detail["input"], message(detail, _horizon_field(key)))
+        return None
+
+
+def _horizon_field(alias: str) -> FieldInfo:
+    return next(f for n, f in HorizonSettings.model_fields.items() if (f.alias or n) == alias)
+
+
+def parse_dashboard(value: Any, stores: list[StoreConfig], problems: Problems) -> DashboardSettings:
+    where = "fleet.dashboard"
+    body = as_object(value, where, problems)
+    if body is None:
+        return DashboardSettings()
+    fields = DashboardSettings.model_fields
+    check_keys(DashboardSettings, body, where, problems)
+    try:
+        settings = DashboardSettings.model_validate(body)
+    except ValidationError as error:
+        for detail in error.errors(include_url=False):
+            if detail["type"] == "extra_forbidden":
+                continue  # _check_keys said it in words, with the valid settings
+            path = [str(p) for p in detail["loc"] if p != "[key]"]
+            field = next(f for n, f in fields.items() if (f.alias or n) == path[0])
+            problems.add(".".join([where, *path]), detail["input"], message(detail, field))
+        return DashboardSettings()
+    accounts = list(dict.fromkeys(s.settings.model.account for s in stores))
+    for account in settings.home_regions:
+        if account not in accounts:
+            problems.add_key(
+                f"{where}.homeRegions.{account}",
+                f"no store of the fleet is in account {account}{suggest(account, accounts)}; "
+                f"the fleet's accounts: {', '.join(accounts)}",
+            )
+    return settings
