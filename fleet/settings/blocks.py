@@ -14,6 +14,7 @@ from fleet.settings.dashboard import DashboardSettings
 from fleet.settings.fields import suggest
 from fleet.settings.horizon import HorizonError, HorizonSettings
 from fleet.settings.problems import Problems, as_object, check_keys, message
+from fleet.settings.quotas import QuotaSettings
 
 
 class FleetBlock(BaseModel):
@@ -25,6 +26,7 @@ class FleetBlock(BaseModel):
     stores: Any = None
     horizon: Any = None
     dashboard: Any = None
+    quotas: Any = None
 
 
 def parse_horizon(value: Any, problems: Problems) -> Horizon | None:
@@ -90,3 +92,22 @@ def parse_dashboard(value: Any, stores: list[StoreConfig], problems: Problems) -
                 f"the fleet's accounts: {', '.join(accounts)}",
             )
     return settings
+
+
+def parse_quotas(value: Any, problems: Problems) -> QuotaSettings:
+    where = "fleet.quotas"
+    body = as_object(value, where, problems)
+    if body is None:
+        return QuotaSettings()
+    check_keys(QuotaSettings, body, where, problems)
+    try:
+        return QuotaSettings.model_validate(body)
+    except ValidationError as error:
+        fields = QuotaSettings.model_fields
+        for detail in error.errors(include_url=False):
+            if detail["type"] == "extra_forbidden":
+                continue  # check_keys said it in words, with the valid settings
+            key = str(detail["loc"][0])
+            field = next(f for n, f in fields.items() if (f.alias or n) == key)
+            problems.add(f"{where}.{key}", detail["input"], message(detail, field))
+        return QuotaSettings()

@@ -23,6 +23,7 @@ from fleet.settings.dashboard import DashboardSettings
 from fleet.settings.describe import context_key_only, default, expected
 from fleet.settings.horizon import HorizonSettings
 from fleet.settings.loader import NOW_KEY, SELECT_KEY, STORE_ID
+from fleet.settings.quotas import QuotaSettings
 from fleet.settings.store import StoreSettings
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -67,6 +68,11 @@ def cdk_json_schema(model: type[StoreSettings] = StoreSettings) -> dict[str, Any
         "description": "Settings of the accounts' dashboards (every one has a default).",
     }
     horizon = _without_titles(HorizonSettings.model_json_schema(by_alias=True))
+    quotas = _without_titles(QuotaSettings.model_json_schema(by_alias=True))
+    definitions["quotaSettings"] = {
+        **quotas,
+        "description": "Quotas raised above AWS's defaults, for the synth's quota check.",
+    }
     definitions["horizonSettings"] = {
         **horizon,
         "description": "The calendar horizon: the months whose closed dates, holidays and "
@@ -77,6 +83,7 @@ def cdk_json_schema(model: type[StoreSettings] = StoreSettings) -> dict[str, Any
         "properties": {
             "horizon": {"$ref": "#/$defs/horizonSettings"},
             "dashboard": {"$ref": "#/$defs/dashboardSettings"},
+            "quotas": {"$ref": "#/$defs/quotaSettings"},
             "defaults": {"$ref": "#/$defs/storeSettings"},
             "stores": {
                 "type": "object",
@@ -126,7 +133,8 @@ def settings_table(
     model: type[BaseModel] = StoreSettings, *, prefix: str = "", dashboard: bool = True
 ) -> str:
     """The reference's table: one row per setting, in the schema's order; then the horizon's
-    settings (`fleet.horizon`) and the dashboards' (`fleet.dashboard`)."""
+    settings (`fleet.horizon`), the dashboards' (`fleet.dashboard`) and the raised quotas
+    (`fleet.quotas`)."""
     rows = ["| setting | what | value | default |", "|---|---|---|---|"]
     for name, field in model.model_fields.items():
         key = prefix + (field.alias or name)
@@ -144,6 +152,11 @@ def settings_table(
         table += f"\n\nThe calendar horizon, `fleet.horizon` (required):\n\n{horizon}"
         dashboards = settings_table(DashboardSettings, prefix="dashboard.", dashboard=False)
         table += f"\n\nThe dashboards' settings, in `fleet.dashboard`:\n\n{dashboards}"
+        quotas = settings_table(QuotaSettings, prefix="quotas.", dashboard=False)
+        table += (
+            "\n\nQuotas raised above AWS's defaults, in `fleet.quotas` (the synth refuses a "
+            f"fleet whose stacks would pass a quota):\n\n{quotas}"
+        )
     return table
 
 

@@ -29,11 +29,12 @@ from fleet.calendar.closures import ended_long_ago
 from fleet.calendar.horizon import Horizon
 from fleet.handle import handle_of
 from fleet.model import FleetConfig, StoreConfig
-from fleet.settings.blocks import FleetBlock, parse_dashboard, parse_horizon
+from fleet.settings.blocks import FleetBlock, parse_dashboard, parse_horizon, parse_quotas
 from fleet.settings.describe import adds_up, context_key_only, expected, nested_keys
 from fleet.settings.errors import ConfigError
 from fleet.settings.fields import suggest
 from fleet.settings.problems import SETTINGS, Problems, as_object, check_keys, message, show
+from fleet.settings.quotas import quota_problems
 from fleet.settings.store import RuleError, StoreLayer, StoreSettings
 from rekognition_model_client import handle as model_handle
 
@@ -399,6 +400,8 @@ def load_fleet(context: Mapping[str, Any], *, today: date) -> FleetConfig:
 
     _check_versions_are_not_shared(parsed, problems)
     dashboard = parse_dashboard(fleet.get("dashboard", {}), parsed, problems)
+    for where, line in quota_problems(parsed, parse_quotas(fleet.get("quotas", {}), problems)):
+        problems.add_key(where, line)
     if problems.lines:
         raise ConfigError(problems.lines)
     return FleetConfig(
