@@ -14,6 +14,7 @@ from fleet.calendar.horizon import Horizon
 from fleet.calendar.weekly import Weekday, format_minutes
 from fleet.names import dashboard_name, dashboard_stack_name, schedule_group_name, stack_name
 from fleet.settings.dashboard import DashboardSettings
+from fleet.settings.pipeline import PipelineSettings
 from fleet.settings.store import StoreSettings
 
 Plan = Sequence[CronSchedule]
@@ -212,6 +213,8 @@ class FleetConfig:
     whole_fleet: bool = True
     # What looked at the clock: said on standard error, never written into a template.
     warnings: tuple[str, ...] = ()
+    # Where and how the fleet deploys through CDK Pipelines; None: no pipeline configured.
+    pipeline: PipelineSettings | None = None
 
     def dashboards(self) -> tuple[AccountDashboard, ...]:
         """Per account of the fleet, in the order its first store appears in cdk.json, one

@@ -115,6 +115,7 @@ def generated_context(stores: int, **extra: Any) -> dict[str, Any]:
     context.update(CLI_CONTEXT)
     fleet = copy.deepcopy(context["fleet"])
     zones = ["Asia/Tokyo", "America/Los_Angeles", "Europe/Berlin", "Australia/Sydney"]
+    fleet.pop("pipeline", None)  # a generated fleet: no pipeline, no canary store
     fleet["stores"] = {}
     for n in range(stores):
         store_id = f"store-{n:04d}"

@@ -13,6 +13,7 @@ from fleet.model import StoreConfig
 from fleet.settings.dashboard import DashboardSettings
 from fleet.settings.fields import suggest
 from fleet.settings.horizon import HorizonError, HorizonSettings
+from fleet.settings.pipeline import PipelineSettings, SourceSettings
 from fleet.settings.problems import Problems, as_object, check_keys, message
 from fleet.settings.quotas import QuotaSettings
 
@@ -27,6 +28,7 @@ class FleetBlock(BaseModel):
     horizon: Any = None
     dashboard: Any = None
     quotas: Any = None
+    pipeline: Any = None
 
 
 def parse_horizon(value: Any, problems: Problems) -> Horizon | None:
@@ -111,3 +113,63 @@ def parse_quotas(value: Any, problems: Problems) -> QuotaSettings:
             field = next(f for n, f in fields.items() if (f.alias or n) == key)
             problems.add(f"{where}.{key}", detail["input"], message(detail, field))
         return QuotaSettings()
+
+
+def _field_at(model: type[BaseModel], path: list[str]) -> FieldInfo:
+    """The field a validation error's location names, through nested settings objects."""
+    field: FieldInfo | None = None
+    for part in path:
+        field = next(f for n, f in model.model_fields.items() if (f.alias or n) == part)
+        inner = field.annotation
+        if isinstance(inner, type) and issubclass(inner, BaseModel):
+            model = inner
+    assert field is not None
+    return field
+
+
+def parse_pipeline(value: Any, store_ids: list[str], problems: Problems) -> PipelineSettings | None:
+    """`fleet.pipeline`, and that its canary is a store and its shards can be planned."""
+    from fleet.pipeline.plan import MAX_STORES_PER_PIPELINE
+
+    where = "fleet.pipeline"
+    body = as_object(value, where, problems)
+    if body is None:
+        return None
+    check_keys(PipelineSettings, body, where, problems)
+    if isinstance(body.get("source"), dict):
+        check_keys(SourceSettings, body["source"], f"{where}.source", problems)
+    before = problems.count
+    try:
+        settings = PipelineSettings.model_validate(body)
+    except ValidationError as error:
+        for detail in error.errors(include_url=False):
+            if detail["type"] == "extra_forbidden":
+                continue  # check_keys said it in words, with the valid settings
+            path = [str(p) for p in detail["loc"]]
+            key = ".".join([where, *path])
+            if detail["type"] == "missing":
+                problems.add_key(
+                    key, "missing: set it (docs/configuration.md lists the pipeline's settings)"
+                )
+            else:
+                problems.add(
+                    key, detail["input"], message(detail, _field_at(PipelineSettings, path))
+                )
+        return None
+    if settings.canary not in store_ids:
+        problems.add(
+            f"{where}.canary",
+            settings.canary,
+            f"is no store of fleet.stores{suggest(settings.canary, store_ids)}; name the store "
+            f"whose project deploys first (known stores: {', '.join(store_ids[:10])}"
+            f"{f', ... ({len(store_ids)} in all)' if len(store_ids) > 10 else ''})",
+        )
+    if settings.max_stores_per_pipeline > MAX_STORES_PER_PIPELINE:
+        problems.add(
+            f"{where}.maxStoresPerPipeline",
+            settings.max_stores_per_pipeline,
+            f"a pipeline holds at most {MAX_STORES_PER_PIPELINE} stores (2 actions each within "
+            f"CodePipeline's 500 actions): use at most {MAX_STORES_PER_PIPELINE}; a larger fleet "
+            "gets more pipelines",
+        )
+    return None if problems.count > before else settings

@@ -23,6 +23,7 @@ from fleet.settings.dashboard import DashboardSettings
 from fleet.settings.describe import context_key_only, default, expected
 from fleet.settings.horizon import HorizonSettings
 from fleet.settings.loader import NOW_KEY, SELECT_KEY, STORE_ID
+from fleet.settings.pipeline import PipelineSettings, SourceSettings
 from fleet.settings.quotas import QuotaSettings
 from fleet.settings.store import StoreSettings
 
@@ -73,6 +74,12 @@ def cdk_json_schema(model: type[StoreSettings] = StoreSettings) -> dict[str, Any
         **quotas,
         "description": "Quotas raised above AWS's defaults, for the synth's quota check.",
     }
+    pipeline = PipelineSettings.model_json_schema(by_alias=True)
+    definitions.update(_without_titles(pipeline.pop("$defs", {})))
+    definitions["pipelineSettings"] = {
+        **_without_titles(pipeline),
+        "description": "The fleet's deployment pipeline (CDK Pipelines); optional.",
+    }
     definitions["horizonSettings"] = {
         **horizon,
         "description": "The calendar horizon: the months whose closed dates, holidays and "
@@ -84,6 +91,7 @@ def cdk_json_schema(model: type[StoreSettings] = StoreSettings) -> dict[str, Any
             "horizon": {"$ref": "#/$defs/horizonSettings"},
             "dashboard": {"$ref": "#/$defs/dashboardSettings"},
             "quotas": {"$ref": "#/$defs/quotaSettings"},
+            "pipeline": {"$ref": "#/$defs/pipelineSettings"},
             "defaults": {"$ref": "#/$defs/storeSettings"},
             "stores": {
                 "type": "object",
@@ -152,6 +160,14 @@ def settings_table(
         table += f"\n\nThe calendar horizon, `fleet.horizon` (required):\n\n{horizon}"
         dashboards = settings_table(DashboardSettings, prefix="dashboard.", dashboard=False)
         table += f"\n\nThe dashboards' settings, in `fleet.dashboard`:\n\n{dashboards}"
+        pipeline = settings_table(PipelineSettings, prefix="pipeline.", dashboard=False)
+        source = settings_table(SourceSettings, prefix="pipeline.source.", dashboard=False)
+        table += (
+            "\n\nThe fleet's deployment pipeline, `fleet.pipeline` (optional; every synth "
+            "checks that the fleet can be cut into pipelines and waves within CodePipeline's "
+            f"limits, fleet/pipeline/plan.py):\n\n{pipeline}\n\nIts source, "
+            f"`fleet.pipeline.source`:\n\n{source}"
+        )
         quotas = settings_table(QuotaSettings, prefix="quotas.", dashboard=False)
         table += (
             "\n\nQuotas raised above AWS's defaults, in `fleet.quotas` (the synth refuses a "

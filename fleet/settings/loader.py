@@ -29,7 +29,14 @@ from fleet.calendar.closures import ended_long_ago
 from fleet.calendar.horizon import Horizon
 from fleet.handle import handle_of
 from fleet.model import FleetConfig, StoreConfig
-from fleet.settings.blocks import FleetBlock, parse_dashboard, parse_horizon, parse_quotas
+from fleet.pipeline.plan import PlanError, fleet_pipelines
+from fleet.settings.blocks import (
+    FleetBlock,
+    parse_dashboard,
+    parse_horizon,
+    parse_pipeline,
+    parse_quotas,
+)
 from fleet.settings.describe import adds_up, context_key_only, expected, nested_keys
 from fleet.settings.errors import ConfigError
 from fleet.settings.fields import suggest
@@ -402,9 +409,14 @@ def load_fleet(context: Mapping[str, Any], *, today: date) -> FleetConfig:
     dashboard = parse_dashboard(fleet.get("dashboard", {}), parsed, problems)
     for where, line in quota_problems(parsed, parse_quotas(fleet.get("quotas", {}), problems)):
         problems.add_key(where, line)
+    pipeline = (
+        parse_pipeline(fleet["pipeline"], store_ids, problems)
+        if fleet.get("pipeline") is not None
+        else None
+    )
     if problems.lines:
         raise ConfigError(problems.lines)
-    return FleetConfig(
+    config = FleetConfig(
         stores=tuple(parsed),
         selected_ids=tuple(selected),
         horizon=horizon,
@@ -412,7 +424,14 @@ def load_fleet(context: Mapping[str, Any], *, today: date) -> FleetConfig:
         dashboard=dashboard,
         whole_fleet=SELECT_KEY not in context,
         warnings=tuple(problems.warnings),
+        pipeline=pipeline,
     )
+    if pipeline is not None:
+        try:
+            fleet_pipelines(config, pipeline)
+        except PlanError as error:
+            raise ConfigError([f"fleet.pipeline: {error}"]) from None
+    return config
 
 
 def _check_versions_are_not_shared(stores: list[StoreConfig], problems: Problems) -> None:

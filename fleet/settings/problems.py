@@ -73,8 +73,8 @@ def check_keys(
         model.model_validate(obj)
     except ValidationError as error:
         for detail in error.errors(include_url=False):
-            if detail["type"] != "extra_forbidden":
-                continue  # the values are checked where they are merged
+            if detail["type"] != "extra_forbidden" or len(detail["loc"]) != 1:
+                continue  # values, and nested objects' keys, are checked where they are read
             key = str(detail["loc"][0])
             field = SETTINGS.get(key) if model is StoreLayer else None
             marker = (

@@ -22,6 +22,7 @@ def account_of(count: int, *, canary_every: int = 3) -> tuple[AccountDashboard, 
     """`count` stores in account 111122223333, in two Regions, some with a canary."""
     fleet = default_fleet()
     template = fleet["stores"]["tokyo-ginza"]
+    fleet.pop("pipeline", None)  # a generated fleet: no pipeline, no canary store
     fleet["stores"] = {}
     context = cli_context(fleet=fleet)
     for n in range(count):

@@ -33,6 +33,7 @@ STORES = {
 
 def context() -> dict[str, Any]:
     fleet = default_fleet()
+    fleet.pop("pipeline", None)  # a generated fleet: no pipeline, no canary store
     fleet["stores"] = {
         store: {
             "timezone": zone,

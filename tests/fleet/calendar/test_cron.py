@@ -73,6 +73,7 @@ def context() -> dict[str, Any]:
     fleet = default_fleet()
     fleet["horizon"] = {"firstMonth": "2026-12", "lastMonth": "2027-12"}
     fleet["defaults"]["maximumEventAgeMinutes"] = 30
+    fleet.pop("pipeline", None)  # a generated fleet: no pipeline, no canary store
     fleet["stores"] = {}
     keys = {}
     for n, (store, settings) in enumerate(STORES.items()):

@@ -1,0 +1,211 @@
+"""Cut the fleet into pipelines and waves.
+
+A unit of deployment is a Rekognition project with all its stores: the verifier's stale-version
+sweep protects only the versions its own template lists (every store's current version in the
+project), so a project's stores move together. In every pipeline: the canary unit first (the
+configured canary store's project where the pipeline holds it, else its first project), a manual
+approval, then one wave per Region (or account and Region) in the order cdk.json first names
+them, then the accounts' dashboards. A fleet that does not fit one pipeline gets more (shards),
+filled in that same order.
+
+The limits are CodePipeline's, read conservatively: 50 actions a stage, 50 stages and 500 actions
+a pipeline. CDK Pipelines adds Source, Build (the synth), UpdatePipeline (self-mutation) and the
+asset publishing before the waves; each stack costs 2 actions (a change set is created, then
+executed); CDK splits a wave over 50 actions into consecutive stages by itself.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from math import ceil
+
+from fleet.model import FleetConfig, StoreConfig
+from fleet.settings.pipeline import PipelineSettings
+
+MAX_ACTIONS = 500
+MAX_STAGES = 50
+STAGE_ACTIONS = 50
+STACK_ACTIONS = 2
+# Source, Build, UpdatePipeline, Assets; one action each but the assets' two (the verifier's code
+# and the templates).
+FIXED_STAGES = 4
+FIXED_ACTIONS = 5
+# The most stores a pipeline can hold: 2 actions each, besides the fixed ones, the approval, the
+# canary's and one wave's alarm checks and one dashboard.
+MAX_STORES_PER_PIPELINE = (MAX_ACTIONS - FIXED_ACTIONS - 1 - 2 - STACK_ACTIONS) // STACK_ACTIONS
+
+
+class PlanError(ValueError):
+    """The fleet cannot be planned; the message is the line to show."""
+
+
+@dataclass(frozen=True)
+class Project:
+    """A Rekognition project and its stores, in cdk.json's order."""
+
+    scope: str  # project/<name>/* ARN: one per project
+    account: str
+    region: str
+    stores: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class DashboardPage:
+    stack: str
+    first_store: str  # the pipeline that holds this store deploys the page
+
+
+@dataclass(frozen=True)
+class Wave:
+    name: str
+    projects: tuple[Project, ...] = ()
+    dashboards: tuple[str, ...] = ()
+    # The manual approval follows this wave (the canary unit's).
+    approval_after: bool = False
+
+    @property
+    def stores(self) -> tuple[str, ...]:
+        return tuple(s for p in self.projects for s in p.stores)
+
+    @property
+    def actions(self) -> int:
+        stacks = len(self.stores) + len(self.dashboards)
+        # After a wave of stores, the alarm check; after the canary unit, the approval too.
+        return STACK_ACTIONS * stacks + (1 if self.projects else 0) + int(self.approval_after)
+
+    @property
+    def stages(self) -> int:
+        return ceil(self.actions / STAGE_ACTIONS)
+
+
+@dataclass(frozen=True)
+class PipelinePlan:
+    name: str
+    waves: tuple[Wave, ...]
+
+    @property
+    def stores(self) -> tuple[str, ...]:
+        return tuple(s for w in self.waves for s in w.stores)
+
+    @property
+    def actions(self) -> int:
+        return FIXED_ACTIONS + sum(w.actions for w in self.waves)
+
+    @property
+    def stages(self) -> int:
+        return FIXED_STAGES + sum(w.stages for w in self.waves)
+
+    def describe(self) -> str:
+        """`ModelSchedulePipeline-1: canary 1 store, approval, ap-northeast-1 12, ...`"""
+        parts = []
+        for wave in self.waves:
+            count = len(wave.stores) or len(wave.dashboards)
+            noun = "dashboard" if wave.dashboards and not wave.projects else "store"
+            parts.append(f"{wave.name} {count} {noun}{'s' if count != 1 else ''}")
+            if wave.approval_after:
+                parts.append("approval")
+        return f"{self.name}: {', '.join(parts)} ({self.actions} actions in {self.stages} stages)"
+
+
+def pipeline_name(index: int) -> str:
+    return f"ModelSchedulePipeline-{index}"
+
+
+def _group(project: Project, waves_by: str) -> str:
+    return project.region if waves_by == "region" else f"{project.account}-{project.region}"
+
+
+def _build(
+    name: str,
+    projects: Sequence[Project],
+    dashboards: Sequence[str],
+    canary_store: str,
+    waves_by: str,
+) -> PipelinePlan:
+    canary = next((p for p in projects if canary_store in p.stores), projects[0])
+    waves = [Wave("Canary", (canary,), approval_after=True)]
+    groups: dict[str, list[Project]] = {}
+    for project in projects:
+        if project is not canary:
+            groups.setdefault(_group(project, waves_by), []).append(project)
+    waves += [Wave(group, tuple(members)) for group, members in groups.items()]
+    if dashboards:
+        waves.append(Wave("Dashboards", dashboards=tuple(dashboards)))
+    return PipelinePlan(name, tuple(waves))
+
+
+def _fits(plan: PipelinePlan, max_stores: int) -> bool:
+    return (
+        len(plan.stores) <= max_stores and plan.actions <= MAX_ACTIONS and plan.stages <= MAX_STAGES
+    )
+
+
+def plan_pipelines(
+    projects: Sequence[Project],
+    dashboards: Sequence[DashboardPage],
+    *,
+    canary_store: str,
+    waves_by: str = "region",
+    max_stores: int = 200,
+) -> tuple[PipelinePlan, ...]:
+    """Fill pipelines in the order cdk.json names Regions (or accounts and Regions) and
+    projects; a project never spans two pipelines or two waves."""
+    order: dict[str, int] = {}
+    for project in projects:
+        order.setdefault(_group(project, waves_by), len(order))
+    ordered = sorted(projects, key=lambda p: order[_group(p, waves_by)])
+    pages: dict[str, list[str]] = {}
+    for page in dashboards:
+        pages.setdefault(page.first_store, []).append(page.stack)
+
+    def pages_of(members: Sequence[Project]) -> list[str]:
+        return [stack for p in members for s in p.stores for stack in pages.get(s, [])]
+
+    shards: list[list[Project]] = [[]]
+    for project in ordered:
+        trial = [*shards[-1], project]
+        candidate = _build("trial", trial, pages_of(trial), canary_store, waves_by)
+        if _fits(candidate, max_stores):
+            shards[-1] = trial
+            continue
+        alone = _build("trial", [project], pages_of([project]), canary_store, waves_by)
+        if not _fits(alone, max_stores):
+            raise PlanError(
+                f"project {project.scope} has {len(project.stores)} stores, more than one "
+                f"pipeline holds (at most {max_stores} stores, {MAX_ACTIONS} actions, "
+                f"{MAX_STAGES} stages): raise fleet.pipeline.maxStoresPerPipeline (at most "
+                f"{MAX_STORES_PER_PIPELINE}), or split the project's stores into projects"
+            )
+        shards.append([project])
+    return tuple(
+        _build(pipeline_name(i), members, pages_of(members), canary_store, waves_by)
+        for i, members in enumerate((s for s in shards if s), start=1)
+    )
+
+
+def projects_of(fleet: FleetConfig) -> list[Project]:
+    """The fleet's projects with their stores, in the order cdk.json first names them."""
+    found: dict[str, list[StoreConfig]] = {}
+    for store in fleet.stores:
+        found.setdefault(store.settings.model.project_scope_arn, []).append(store)
+    return [
+        Project(
+            scope=scope,
+            account=stores[0].settings.model.account,
+            region=stores[0].settings.model.region,
+            stores=tuple(s.store_id for s in stores),
+        )
+        for scope, stores in found.items()
+    ]
+
+
+def fleet_pipelines(fleet: FleetConfig, settings: PipelineSettings) -> tuple[PipelinePlan, ...]:
+    pages = [DashboardPage(d.stack_name, d.stores[0].store_id) for d in fleet.dashboards()]
+    return plan_pipelines(
+        projects_of(fleet),
+        pages,
+        canary_store=settings.canary,
+        waves_by=settings.waves,
+        max_stores=settings.max_stores_per_pipeline,
+    )
