@@ -194,8 +194,11 @@ def compare(args: argparse.Namespace) -> int:
 
 
 def remove_worktree(tree: Path) -> None:
-    git("worktree", "remove", "--force", str(tree))
-    git("worktree", "prune")  # also what an interrupted `worktree add` registered
+    # An interrupted `worktree add` leaves its worktree locked ("initializing"): unlock it, and
+    # force twice, which removes even a locked one; prune what has no folder any more.
+    git("worktree", "unlock", str(tree))
+    git("worktree", "remove", "--force", "--force", str(tree))
+    git("worktree", "prune")
 
 
 if __name__ == "__main__":

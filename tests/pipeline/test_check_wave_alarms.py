@@ -1,0 +1,148 @@
+"""The check after each pipeline wave, against botocore's Stubber: an alarm in ALARM fails the
+wave, INSUFFICIENT_DATA and OK pass, an ignored alarm passes, and failures to look are one line."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from typing import Any
+
+import boto3
+import pytest
+from botocore.stub import Stubber
+
+from scripts import check_wave_alarms
+from scripts.check_wave_alarms import Place
+
+WAVE = json.dumps(
+    [
+        {"account": "111122223333", "region": "us-west-2", "stores": ["seattle-pike-place"]},
+        {"account": "444455556666", "region": "ap-southeast-2", "stores": ["sydney-central"]},
+    ]
+)
+
+
+class Accounts:
+    """One stubbed CloudWatch client per account and Region."""
+
+    def __init__(self) -> None:
+        self.stubs: dict[tuple[str, str], Stubber] = {}
+        self.clients: dict[tuple[str, str], Any] = {}
+
+    def stub(self, account: str, region: str) -> Stubber:
+        key = (account, region)
+        if key not in self.stubs:
+            client = boto3.client("cloudwatch", region_name=region)
+            self.clients[key] = client
+            self.stubs[key] = Stubber(client)
+            self.stubs[key].activate()
+        return self.stubs[key]
+
+    def connect(self, place: Place) -> Any:
+        self.stub(place.account, place.region)
+        return self.clients[(place.account, place.region)]
+
+    def answers(self, account: str, region: str, store: str, *alarms: str, token: str = "") -> None:
+        response: dict[str, Any] = {
+            "MetricAlarms": [
+                {"AlarmName": name, "StateValue": "ALARM", "StateReason": "Threshold\n crossed"}
+                for name in alarms
+            ],
+            "CompositeAlarms": [],
+        }
+        if token:
+            response["NextToken"] = token
+        self.stub(account, region).add_response(
+            "describe_alarms",
+            response,
+            {
+                "AlarmNamePrefix": f"{store} ",
+                "StateValue": "ALARM",
+                "AlarmTypes": ["MetricAlarm", "CompositeAlarm"],
+            },
+        )
+
+
+@pytest.fixture
+def accounts() -> Iterator[Accounts]:
+    found = Accounts()
+    yield found
+    for stub in found.stubs.values():
+        stub.assert_no_pending_responses()
+        stub.deactivate()
+
+
+def test_no_alarm_in_alarm_passes(accounts: Accounts, capsys: pytest.CaptureFixture[str]) -> None:
+    """DescribeAlarms filters on ALARM: OK and INSUFFICIENT_DATA (right after a deploy) pass."""
+    accounts.answers("111122223333", "us-west-2", "seattle-pike-place")
+    accounts.answers("444455556666", "ap-southeast-2", "sydney-central")
+    assert check_wave_alarms.main([WAVE], connect=accounts.connect) == 0
+    assert "no alarm in ALARM among the wave's 2 stores" in capsys.readouterr().out
+
+
+def test_an_alarm_in_alarm_fails_the_wave(
+    accounts: Accounts, capsys: pytest.CaptureFixture[str]
+) -> None:
+    accounts.answers("111122223333", "us-west-2", "seattle-pike-place")
+    accounts.answers(
+        "444455556666", "ap-southeast-2", "sydney-central", "sydney-central model in wrong state"
+    )
+    assert check_wave_alarms.main([WAVE], connect=accounts.connect) == 1
+    out = capsys.readouterr().out.splitlines()
+    assert out[0] == (
+        "ALARM 444455556666 ap-southeast-2 sydney-central model in wrong state: Threshold crossed"
+    )
+    assert out[1].startswith("check_wave_alarms: 1 alarm in ALARM among the wave's 2 stores")
+
+
+def test_an_ignored_alarm_passes(accounts: Accounts) -> None:
+    accounts.answers("111122223333", "us-west-2", "seattle-pike-place")
+    accounts.answers(
+        "444455556666", "ap-southeast-2", "sydney-central", "sydney-central failed calls waiting"
+    )
+    argv = [WAVE, "--ignore", "sydney-central failed calls waiting"]
+    assert check_wave_alarms.main(argv, connect=accounts.connect) == 0
+
+
+def test_every_page_is_read(accounts: Accounts) -> None:
+    stub = accounts.stub("111122223333", "us-west-2")
+    first = {"MetricAlarms": [], "CompositeAlarms": [], "NextToken": "page-2"}
+    second = {
+        "MetricAlarms": [{"AlarmName": "seattle-pike-place schedule call failed"}],
+        "CompositeAlarms": [],
+    }
+    expected = {
+        "AlarmNamePrefix": "seattle-pike-place ",
+        "StateValue": "ALARM",
+        "AlarmTypes": ["MetricAlarm", "CompositeAlarm"],
+    }
+    stub.add_response("describe_alarms", first, expected)
+    stub.add_response("describe_alarms", second, {**expected, "NextToken": "page-2"})
+    place = Place("111122223333", "us-west-2", ("seattle-pike-place",))
+    found = check_wave_alarms.check([place], set(), connect=accounts.connect)
+    assert found == ["111122223333 us-west-2 seattle-pike-place schedule call failed: "]
+
+
+def test_access_denied_is_one_line(accounts: Accounts, capsys: pytest.CaptureFixture[str]) -> None:
+    accounts.stub("111122223333", "us-west-2").add_client_error(
+        "describe_alarms", "AccessDenied", "not allowed"
+    )
+    assert check_wave_alarms.main([WAVE], connect=accounts.connect) == 2
+    out = capsys.readouterr().out
+    assert out.startswith("check_wave_alarms: could not read the alarms (is the store account")
+    assert len(out.splitlines()) == 1
+    accounts.stubs.pop(("111122223333", "us-west-2")).deactivate()
+
+
+def test_a_malformed_wave_is_one_line(capsys: pytest.CaptureFixture[str]) -> None:
+    assert check_wave_alarms.main(['[{"account": "1"}]']) == 2
+    assert capsys.readouterr().out.startswith("check_wave_alarms: the wave is not")
+
+
+def test_the_lookup_role_is_the_bootstraps() -> None:
+    assert (
+        check_wave_alarms.LOOKUP_ROLE.format(
+            partition="aws", account="111122223333", region="us-west-2"
+        )
+        == "arn:aws:iam::111122223333:role/cdk-hnb659fds-lookup-role-111122223333-us-west-2"
+    )
