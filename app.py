@@ -27,12 +27,16 @@ from aws_cdk import Stack
 from cdk_nag import AwsSolutionsChecks, NIST80053R5Checks, ServerlessChecks
 
 from fleet.calendar.zones import use_pinned_tzdata
+from fleet.model import FleetConfig
+from fleet.pipeline.plan import fleet_pipelines
 from fleet.settings.errors import ConfigError
 from fleet.settings.loader import load_fleet
 from stacks.dashboard_stack import ModelScheduleDashboardStack
 from stacks.model_schedule_stack import ModelScheduleStack
+from stacks.pipeline_stack import ModelSchedulePipelineStack
 
 EXIT_BAD_CONFIG = 2
+ROOT = Path(__file__).resolve().parent
 
 # Before any zone is read: the templates assume the pinned tzdata, whatever the machine has.
 use_pinned_tzdata()
@@ -69,13 +73,15 @@ def build(app: cdk.App, context: Mapping[str, Any] | None = None) -> list[Stack]
     )
     for warning in fleet.warnings:
         print(f"rekognition-model-scheduler: warning: {warning}", file=sys.stderr)
-    stacks: list[Stack] = [
-        ModelScheduleStack(app, store=store, protected_versions=fleet.protected_versions(store))
-        for store in fleet.selected
-    ]
-    if fleet.whole_fleet:
-        # A `-c store=` selection is about those stores: `cdk deploy -c store=x` deploys one.
-        stacks += [ModelScheduleDashboardStack(app, dashboard=d) for d in fleet.dashboards()]
+    if fleet.pipeline_synth and fleet.pipeline is not None:
+        stacks: list[Stack] = [
+            ModelSchedulePipelineStack(
+                app, plan=plan, fleet=fleet, settings=fleet.pipeline, cli_version=cli_version()
+            )
+            for plan in fleet_pipelines(fleet, fleet.pipeline)
+        ]
+    else:
+        stacks = flat_stacks(app, fleet)
     cdk.Validations.of(app).add_plugins(
         AwsSolutionsChecks(app, verbose=True),
         NIST80053R5Checks(app, verbose=True),
@@ -88,6 +94,24 @@ def build(app: cdk.App, context: Mapping[str, Any] | None = None) -> list[Stack]
         # It implements the IPolicyValidationPluginBeta1 protocol, which aws-cdk-lib still runs.
         cdk.Validations.of(app).add_plugins(CfnGuardValidator())  # type: ignore[arg-type]
     return stacks
+
+
+def flat_stacks(app: cdk.App, fleet: FleetConfig) -> list[Stack]:
+    """The stores' stacks and the accounts' dashboards, each deployed on its own."""
+    stacks: list[Stack] = [
+        ModelScheduleStack(app, store=store, protected_versions=fleet.protected_versions(store))
+        for store in fleet.selected
+    ]
+    if fleet.whole_fleet:
+        # A `-c store=` selection is about those stores: `cdk deploy -c store=x` deploys one.
+        stacks += [ModelScheduleDashboardStack(app, dashboard=d) for d in fleet.dashboards()]
+    return stacks
+
+
+def cli_version() -> str:
+    """The CDK CLI package.json pins: the pipeline runs the same one."""
+    package = json.loads((ROOT / "package.json").read_text(encoding="utf-8"))
+    return str(package["devDependencies"]["aws-cdk"])
 
 
 def cli_app(*, context: dict[str, Any] | None = None, outdir: str | None = None) -> cdk.App:

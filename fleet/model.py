@@ -215,6 +215,8 @@ class FleetConfig:
     warnings: tuple[str, ...] = ()
     # Where and how the fleet deploys through CDK Pipelines; None: no pipeline configured.
     pipeline: PipelineSettings | None = None
+    # -c pipeline=true: synthesize the pipeline stacks (which hold the stores' stacks).
+    pipeline_synth: bool = False
 
     def dashboards(self) -> tuple[AccountDashboard, ...]:
         """Per account of the fleet, in the order its first store appears in cdk.json, one

@@ -1,9 +1,17 @@
 #!/usr/bin/env bash
 # The main job: set up, then synthesize the default fleet from cdk.json into cdk.out/.
+#   ./scripts/synth.sh              the stores' and dashboards' stacks, one line per stack
+#   ./scripts/synth.sh --pipeline   the fleet's pipeline stack(s), one line per pipeline
 # Extra arguments go to `cdk synth`, e.g. -c store=tokyo-ginza.
 set -euo pipefail
 "$(dirname "$0")/setup.sh"
 source "$(dirname "$0")/env.sh"
+if [ "${1:-}" = "--pipeline" ]; then
+  shift
+  cdk synth --quiet -c pipeline=true "$@"
+  python3 -m report.pipelines cdk.out
+  exit 0
+fi
 cdk synth --quiet "$@"
 # One line per stack the assembly holds (its manifest), not per template left from earlier synths.
 python3 - <<'PY'

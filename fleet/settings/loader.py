@@ -49,7 +49,8 @@ FLEET_KEY = "fleet"
 SELECT_KEY = "store"
 NOW_KEY = "now"
 CONTROL_TOWER_KEY = "controlTowerChecks"
-APP_KEYS = (FLEET_KEY, SELECT_KEY, NOW_KEY, CONTROL_TOWER_KEY)
+PIPELINE_KEY = "pipeline"
+APP_KEYS = (FLEET_KEY, SELECT_KEY, NOW_KEY, CONTROL_TOWER_KEY, PIPELINE_KEY)
 
 STORE_ID = re.compile(r"[a-z](?:[a-z0-9-]{0,38}[a-z0-9])?", flags=re.ASCII)
 
@@ -335,7 +336,7 @@ def _flag(context: Mapping[str, Any], key: str, problems: Problems) -> bool:
     if value in (True, "true"):
         return True
     if value not in (False, "false"):
-        problems.add(key, value, "must be true or false (-c controlTowerChecks=true)")
+        problems.add(key, value, f"must be true or false (-c {key}=true)")
     return False
 
 
@@ -347,6 +348,7 @@ def load_fleet(context: Mapping[str, Any], *, today: date) -> FleetConfig:
     problems = Problems()
     _notice_now(context, problems)
     control_tower = _flag(context, CONTROL_TOWER_KEY, problems)
+    pipeline_synth = _flag(context, PIPELINE_KEY, problems)
     fleet = (
         as_object(context[FLEET_KEY], FLEET_KEY, problems, from_cli=True)
         if FLEET_KEY in context
@@ -425,7 +427,15 @@ def load_fleet(context: Mapping[str, Any], *, today: date) -> FleetConfig:
         whole_fleet=SELECT_KEY not in context,
         warnings=tuple(problems.warnings),
         pipeline=pipeline,
+        pipeline_synth=pipeline_synth,
     )
+    if pipeline_synth and pipeline is None:
+        raise ConfigError(
+            [
+                "pipeline = true: cdk.json has no fleet.pipeline block; add one (see "
+                "docs/configuration.md) to synthesize the fleet's pipeline"
+            ]
+        )
     if pipeline is not None:
         try:
             fleet_pipelines(config, pipeline)

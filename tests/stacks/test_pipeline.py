@@ -1,0 +1,122 @@
+"""The pipeline app (`cdk synth -c pipeline=true`): the same store and dashboard stacks as the
+flat app, under the same names; its waves as planned; and cdk-nag's findings on what CDK
+Pipelines generates acknowledged exactly, per pipeline."""
+
+from __future__ import annotations
+
+import tempfile
+from pathlib import Path
+from typing import Any
+
+import aws_cdk as cdk
+import pytest
+from aws_cdk import cx_api
+
+import app as app_module
+import scheduler_constructs.nag
+from tests.stacks.test_nag import RecordingValidations, findings
+from tests.synth import cli_context
+
+pytestmark = pytest.mark.xdist_group("pipeline")
+
+
+def synth_pipeline(outdir: Path | None = None) -> cx_api.CloudAssembly:
+    context = cli_context(pipeline=True)
+    app = cdk.App(context=context, outdir=str(outdir or tempfile.mkdtemp(prefix="cdk.out.")))
+    app_module.build(app, context)
+    return app.synth()
+
+
+@pytest.fixture(scope="module")
+def assembly() -> cx_api.CloudAssembly:
+    return synth_pipeline()
+
+
+def nested_stacks(assembly: cx_api.CloudAssembly) -> dict[str, dict[str, Any]]:
+    found: dict[str, dict[str, Any]] = {}
+    for artifact in assembly.nested_assemblies:
+        for stack in artifact.nested_assembly.stacks:
+            found[stack.stack_name] = stack.template
+    return found
+
+
+def test_the_pipeline_deploys_the_flat_apps_stacks(
+    assembly: cx_api.CloudAssembly, all_templates: dict[str, dict[str, Any]]
+) -> None:
+    """Same stack names, same templates: the first pipeline run updates the stacks deployed by
+    hand (./scripts/cdk deploy ModelSchedule-<store>) instead of creating new ones."""
+    deployed = nested_stacks(assembly)
+    assert deployed == all_templates
+
+
+def test_the_default_fleet_is_one_pipeline_in_the_tooling_account(
+    assembly: cx_api.CloudAssembly,
+) -> None:
+    top = {s.stack_name: s for s in assembly.stacks}
+    pipeline = top["ModelSchedulePipeline-1"]
+    assert (pipeline.environment.account, pipeline.environment.region) == (
+        "999988887777",
+        "ap-northeast-1",
+    )
+    resources = pipeline.template["Resources"].values()
+    (resource,) = (r for r in resources if r["Type"] == "AWS::CodePipeline::Pipeline")
+    assert resource["Properties"]["PipelineType"] == "V2"
+    stages = {s["Name"]: s["Actions"] for s in resource["Properties"]["Stages"]}
+    # A wave of one project is named after it (CDK names a one-stage wave after its stage).
+    assert list(stages) == [
+        "Source",
+        "Build",
+        "UpdatePipeline",
+        "Assets",
+        "ModelSchedulePipeline-1-bread-checkout-111122223333-ap-northeast-1",
+        "ModelSchedulePipeline-1-bread-checkout-us-111122223333-us-west-2",
+        "ModelSchedulePipeline-1-bread-checkout-au-444455556666-ap-southeast-2",
+        "ModelSchedulePipeline-1-Dashboards",
+    ]
+    canary = {a["Name"]: a["RunOrder"] for a in list(stages.values())[4]}
+    # Change set, deploy, the alarm check, then the approval: the canary unit bakes first.
+    assert canary == {
+        "ModelSchedule-tokyo-ginza.Prepare": 1,
+        "ModelSchedule-tokyo-ginza.Deploy": 2,
+        "CheckAlarms": 3,
+        "Approve": 4,
+    }
+    for wave in list(stages.values())[5:7]:
+        assert "CheckAlarms" in {a["Name"] for a in wave}
+        assert "Approve" not in {a["Name"] for a in wave}
+
+
+def test_each_acknowledgment_answers_exactly_one_real_finding(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """With acknowledgments withheld, the findings are exactly the acknowledged ones, for the
+    pipeline's generated resources as for the stores' stacks inside it."""
+    recorder = RecordingValidations()
+    monkeypatch.setattr(scheduler_constructs.nag, "Validations", recorder)
+    outdir = Path(tempfile.mkdtemp())
+    with pytest.raises(RuntimeError, match="ValidationFailed"):
+        synth_pipeline(outdir)
+    found = findings(outdir)
+    # cfn-guard (Control Tower) runs only on demand; its acknowledgments wait for it.
+    acknowledged = {
+        (path if path.endswith("/Resource") else f"{path}/Resource", finding)
+        for path, finding, _ in recorder.acknowledged
+        if not finding.startswith("cdk-validator-cfnguard::")
+    }
+    assert found == acknowledged
+    generated = {f for f in found if f[0].startswith(("ModelSchedulePipeline-", "cross-region"))}
+    assert len(generated) > 50  # CDK Pipelines' roles and buckets, not only the stores'
+
+
+def test_synth_sh_says_one_line_per_pipeline(assembly: cx_api.CloudAssembly) -> None:
+    """What `./scripts/synth.sh --pipeline` prints, read from the synthesized template."""
+    from report.pipelines import describe
+
+    top = {s.stack_name: s for s in assembly.stacks}
+    assert describe("ModelSchedulePipeline-1", top["ModelSchedulePipeline-1"].template) == (
+        "ModelSchedulePipeline-1: bread-checkout-111122223333-ap-northeast-1 1 stack, approval, "
+        "bread-checkout-us-111122223333-us-west-2 1 stack, "
+        "bread-checkout-au-444455556666-ap-southeast-2 1 stack, Dashboards 2 stacks "
+        "(18 actions in 8 stages)"
+    )
+    assert describe("ModelSchedule-tokyo-ginza", {"Resources": {}}) is None
