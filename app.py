@@ -76,7 +76,12 @@ def build(app: cdk.App, context: Mapping[str, Any] | None = None) -> list[Stack]
     if fleet.pipeline_synth and fleet.pipeline is not None:
         stacks: list[Stack] = [
             ModelSchedulePipelineStack(
-                app, plan=plan, fleet=fleet, settings=fleet.pipeline, cli_version=cli_version()
+                app,
+                plan=plan,
+                fleet=fleet,
+                settings=fleet.pipeline,
+                cli_version=pinned("aws-cdk"),
+                assets_version=pinned("cdk-assets"),
             )
             for plan in fleet_pipelines(fleet, fleet.pipeline)
         ]
@@ -108,10 +113,10 @@ def flat_stacks(app: cdk.App, fleet: FleetConfig) -> list[Stack]:
     return stacks
 
 
-def cli_version() -> str:
-    """The CDK CLI package.json pins: the pipeline runs the same one."""
-    package = json.loads((ROOT / "package.json").read_text(encoding="utf-8"))
-    return str(package["devDependencies"]["aws-cdk"])
+def pinned(package: str) -> str:
+    """A version package.json pins (aws-cdk, cdk-assets): the pipeline runs the same ones."""
+    manifest = json.loads((ROOT / "package.json").read_text(encoding="utf-8"))
+    return str(manifest["devDependencies"][package])
 
 
 def cli_app(*, context: dict[str, Any] | None = None, outdir: str | None = None) -> cdk.App:

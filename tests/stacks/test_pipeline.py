@@ -4,18 +4,21 @@ Pipelines generates acknowledged exactly, per pipeline."""
 
 from __future__ import annotations
 
+import json
+import re
 import tempfile
 from pathlib import Path
 from typing import Any
 
 import aws_cdk as cdk
+import cfnlint.api
 import pytest
 from aws_cdk import cx_api
 
 import app as app_module
 import scheduler_constructs.nag
 from tests.stacks.test_nag import RecordingValidations, findings
-from tests.synth import cli_context
+from tests.synth import cli_context, default_fleet
 
 pytestmark = pytest.mark.xdist_group("pipeline")
 
@@ -120,3 +123,56 @@ def test_synth_sh_says_one_line_per_pipeline(assembly: cx_api.CloudAssembly) -> 
         "(18 actions in 8 stages)"
     )
     assert describe("ModelSchedule-tokyo-ginza", {"Resources": {}}) is None
+
+
+def test_cfn_lint_is_clean_on_the_pipeline_and_its_support_stacks(
+    assembly: cx_api.CloudAssembly,
+) -> None:
+    """Errors (E) and warnings (W) both fail, for the pipeline's and the cross-Region
+    support stacks' templates, each in its own Region."""
+    for stack in assembly.stacks:
+        matches = cfnlint.api.lint(json.dumps(stack.template), regions=[stack.environment.region])
+        assert [f"{m.rule.id} {m.path}: {m.message}" for m in matches] == [], stack.stack_name
+
+
+def test_a_fleet_cut_into_two_pipelines_synthesizes() -> None:
+    """The CDK side of sharding: with two stores a pipeline, the default fleet's three stores
+    make two pipeline stacks, each store in exactly one, every stack under its flat name."""
+    fleet = default_fleet()
+    fleet["pipeline"]["maxStoresPerPipeline"] = 2
+    context = cli_context(fleet=fleet, pipeline=True)
+    app = cdk.App(context=context, outdir=tempfile.mkdtemp(prefix="cdk.out."))
+    app_module.build(app, context)
+    assembly = app.synth()
+    # Each pipeline, and the cross-Region support stacks CDK adds beside it.
+    names = {s.stack_name for s in assembly.stacks}
+    pipelines = {n for n in names if re.fullmatch(r"ModelSchedulePipeline-[0-9]+", n)}
+    assert pipelines == {"ModelSchedulePipeline-1", "ModelSchedulePipeline-2"}
+    deployed = [
+        stack.stack_name
+        for artifact in assembly.nested_assemblies
+        for stack in artifact.nested_assembly.stacks
+    ]
+    assert sorted(deployed) == sorted(
+        [
+            "ModelSchedule-tokyo-ginza",
+            "ModelSchedule-seattle-pike-place",
+            "ModelSchedule-sydney-central",
+            "ModelScheduleDashboard-111122223333",
+            "ModelScheduleDashboard-444455556666",
+        ]
+    )
+
+
+def test_the_cli_and_cdk_assets_inside_the_pipeline_are_package_jsons_pins(
+    assembly: cx_api.CloudAssembly,
+) -> None:
+    """Not `latest`: the self-mutation and the asset publishing install what package.json pins."""
+    package = json.loads(Path(app_module.ROOT / "package.json").read_text(encoding="utf-8"))
+    pins = package["devDependencies"]
+    text = json.dumps(
+        next(s for s in assembly.stacks if s.stack_name == "ModelSchedulePipeline-1").template
+    )
+    assert f"aws-cdk@{pins['aws-cdk']}" in text
+    assert f"cdk-assets@{pins['cdk-assets']}" in text
+    assert "@latest" not in text
