@@ -8,7 +8,9 @@
    validation plugins (cdk-nag; Control Tower's checks when asked for with
    -c controlTowerChecks=true): synthesis with the plugins minus synthesis without them.
 3. Scale: 10, 100 and 1,000 stores once each, wall time and peak memory, per store.
-4. The test suite's wall time.
+4. The fleet's pipelines (-c pipeline=true) for 100 and 1,000 stores: wall time, peak memory,
+   how many pipelines and the largest one's actions and stages (CodePipeline: 500 and 50).
+5. The test suite's wall time.
 
 Prints figures and asserts nothing: speed is measured here, never in a timed test. Peak memory is
 the largest resident set of the whole process tree (Python and the jsii Node process), sampled
@@ -115,20 +117,25 @@ def generated_context(stores: int, **extra: Any) -> dict[str, Any]:
     context.update(CLI_CONTEXT)
     fleet = copy.deepcopy(context["fleet"])
     zones = ["Asia/Tokyo", "America/Los_Angeles", "Europe/Berlin", "Australia/Sydney"]
-    fleet.pop("pipeline", None)  # a generated fleet: no pipeline, no canary store
+    pipeline = fleet.pop("pipeline", None)
+    if "pipeline" in extra and pipeline is not None:
+        fleet["pipeline"] = {**pipeline, "canary": "store-0000"}
+    # One account holding them all, as a real fleet of this size would after raising its quotas.
+    fleet["quotas"] = {"iamRoles": 5000, "iamManagedPolicies": 5000, "scheduleGroups": 5000}
     fleet["stores"] = {}
     for n in range(stores):
         store_id = f"store-{n:04d}"
+        project = n // 4  # four stores a project: the pipeline's unit of deployment
         fleet["stores"][store_id] = {
             "timezone": zones[n % len(zones)],
-            "projectArn": PROJECT_ARN,
+            "projectArn": PROJECT_ARN.replace("/bread/", f"/bread{project}/"),
             **({"openDays": ["TUE", "WED", "THU", "FRI", "SAT", "SUN"]} if n % 3 == 0 else {}),
             **({"closedDates": ["2026-12-31..2027-01-03"]} if n % 2 == 0 else {}),
             **({"holidayCalendar": CALENDARS[zones[n % len(zones)]]} if HOLIDAYS else {}),
         }
         context[f"modelVersionArn:{store_id}"] = (
-            "arn:aws:rekognition:ap-northeast-1:111122223333:project/bread/version/"
-            f"bread.v{n:04d}/1761987600000"
+            f"arn:aws:rekognition:ap-northeast-1:111122223333:project/bread{project}/version/"
+            f"bread{project}.v{n:04d}/1761987600000"
         )
     context["fleet"] = fleet
     context.update(extra)
@@ -227,6 +234,19 @@ def phases(stores: int, runs: int, control_tower: bool) -> dict[str, float]:
     return result
 
 
+def pipeline_lines(outdir: Path) -> list[tuple[str, int, int]]:
+    """(pipeline, actions, stages) of every pipeline template the synth wrote."""
+    found = []
+    for path in sorted(outdir.glob("ModelSchedulePipeline-*.template.json")):
+        template = json.loads(path.read_text(encoding="utf-8"))
+        for resource in template["Resources"].values():
+            if resource["Type"] == "AWS::CodePipeline::Pipeline":
+                stages = resource["Properties"]["Stages"]
+                actions = sum(len(s["Actions"]) for s in stages)
+                found.append((path.name, actions, len(stages)))
+    return found
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=5, help="alternating runs (default 5)")
@@ -301,7 +321,20 @@ def main() -> int:
         wall, peak = run_case(app_cmd, generated_context(stores))
         print(f"{str(stores) + ' stores':24} {wall:7.1f} {wall / stores:8.3f} {peak:9.0f}")
 
-    # 4. The test suite.
+    # 4. The fleet's pipelines (-c pipeline=true), next to the flat synth above.
+    print(f"\n{'pipelines (one run each)':24} {'wall s':>7} {'s/store':>8} {'peak MiB':>9}  limits")
+    for stores in [100] if args.skip_1000 else [100, 1000]:
+        with tempfile.TemporaryDirectory() as outdir:
+            context = generated_context(stores, pipeline=True)
+            wall, peak = measure(app_cmd, env_for(context, outdir))
+            lines = pipeline_lines(Path(outdir))
+        worst = max(lines, key=lambda line: line[1]) if lines else ("-", 0, 0)
+        print(
+            f"{str(stores) + ' stores':24} {wall:7.1f} {wall / stores:8.3f} {peak:9.0f}  "
+            f"{len(lines)} pipelines, the largest {worst[1]} actions in {worst[2]} stages"
+        )
+
+    # 5. The test suite.
     if not args.skip_tests:
         started = time.perf_counter()
         done = subprocess.run(
