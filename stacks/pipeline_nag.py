@@ -9,10 +9,13 @@ import re
 from typing import Any
 
 from aws_cdk import Stack
+from aws_cdk import aws_codebuild as codebuild
 from aws_cdk import aws_codepipeline as codepipeline
 from aws_cdk import aws_iam as iam
+from aws_cdk import aws_kms as kms
 from aws_cdk import aws_s3 as s3
 
+from constructs import IConstruct
 from scheduler_constructs.nag import Exemption, exempt
 
 INLINE = (
@@ -28,7 +31,24 @@ BUCKET = Exemption(
         "NIST.800.53.R5-S3BucketLoggingEnabled",
         "NIST.800.53.R5-S3BucketReplicationEnabled",
         "NIST.800.53.R5-S3BucketVersioningEnabled",
+        # AWS Control Tower's proactive controls (cfn-guard), on demand.
+        "cdk-validator-cfnguard::s3_bucket_logging_enabled_check",
+        "cdk-validator-cfnguard::s3_bucket_object_lock_enabled_check",
+        "cdk-validator-cfnguard::s3_bucket_versioning_enabled_check",
+        "cdk-validator-cfnguard::s3_event_notifications_enabled_check",
+        "cdk-validator-cfnguard::s3_lifecycle_policy_check",
     ),
+)
+BUILD_LOGS = Exemption(
+    "CodeBuild writes this project's logs to its default CloudWatch Logs group, "
+    "/aws/codebuild/<project>; the control wants that written out in the template, which "
+    "CDK Pipelines does not do for the projects it generates.",
+    findings=("cdk-validator-cfnguard::codebuild_project_logging_enabled_check",),
+)
+KEY_GRANTS = Exemption(
+    "The key's policy lets the account's principals create grants, as CDK writes every key "
+    "policy; the services that use it (S3, SNS, CodePipeline) create their grants through it.",
+    findings=("cdk-validator-cfnguard::kms_create_grant_aws_service_check",),
 )
 
 
@@ -119,9 +139,17 @@ def acknowledge_generated(stack: Stack, pipeline: codepipeline.Pipeline) -> None
     for construct in stack.node.find_all():
         if isinstance(construct, iam.CfnPolicy):
             exempt(construct, *_policy_exemptions(stack, construct))
-        elif isinstance(construct, s3.CfnBucket):
-            exempt(construct, BUCKET)
+        else:
+            _exempt_generated(construct)
     for support in pipeline.cross_region_support.values():
-        bucket = support.replication_bucket.node.default_child
-        if isinstance(bucket, s3.CfnBucket):
-            exempt(bucket, BUCKET)
+        for construct in support.stack.node.find_all():
+            _exempt_generated(construct)
+
+
+def _exempt_generated(construct: IConstruct) -> None:
+    if isinstance(construct, s3.CfnBucket):
+        exempt(construct, BUCKET)
+    elif isinstance(construct, codebuild.CfnProject):
+        exempt(construct, BUILD_LOGS)
+    elif isinstance(construct, kms.CfnKey):
+        exempt(construct, KEY_GRANTS)
