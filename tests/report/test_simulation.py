@@ -45,9 +45,11 @@ def intended_window(store: StoreConfig, local: datetime) -> tuple[bool, bool]:
     """(the store is open now, the model may run now) from the configuration alone."""
     s = store.settings
     minute = local.hour * 60 + local.minute
+    today, instant = local.date(), local.astimezone(UTC)
+    lead = timedelta(minutes=s.start_lead_minutes)
     open_now = may_run = False
     for shift in (-1, 0, 1):  # a window may begin the evening before or end after midnight
-        day = local.date() - timedelta(days=shift)
+        day = today - timedelta(days=shift)
         if day.weekday() not in s.open_days or day in store.closed_days:
             continue
         at = minute + shift * 1440
@@ -57,7 +59,7 @@ def intended_window(store: StoreConfig, local: datetime) -> tuple[bool, bool]:
         # The lead is real minutes before the opening instant, also when a spring-forward gap
         # swallows the start's wall-clock time (fleet/calendar/dst.py).
         opening = opening_instant(s.timezone, day, s.opens)
-        if opening - timedelta(minutes=s.start_lead_minutes) <= local.astimezone(UTC) < opening:
+        if opening - lead <= instant < opening:
             may_run = True
     return open_now, may_run
 

@@ -49,17 +49,26 @@ def findings(report_dir: Path) -> set[tuple[str, str]]:
     }
 
 
+@pytest.fixture(scope="module")
+def withheld() -> tuple[RecordingValidations, Path]:
+    """The default fleet synthesized with every acknowledgment recorded instead of applied
+    (with the Control Tower controls): what would be acknowledged, and the report's findings."""
+    recorder = RecordingValidations()
+    outdir = Path(tempfile.mkdtemp())
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(scheduler_constructs.nag, "Validations", recorder)
+        with pytest.raises(RuntimeError, match="ValidationFailed"):
+            synth(cli_context(controlTowerChecks=True), outdir)
+    return recorder, outdir
+
+
 def test_each_acknowledgment_answers_exactly_one_real_finding(
-    monkeypatch: pytest.MonkeyPatch, fleet_templates: dict[str, Any]
+    withheld: tuple[RecordingValidations, Path], fleet_templates: dict[str, Any]
 ) -> None:
     """With acknowledgments withheld, the findings are exactly the acknowledged ones:
     none is missing (the default synth succeeds), none is stale or too broad."""
     assert fleet_templates  # the default fleet synthesized: no unacknowledged finding
-    recorder = RecordingValidations()
-    monkeypatch.setattr(scheduler_constructs.nag, "Validations", recorder)
-    outdir = Path(tempfile.mkdtemp())
-    with pytest.raises(RuntimeError, match="ValidationFailed"):
-        synth(cli_context(controlTowerChecks=True), outdir)
+    recorder, outdir = withheld
     found = findings(outdir)
     # Acknowledged on the resource itself, or on the construct whose `Resource` it is.
     acknowledged = {
@@ -74,12 +83,10 @@ def test_each_acknowledgment_answers_exactly_one_real_finding(
     assert any(rule.startswith("cdk-validator-cfnguard::") for _, rule in found)
 
 
-def test_reasons_are_specific(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_reasons_are_specific(withheld: tuple[RecordingValidations, Path]) -> None:
     """Every reason is a sentence a reviewer can check, and IAM5 names the exact resource."""
-    recorder = RecordingValidations()
-    monkeypatch.setattr(scheduler_constructs.nag, "Validations", recorder)
-    with pytest.raises(RuntimeError):
-        synth(cli_context(controlTowerChecks=True))
+    recorder, _ = withheld
+    assert recorder.acknowledged
     for _, finding, reason in recorder.acknowledged:
         assert len(reason) >= scheduler_constructs.nag.MIN_REASON_LENGTH
         if finding.startswith("AwsSolutions-IAM5"):
