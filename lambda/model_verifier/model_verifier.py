@@ -1,17 +1,8 @@
 """Verify that a store's Rekognition Custom Labels model really started, runs, answers and stopped.
 
 EventBridge Scheduler invokes this function with the store's check event (verifier_contract.py):
-
-- start (a few minutes after the scheduled start): the version must be STARTING or RUNNING.
-  STOPPED, FAILED or TRAINING_COMPLETED (never started): start it again at once and notify, so a
-  failed start is found before the store opens, not at opening.
-- opening: the version must be RUNNING. STOPPED, FAILED or TRAINING_COMPLETED: start it and
-  notify. STARTING (a late start): notify, then look again every minute until it runs or the
-  wait runs out. With a canary, a running model is then asked about the canary image.
-- closing: the version must be STOPPED or STOPPING. RUNNING: stop it and notify. STARTING cannot
-  be stopped yet: wait until it can, stop it, and notify only if that does not work in time.
-- every check: other versions of the project that are RUNNING or STARTING and are no store's
-  current version are stale (left over from a rotation, or started by hand): stop or report them.
+after the start, at opening and after closing; verifier_checks.py says what each check wants and
+does.
 
 The handler is thin: the checks are in verifier_checks.py (a table from status to action), the
 AWS calls and their retries in verifier_aws.py, the canary in verifier_canary.py, metrics and
