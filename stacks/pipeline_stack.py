@@ -33,7 +33,7 @@ from stacks.pipeline_nag import acknowledge_generated
 
 # The pinned tools inside the pipeline: the same CDK CLI as package.json, the same set-up
 # (scripts/setup.sh installs Python packages and Node.js pinned) as a developer's machine.
-SYNTH_COMMAND = "./scripts/synth.sh -c pipeline=true"
+SYNTH_COMMAND = "./scripts/synth.sh --pipeline"
 
 
 def _stage_id(text: str) -> str:

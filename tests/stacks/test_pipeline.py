@@ -177,3 +177,11 @@ def test_the_cli_and_cdk_assets_inside_the_pipeline_are_package_jsons_pins(
     assert f"aws-cdk@{pins['aws-cdk']}" in text
     assert f"cdk-assets@{pins['cdk-assets']}" in text
     assert "@latest" not in text
+
+
+def test_the_pipeline_synthesizes_with_the_developers_command(
+    assembly: cx_api.CloudAssembly,
+) -> None:
+    """The synth step runs ./scripts/synth.sh --pipeline: the same set-up, pins and command."""
+    pipeline = next(s for s in assembly.stacks if s.stack_name == "ModelSchedulePipeline-1")
+    assert "./scripts/synth.sh --pipeline" in json.dumps(pipeline.template)
