@@ -1,0 +1,200 @@
+"""A model version's evaluation, label by label, and what changes from the current version to
+the new one (issue 22's pre-flight; the reading from S3 and the wiring into rotate.sh come next).
+
+Rekognition writes a training results summary file per version (DescribeProjectVersions'
+EvaluationResult.Summary.S3Object): `Version` 1, `LabelEvaluationResults` with one entry per
+label, `Metrics` (F1Score, Precision, Recall, Threshold: the assumed threshold, 0 to 1) and the
+label's `NumberOfTestingImages`. Labels are compared after Unicode NFC normalisation, as the
+canary compares them, and shown as trained.
+"""
+
+from __future__ import annotations
+
+import json
+import unicodedata
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+
+SUMMARY_VERSION = 1
+# A label evaluated on fewer test images than this gets a warning, not a refusal, for a drop.
+FEW_IMAGES = 10
+# minConfidence this far below a label's assumed threshold lets through more false positives.
+FAR_BELOW = 10.0
+
+
+class SummaryError(ValueError):
+    """The summary file cannot be read as one; the message names the cause and the fix."""
+
+
+@dataclass(frozen=True)
+class LabelFigures:
+    name: str  # as trained
+    f1: float
+    precision: float
+    recall: float
+    threshold: float  # the assumed threshold, 0 to 1
+    test_images: int
+
+
+def nfc(name: str) -> str:
+    return unicodedata.normalize("NFC", name)
+
+
+def parse_summary(text: str | bytes) -> dict[str, LabelFigures]:
+    """The labels of a version (those of its LabelEvaluationResults), by NFC name."""
+    try:
+        body = json.loads(text)
+    except (ValueError, UnicodeDecodeError) as error:
+        raise SummaryError(f"the summary file is not JSON ({error})") from error
+    if not isinstance(body, dict):
+        raise SummaryError("the summary file is not a JSON object")
+    if body.get("Version") != SUMMARY_VERSION:
+        raise SummaryError(
+            f"the summary file has Version {body.get('Version')!r}; this pre-flight reads "
+            f"Version {SUMMARY_VERSION}: update rekognition-model-scheduler"
+        )
+    found: dict[str, LabelFigures] = {}
+    try:
+        for entry in body["LabelEvaluationResults"]:
+            metrics = entry["Metrics"]
+            name = str(entry["Label"])
+            found[nfc(name)] = LabelFigures(
+                name=name,
+                f1=float(metrics["F1Score"]),
+                precision=float(metrics["Precision"]),
+                recall=float(metrics["Recall"]),
+                threshold=float(metrics["Threshold"]),
+                test_images=int(entry.get("NumberOfTestingImages", 0)),
+            )
+    except (KeyError, TypeError, ValueError) as error:
+        raise SummaryError(
+            f"the summary file's LabelEvaluationResults are malformed ({error!r})"
+        ) from error
+    return found
+
+
+@dataclass(frozen=True)
+class LabelChange:
+    name: str  # NFC
+    current: LabelFigures | None
+    new: LabelFigures | None
+
+    def shown(self) -> str:
+        """The label as trained (the new version's spelling when both have it)."""
+        figures = self.new or self.current
+        return figures.name if figures is not None else self.name
+
+    @property
+    def f1_change(self) -> float | None:
+        if self.current is None or self.new is None:
+            return None
+        return self.new.f1 - self.current.f1
+
+
+@dataclass(frozen=True)
+class Comparison:
+    changes: tuple[LabelChange, ...]  # worst change first
+    refusals: tuple[str, ...]  # one line each; the flag that accepts it is named
+    warnings: tuple[str, ...]
+    notes: tuple[str, ...]
+
+
+def compare(
+    current: Mapping[str, LabelFigures],
+    new: Mapping[str, LabelFigures],
+    *,
+    max_label_f1_drop: float,
+    expect_labels: Iterable[str] = (),
+) -> Comparison:
+    """The label table, and what is refused, warned about and reported."""
+    changes = [LabelChange(k, current.get(k), new.get(k)) for k in {**current, **new}]
+    # Missing labels first, then the largest drop; new labels last.
+    changes.sort(
+        key=lambda c: (
+            c.new is not None,
+            c.current is None,
+            c.f1_change if c.f1_change is not None else 0.0,
+        )
+    )
+    refusals, warnings, notes = [], [], []
+    for change in changes:
+        before, after = change.current, change.new
+        if after is None and before is not None:
+            refusals.append(
+                f"label {before.name!r} is missing from the new version: the register would "
+                "never see that product again (--accept-missing-labels)"
+            )
+        elif before is None and after is not None:
+            notes.append(f"label {after.name!r} is new in the new version")
+        elif before is not None and after is not None and before.f1 - after.f1 > max_label_f1_drop:
+            drop = (
+                f"label {after.name!r}: F1 {before.f1:.3f} -> {after.f1:.3f} "
+                f"({after.f1 - before.f1:+.3f}), more than maxLabelF1Drop {max_label_f1_drop:g}"
+            )
+            if after.test_images < FEW_IMAGES:
+                warnings.append(
+                    f"{drop}, but evaluated on {after.test_images} test images only: too few "
+                    "to trust"
+                )
+            else:
+                refusals.append(f"{drop} (--accept-lower-label-f1)")
+    for label in expect_labels:
+        if nfc(label) not in new:
+            refusals.append(
+                f"canary label {label!r} is not a label of the new version: the canary would "
+                "fail at the next opening (--accept-canary-labels)"
+            )
+    return Comparison(tuple(changes), tuple(refusals), tuple(warnings), tuple(notes))
+
+
+def min_confidence_advice(
+    new: Mapping[str, LabelFigures], labels: Iterable[str], min_confidence: float | None
+) -> list[str]:
+    """For each expected label: minConfidence above its new assumed threshold (detections the
+    model counts dropped), or more than 10 points below it (more false positives); and a value
+    1 to 3 points below the lowest threshold among them. Advice only, never a refusal."""
+    figures = [new[nfc(label)] for label in labels if nfc(label) in new]
+    if min_confidence is None or not figures:
+        return []
+    lines = []
+    for label in figures:
+        threshold = label.threshold * 100
+        if min_confidence > threshold:
+            lines.append(
+                f"minConfidence {min_confidence:g} is above {label.name!r}'s assumed threshold "
+                f"{threshold:.1f}: detections the model counts as positive would be dropped"
+            )
+        elif threshold - min_confidence > FAR_BELOW:
+            lines.append(
+                f"minConfidence {min_confidence:g} is {threshold - min_confidence:.1f} points "
+                f"below {label.name!r}'s assumed threshold {threshold:.1f}: more false positives"
+            )
+    if lines:
+        lowest = min(label.threshold * 100 for label in figures)
+        lines.append(
+            f"suggestion: minConfidence {max(lowest - 3, 0):.1f} to {max(lowest - 1, 0):.1f} "
+            f"(1 to 3 points below the lowest assumed threshold, {lowest:.1f})"
+        )
+    return lines
+
+
+def _cell(figures: LabelFigures | None, attribute: str) -> str:
+    if figures is None:
+        return "-"
+    value = getattr(figures, attribute)
+    return str(value) if attribute == "test_images" else f"{value:.3f}"
+
+
+def table(comparison: Comparison) -> str:
+    """Per label: F1, precision, recall, assumed threshold and test images, current -> new."""
+    rows = ["label | F1 | precision | recall | threshold | test images"]
+    for change in comparison.changes:
+        name = change.shown()
+        cells = [
+            f"{_cell(change.current, a)} -> {_cell(change.new, a)}"
+            for a in ("f1", "precision", "recall", "threshold", "test_images")
+        ]
+        if change.f1_change is not None:
+            cells[0] += f" ({change.f1_change:+.3f})"
+        rows.append(" | ".join([name, *cells]))
+    return "\n".join(rows)
