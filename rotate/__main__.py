@@ -16,20 +16,22 @@ import tempfile
 from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import boto3
 from botocore.config import Config
 from botocore.exceptions import BotoCoreError
 
 from fleet.calendar.zones import use_pinned_tzdata
-from fleet.model import FleetConfig
+from fleet.model import FleetConfig, StoreConfig
 from fleet.settings.arn import parse_version_arn
 from fleet.settings.errors import ConfigError
 from fleet.settings.loader import load_fleet
 from rotate.cdk_json import EditError, read_cdk_json, replace_context_value, write_atomically
+from rotate.labels import SummaryError, compare, min_confidence_advice, read_summary, table
 from rotate.preflight import (
     RefusedError,
+    VersionInfo,
     aws_problem,
     check_offline,
     check_online,
@@ -44,6 +46,8 @@ if TYPE_CHECKING:
     from mypy_boto3_rekognition import RekognitionClient
 
 ROOT = Path(__file__).resolve().parent.parent
+# The operator waits on these calls: short timeouts, one retry.
+CLIENT_CONFIG = Config(connect_timeout=5, read_timeout=15, retries={"total_max_attempts": 2})
 Run = Callable[[Sequence[str], Path], int]
 
 
@@ -67,6 +71,12 @@ def parse_args(argv: Sequence[str]) -> argparse.Namespace:
         action="store_true",
         help="rotate although the new F1 is more than maxF1Drop below the current one",
     )
+    for flag, what in (
+        ("--accept-missing-labels", "a label of the current version is missing from the new one"),
+        ("--accept-lower-label-f1", "a label's F1 is more than maxLabelF1Drop lower"),
+        ("--accept-canary-labels", "a canary label is not a label of the new version"),
+    ):
+        parser.add_argument(flag, action="store_true", help=f"rotate although {what}")
     parser.add_argument("--no-diff", action="store_true", help="do not run cdk diff afterwards")
     parser.add_argument("--cdk-json", type=Path, default=ROOT / "cdk.json", help=argparse.SUPPRESS)
     return parser.parse_args(argv)
@@ -79,10 +89,55 @@ def _fleet(context: dict[str, object]) -> FleetConfig:
     return fleet
 
 
+def check_labels(
+    store: StoreConfig,
+    current: VersionInfo | None,
+    new: VersionInfo,
+    s3: Any,
+    args: argparse.Namespace,
+) -> None:
+    """Both versions' evaluations label by label: the table, then what is refused (unless its
+    flag accepts it), warned about, reported, and minConfidence against the new thresholds. A
+    summary that cannot be read is one line, and the rotation goes on with the overall F1."""
+    s = store.settings
+    try:
+        if current is None:
+            raise SummaryError("the current version is not described: no labels to compare")
+        before = read_summary(s3, current.summary, current.name)
+        after = read_summary(s3, new.summary, new.name)
+    except SummaryError as error:
+        print(
+            f"rotate: labels not checked: {error}; the rotation continues with the overall-F1 "
+            "checks only",
+            file=sys.stderr,
+        )
+        return
+    expected = s.canary.expect_labels if s.canary else ()
+    result = compare(before, after, max_label_f1_drop=s.max_label_f1_drop, expect_labels=expected)
+    print("\nlabels, current -> new, worst change first:")
+    print(table(result))
+    for note in result.notes:
+        print(f"rotate: note: {note}", file=sys.stderr)
+    for warning in result.warnings:
+        print(f"rotate: warning: {warning}", file=sys.stderr)
+    labels = list(expected) or [figures.name for figures in after.values()]
+    for line in min_confidence_advice(after, labels, s.min_confidence):
+        print(f"rotate: minConfidence: {line}", file=sys.stderr)
+    accepted = {
+        "--accept-missing-labels": args.accept_missing_labels,
+        "--accept-lower-label-f1": args.accept_lower_label_f1,
+        "--accept-canary-labels": args.accept_canary_labels,
+    }
+    refused = [r for r in result.refusals if not any(accepted[f] for f in accepted if f in r)]
+    if refused:
+        raise RefusedError("; ".join(refused))
+
+
 def main(
     argv: Sequence[str],
     *,
     rekognition: RekognitionClient | None = None,
+    s3: Any = None,
     run: Run = run_cdk,
 ) -> int:
     args = parse_args(argv)
@@ -123,7 +178,7 @@ def main(
             print(
                 "rotate: warning: --offline: not checked that the version exists, that it finished "
                 "training in a state that starts, nor its F1 score against minF1Score and the "
-                "current version's",
+                "current version's; labels were not checked",
                 file=sys.stderr,
             )
         else:
@@ -131,9 +186,7 @@ def main(
                 client = rekognition or boto3.client(
                     "rekognition",
                     region_name=new.region,
-                    config=Config(
-                        connect_timeout=5, read_timeout=15, retries={"total_max_attempts": 2}
-                    ),
+                    config=CLIENT_CONFIG,
                 )
             except BotoCoreError as error:  # a profile that does not exist fails here
                 raise RefusedError(aws_problem(error, new.region)) from error
@@ -142,6 +195,12 @@ def main(
                 store, new, found, accept_lower_f1=args.accept_lower_f1
             )
             print(side_by_side(current_info, new_info, current.version_name))
+            reader = s3 or boto3.client(
+                "s3",
+                region_name=new.region,
+                config=CLIENT_CONFIG,
+            )
+            check_labels(store, current_info, new_info, reader, args)
         edited = replace_context_value(text, key, current.arn, new.arn)
         _fleet(json.loads(edited)["context"])  # the whole fleet must still be valid
     except (RefusedError, EditError) as error:

@@ -14,6 +14,9 @@ import json
 import unicodedata
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from typing import Any
+
+from botocore.exceptions import ClientError
 
 SUMMARY_VERSION = 1
 # A label evaluated on fewer test images than this gets a warning, not a refusal, for a drop.
@@ -198,3 +201,37 @@ def table(comparison: Comparison) -> str:
             cells[0] += f" ({change.f1_change:+.3f})"
         rows.append(" | ".join([name, *cells]))
     return "\n".join(rows)
+
+
+def read_summary(s3: Any, where: tuple[str, str] | None, version: str) -> dict[str, LabelFigures]:
+    """A version's labels from its summary file in S3; SummaryError with the cause and the fix."""
+    if where is None:
+        raise SummaryError(
+            f"{version} was trained without a test set: it has no evaluation to compare labels "
+            "with (train it with a test dataset to have one)"
+        )
+    bucket, key = where
+    uri = f"s3://{bucket}/{key}"
+    try:
+        body = s3.get_object(Bucket=bucket, Key=key)["Body"].read()
+    except ClientError as error:
+        code = error.response.get("Error", {}).get("Code", "")
+        said = " ".join(str(error).split())
+        if code in ("NoSuchKey", "NoSuchBucket", "404"):
+            raise SummaryError(
+                f"{version}'s summary file {uri} is not found ({code}): it was deleted or the "
+                "training output moved"
+            ) from error
+        if "KMS" in code or "kms" in said.lower():
+            raise SummaryError(
+                f"{version}'s summary file {uri} is encrypted with a key these credentials may "
+                f"not use ({code}): ask for kms:Decrypt on that key"
+            ) from error
+        if code in ("AccessDenied", "403", "AllAccessDisabled"):
+            raise SummaryError(
+                f"access denied reading {version}'s summary file {uri}: the operator needs "
+                "s3:GetObject on the training output (a version copied from another account "
+                "keeps its summary in that account's bucket)"
+            ) from error
+        raise SummaryError(f"{version}'s summary file {uri} cannot be read: {said}") from error
+    return parse_summary(body)

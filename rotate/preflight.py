@@ -89,17 +89,21 @@ class VersionInfo:
     status: str
     created: datetime | None
     f1: float | None
+    # Where the training results summary file is (bucket, key); None: trained without a test set.
+    summary: tuple[str, str] | None = None
 
     @classmethod
     def of(cls, description: dict[str, Any], name: str) -> VersionInfo:
         evaluation = description.get("EvaluationResult") or {}
         f1 = evaluation.get("F1Score")
+        where = (evaluation.get("Summary") or {}).get("S3Object") or {}
         return cls(
             arn=str(description["ProjectVersionArn"]),
             name=name,
             status=str(description.get("Status", "UNKNOWN")),
             created=description.get("CreationTimestamp"),
             f1=None if f1 is None else float(f1),
+            summary=(str(where["Bucket"]), str(where["Name"])) if "Bucket" in where else None,
         )
 
 

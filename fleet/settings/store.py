@@ -155,6 +155,12 @@ class StoreSettings(BaseModel):
         description="Rotation pre-flight: refuse a new version whose F1 score is more than this "
         "below the current version's, unless `--accept-lower-f1` is given.",
     )
+    max_label_f1_drop: Annotated[float, Field(ge=0, le=1), NUMBER] = Field(
+        default=0.05,
+        description="Rotation pre-flight: refuse a new version in which a label's F1 score is "
+        "more than this below the current version's (a warning for a label evaluated on fewer "
+        "than 10 test images), unless `--accept-lower-label-f1` is given.",
+    )
 
     # --- derived times
 

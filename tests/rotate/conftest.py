@@ -29,9 +29,11 @@ class Rotation:
     rekognition: Any
     stub: Stubber
     commands: list[list[str]] = field(default_factory=list)
+    s3: Any = None
 
-    def versions(self, *described: tuple[str, str, float | None]) -> None:
-        """DescribeProjectVersions answers these (arn, status, F1) for the two names asked."""
+    def versions(self, *described: tuple[str, str, float | None], summaries: bool = False) -> None:
+        """DescribeProjectVersions answers these (arn, status, F1) for the two names asked;
+        with `summaries`, each names its summary file (s3://training-output/<version name>)."""
         descriptions = []
         for arn, status, f1 in described:
             description: dict[str, Any] = {
@@ -41,6 +43,11 @@ class Rotation:
             }
             if f1 is not None:
                 description["EvaluationResult"] = {"F1Score": f1}
+                if summaries:
+                    name = arn.split("/version/")[1].split("/")[0]
+                    description["EvaluationResult"]["Summary"] = {
+                        "S3Object": {"Bucket": "training-output", "Name": f"{name}.json"}
+                    }
             descriptions.append(description)
         self.stub.add_response(
             "describe_project_versions",
@@ -57,7 +64,10 @@ class Rotation:
         from rotate.__main__ import main
 
         return main(
-            [*args, "--cdk-json", str(self.cdk_json)], rekognition=self.rekognition, run=self.run
+            [*args, "--cdk-json", str(self.cdk_json)],
+            rekognition=self.rekognition,
+            s3=self.s3,
+            run=self.run,
         )
 
 
