@@ -170,8 +170,10 @@ def check_online(
     found: dict[str, VersionInfo],
     *,
     accept_lower_f1: bool,
+    current_arn: str | None = None,
 ) -> tuple[VersionInfo | None, VersionInfo]:
-    """(current, new) descriptions; RefusedError if the new version must not be used."""
+    """(current, new) descriptions; RefusedError if the new version must not be used. The
+    current version is cdk.json's, or `current_arn` (the pipeline's check: what is deployed)."""
     s = store.settings
     candidate = found.get(new.arn)
     if candidate is None:
@@ -185,7 +187,7 @@ def check_online(
             f"({', '.join(sorted(RUNNABLE))}): wait for training to finish, or pick another "
             "version"
         )
-    current = found.get(s.model.arn)
+    current = found.get(current_arn or s.model.arn)
     if s.min_f1_score is not None:
         if candidate.f1 is None:
             raise RefusedError(

@@ -208,7 +208,12 @@ class ModelSchedulePipelineStack(Stack):
                 )
                 approve.add_step_dependency(check)
                 post.append(approve)
-        stage = self.pipeline.add_wave(_stage_id(f"{self.plan.name}-{wave.name}"), post=post)
+        # Before the canary: the rotation pre-flight for every store of this pipeline whose
+        # version the commit changed (rotate/pipeline_check.py).
+        pre = [self._check_rotations()] if wave.approval_after else []
+        stage = self.pipeline.add_wave(
+            _stage_id(f"{self.plan.name}-{wave.name}"), pre=pre, post=post
+        )
         for project in wave.projects:
             stage.add_stage(
                 ProjectStage(
@@ -227,6 +232,31 @@ class ModelSchedulePipelineStack(Stack):
                 )
             )
 
+    def _check_rotations(self) -> pipelines.CodeBuildStep:
+        places = dict.fromkeys((p.account, p.region) for w in self.plan.waves for p in w.projects)
+        return pipelines.CodeBuildStep(
+            "CheckRotations",
+            input=self.source,
+            install_commands=["./scripts/setup.sh"],
+            commands=[
+                ".venv/bin/python -m rotate.pipeline_check --stores " + ",".join(self.plan.stores)
+            ],
+            build_environment=codebuild.BuildEnvironment(
+                build_image=codebuild.LinuxBuildImage.STANDARD_7_0
+            ),
+            role_policy_statements=[
+                iam.PolicyStatement(
+                    actions=["sts:AssumeRole"], resources=self._lookup_roles(places)
+                )
+            ],
+        )
+
+    def _lookup_roles(self, places: Any) -> list[str]:
+        return [
+            f"arn:{self.partition}:iam::{a}:role/cdk-hnb659fds-lookup-role-{a}-{r}"
+            for a, r in places
+        ]
+
     def _check(self, wave: Wave) -> pipelines.CodeBuildStep:
         places: dict[tuple[str, str], list[str]] = {}
         for project in wave.projects:
@@ -236,10 +266,7 @@ class ModelSchedulePipelineStack(Stack):
             separators=(",", ":"),
         )
         ignores = "".join(f" --ignore '{name}'" for name in self.settings.ignore_alarms)
-        roles = [
-            f"arn:{self.partition}:iam::{a}:role/cdk-hnb659fds-lookup-role-{a}-{r}"
-            for a, r in places
-        ]
+        roles = self._lookup_roles(places)
         return pipelines.CodeBuildStep(
             "CheckAlarms",
             input=self.source,

@@ -71,8 +71,9 @@ class Wave:
     @property
     def actions(self) -> int:
         stacks = len(self.stores) + len(self.dashboards)
-        # After a wave of stores, the alarm check; after the canary unit, the approval too.
-        return STACK_ACTIONS * stacks + (1 if self.projects else 0) + int(self.approval_after)
+        # After a wave of stores, the alarm check; around the canary unit, the rotation check
+        # before it and the approval after it.
+        return STACK_ACTIONS * stacks + (1 if self.projects else 0) + 2 * self.approval_after
 
     @property
     def stages(self) -> int:

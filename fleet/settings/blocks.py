@@ -3,6 +3,7 @@ from its own object in cdk.json."""
 
 from __future__ import annotations
 
+import typing
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict, ValidationError
@@ -115,19 +116,34 @@ def parse_quotas(value: Any, problems: Problems) -> QuotaSettings:
         return QuotaSettings()
 
 
+def _model_in(annotation: Any) -> type[BaseModel] | None:
+    """The settings object a field holds, itself or inside a dict, list or optional."""
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return annotation
+    for argument in typing.get_args(annotation):
+        found = _model_in(argument)
+        if found is not None:
+            return found
+    return None
+
+
 def _field_at(model: type[BaseModel], path: list[str]) -> FieldInfo:
-    """The field a validation error's location names, through nested settings objects."""
+    """The field a validation error's location names, through nested settings objects (a
+    location part that is no field, such as a store id or an index, is skipped)."""
     field: FieldInfo | None = None
     for part in path:
-        field = next(f for n, f in model.model_fields.items() if (f.alias or n) == part)
-        inner = field.annotation
-        if isinstance(inner, type) and issubclass(inner, BaseModel):
-            model = inner
+        match = next((f for n, f in model.model_fields.items() if (f.alias or n) == part), None)
+        if match is None:
+            continue
+        field = match
+        model = _model_in(match.annotation) or model
     assert field is not None
     return field
 
 
-def parse_pipeline(value: Any, store_ids: list[str], problems: Problems) -> PipelineSettings | None:
+def parse_pipeline(
+    value: Any, store_ids: list[str], problems: Problems, versions: dict[str, str]
+) -> PipelineSettings | None:
     """`fleet.pipeline`, and that its canary is a store and its shards can be planned."""
     from fleet.pipeline.plan import MAX_STORES_PER_PIPELINE
 
@@ -164,6 +180,20 @@ def parse_pipeline(value: Any, store_ids: list[str], problems: Problems) -> Pipe
             f"whose project deploys first (known stores: {', '.join(store_ids[:10])}"
             f"{f', ... ({len(store_ids)} in all)' if len(store_ids) > 10 else ''})",
         )
+    for store_id, accepted in settings.accept_rotations.items():
+        where_store = f"{where}.acceptRotations.{store_id}"
+        if store_id not in store_ids:
+            problems.add_key(
+                where_store,
+                f"no store {store_id!r} in fleet.stores{suggest(store_id, store_ids)}",
+            )
+        elif versions.get(store_id) not in (None, accepted.model_version_arn):
+            problems.add(
+                f"{where_store}.modelVersionArn",
+                accepted.model_version_arn,
+                "is not the store's modelVersionArn any more: this acceptance was for an earlier "
+                "rotation; remove it",
+            )
     if settings.max_stores_per_pipeline > MAX_STORES_PER_PIPELINE:
         problems.add(
             f"{where}.maxStoresPerPipeline",

@@ -412,7 +412,12 @@ def load_fleet(context: Mapping[str, Any], *, today: date) -> FleetConfig:
     for where, line in quota_problems(parsed, parse_quotas(fleet.get("quotas", {}), problems)):
         problems.add_key(where, line)
     pipeline = (
-        parse_pipeline(fleet["pipeline"], store_ids, problems)
+        parse_pipeline(
+            fleet["pipeline"],
+            store_ids,
+            problems,
+            {s.store_id: s.settings.model.arn for s in parsed},
+        )
         if fleet.get("pipeline") is not None
         else None
     )

@@ -79,6 +79,23 @@ class SourceSettings(BaseModel):
     branch: Branch = Field(default="main", description="The branch that deploys.")
 
 
+RotationFlag = Literal["lower-f1", "missing-labels", "lower-label-f1", "canary-labels"]
+
+
+class AcceptRotation(BaseModel):
+    """What the pipeline's rotation check lets through for one store, for one version only."""
+
+    model_config = SETTINGS_MODEL_CONFIG
+
+    model_version_arn: str = Field(
+        description="The version this acceptance is for (the store's modelVersionArn)."
+    )
+    accept: tuple[RotationFlag, ...] = Field(
+        description='What is accepted: "lower-f1", "missing-labels", "lower-label-f1", '
+        '"canary-labels" (as rotate.sh\'s --accept-... flags).'
+    )
+
+
 class PipelineSettings(BaseModel):
     """`fleet.pipeline`: optional; without it there is no pipeline to synthesize."""
 
@@ -118,6 +135,11 @@ class PipelineSettings(BaseModel):
         default=(),
         description="Alarms the check after each wave passes although in ALARM: known to be "
         "unrelated to the change (remove them once they are fixed).",
+    )
+    accept_rotations: dict[str, AcceptRotation] = Field(
+        default_factory=dict,
+        description="By store id: a refusal of the rotation check before the canary that this "
+        "commit accepts, for the version named (it stops applying when the version changes).",
     )
     max_stores_per_pipeline: Annotated[int, Field(ge=1), WHOLE_NUMBER] = Field(
         default=200,

@@ -79,12 +79,14 @@ def test_the_default_fleet_is_one_pipeline_in_the_tooling_account(
         "ModelSchedulePipeline-1-Dashboards",
     ]
     canary = {a["Name"]: a["RunOrder"] for a in list(stages.values())[4]}
-    # Change set, deploy, the alarm check, then the approval: the canary unit bakes first.
+    # The rotation check, change set, deploy, the alarm check, then the approval: the canary
+    # unit bakes first.
     assert canary == {
-        "ModelSchedule-tokyo-ginza.Prepare": 1,
-        "ModelSchedule-tokyo-ginza.Deploy": 2,
-        "CheckAlarms": 3,
-        "Approve": 4,
+        "CheckRotations": 1,
+        "ModelSchedule-tokyo-ginza.Prepare": 2,
+        "ModelSchedule-tokyo-ginza.Deploy": 3,
+        "CheckAlarms": 4,
+        "Approve": 5,
     }
     for wave in list(stages.values())[5:7]:
         assert "CheckAlarms" in {a["Name"] for a in wave}
@@ -121,7 +123,7 @@ def test_synth_sh_says_one_line_per_pipeline(assembly: cx_api.CloudAssembly) -> 
         "ModelSchedulePipeline-1: bread-checkout-111122223333-ap-northeast-1 1 stack, approval, "
         "bread-checkout-us-111122223333-us-west-2 1 stack, "
         "bread-checkout-au-444455556666-ap-southeast-2 1 stack, Dashboards 2 stacks "
-        "(18 actions in 8 stages)"
+        "(19 actions in 8 stages)"
     )
     assert describe("ModelSchedule-tokyo-ginza", {"Resources": {}}) is None
 

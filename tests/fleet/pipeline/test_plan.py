@@ -124,7 +124,7 @@ def test_the_default_fleet_is_one_pipeline() -> None:
     (plan,) = fleet_pipelines(fleet, fleet.pipeline)
     assert plan.describe() == (
         "ModelSchedulePipeline-1: Canary 1 store, approval, us-west-2 1 store, ap-southeast-2 "
-        "1 store, Dashboards 2 dashboards (19 actions in 8 stages)"
+        "1 store, Dashboards 2 dashboards (20 actions in 8 stages)"
     )
 
 
@@ -163,6 +163,26 @@ def test_the_default_fleet_is_one_pipeline() -> None:
         ),
         (lambda p: p.pop("approvalEmails"), "fleet.pipeline.approvalEmails: missing"),
         (lambda p: p.update(waves="store"), 'fleet.pipeline.waves = "store": must be "region"'),
+        (
+            lambda p: p.update(
+                acceptRotations={"tokyo-ginzza": {"modelVersionArn": "x", "accept": ["lower-f1"]}}
+            ),
+            "fleet.pipeline.acceptRotations.tokyo-ginzza: no store 'tokyo-ginzza' in fleet.stores "
+            "(did you mean",
+        ),
+        (
+            lambda p: p.update(
+                acceptRotations={"tokyo-ginza": {"modelVersionArn": "x", "accept": ["lower-f1"]}}
+            ),
+            'fleet.pipeline.acceptRotations.tokyo-ginza.modelVersionArn = "x": is not the '
+            "store's modelVersionArn any more",
+        ),
+        (
+            lambda p: p.update(
+                acceptRotations={"tokyo-ginza": {"modelVersionArn": "x", "accept": ["all"]}}
+            ),
+            'fleet.pipeline.acceptRotations.tokyo-ginza.accept.0 = "all": must be',
+        ),
     ],
 )
 def test_bad_pipeline_settings_are_one_line(edit: object, says: str) -> None:

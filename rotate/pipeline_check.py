@@ -1,0 +1,163 @@
+"""Before a pipeline's canary: the rotation pre-flight for every store whose version the commit
+changed, since a commit can change `modelVersionArn:<store>` without ./scripts/rotate.sh.
+
+    python -m rotate.pipeline_check --stores tokyo-ginza,seattle-pike-place
+
+"Changed" is against what is deployed: the store's model handle (the SSM parameter its stack
+publishes) names the version that runs. It reads, in each store's account through the CDK
+bootstrap's lookup role, the handle, DescribeProjectVersions and the summary files, and applies
+the same checks as rotate.sh. A refusal fails the pipeline unless cdk.json accepts it for that
+store and version: fleet.pipeline.acceptRotations.<store> = {"modelVersionArn": "<the new ARN>",
+"accept": ["lower-label-f1", ...]}, reviewed in the same commit.
+
+Exit status: 0 nothing refused; 1 refused (one line each); 2 it could not look.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import boto3
+from botocore.exceptions import BotoCoreError, ClientError
+
+from fleet.model import StoreConfig
+from fleet.settings.arn import parse_version_arn
+from fleet.settings.errors import ConfigError
+from fleet.settings.loader import load_fleet
+from rekognition_model_client.handle import parameter_name
+from rotate.cdk_json import EditError, read_cdk_json
+from rotate.labels import SummaryError, compare, read_summary
+from rotate.preflight import RefusedError, check_online, describe
+
+ROOT = Path(__file__).resolve().parent.parent
+LOOKUP_ROLE = "arn:{partition}:iam::{account}:role/cdk-hnb659fds-lookup-role-{account}-{region}"
+# Which flag of rotate.sh each refusal names, by the words it carries.
+FLAGS = {
+    "--accept-missing-labels": "missing-labels",
+    "--accept-lower-label-f1": "lower-label-f1",
+    "--accept-canary-labels": "canary-labels",
+    "--accept-lower-f1": "lower-f1",
+}
+
+
+@dataclass(frozen=True)
+class Clients:
+    ssm: Any
+    rekognition: Any
+    s3: Any
+
+
+Connect = Callable[[StoreConfig], Clients]
+
+
+def connect(store: StoreConfig) -> Clients:
+    """Clients in the store's account and Region, through the bootstrap's lookup role."""
+    model = store.settings.model
+    role = LOOKUP_ROLE.format(partition=model.partition, account=model.account, region=model.region)
+    credentials = boto3.client("sts", region_name=model.region).assume_role(
+        RoleArn=role, RoleSessionName="rotation-check"
+    )["Credentials"]
+    session = boto3.Session(
+        aws_access_key_id=credentials["AccessKeyId"],
+        aws_secret_access_key=credentials["SecretAccessKey"],
+        aws_session_token=credentials["SessionToken"],
+        region_name=model.region,
+    )
+    return Clients(session.client("ssm"), session.client("rekognition"), session.client("s3"))
+
+
+def deployed_version(ssm: Any, store_id: str) -> str | None:
+    """The version the store's deployed model handle names; None for a store not deployed."""
+    try:
+        value = ssm.get_parameter(Name=parameter_name(store_id))["Parameter"]["Value"]
+    except ClientError as error:
+        if error.response.get("Error", {}).get("Code") == "ParameterNotFound":
+            return None
+        raise
+    return str(json.loads(value)["modelVersionArn"])
+
+
+def decide(store: StoreConfig, clients: Clients, accepted: frozenset[str]) -> list[str]:
+    """One line per refusal the commit does not accept; [] when the store may go ahead."""
+    s = store.settings
+    deployed = deployed_version(clients.ssm, store.store_id)
+    if deployed is None or deployed == s.model.arn:
+        return []
+    current = parse_version_arn(deployed)
+    found = describe(clients.rekognition, s.project_arn, [current, s.model])
+    try:
+        current_info, new_info = check_online(
+            store, s.model, found, accept_lower_f1="lower-f1" in accepted, current_arn=deployed
+        )
+    except RefusedError as error:
+        return [f"store {store.store_id}: {error}"]
+    try:
+        if current_info is None:
+            raise SummaryError("the deployed version is not described")
+        before = read_summary(clients.s3, current_info.summary, current_info.name)
+        after = read_summary(clients.s3, new_info.summary, new_info.name)
+    except SummaryError as error:
+        print(f"rotation check: store {store.store_id}: labels not checked: {error}")
+        return []
+    expected = s.canary.expect_labels if s.canary else ()
+    result = compare(before, after, max_label_f1_drop=s.max_label_f1_drop, expect_labels=expected)
+    return [
+        f"store {store.store_id}: {refusal}"
+        for refusal in result.refusals
+        if not any(flag in refusal and FLAGS[flag] in accepted for flag in FLAGS)
+    ]
+
+
+def check(stores: Sequence[StoreConfig], accepts: dict[str, Any], connect: Connect) -> list[str]:
+    refused: list[str] = []
+    for store in stores:
+        acceptance = accepts.get(store.store_id)
+        accepted = (
+            frozenset(acceptance.accept)
+            if acceptance and acceptance.model_version_arn == store.settings.model.arn
+            else frozenset()
+        )
+        refused += decide(store, connect(store), accepted)
+    return refused
+
+
+def main(argv: Sequence[str], connect: Connect = connect) -> int:
+    parser = argparse.ArgumentParser(prog="python -m rotate.pipeline_check")
+    parser.add_argument("--stores", default="", help="comma-separated store ids (default all)")
+    parser.add_argument("--cdk-json", type=Path, default=ROOT / "cdk.json", help=argparse.SUPPRESS)
+    args = parser.parse_args(argv)
+    try:
+        context = json.loads(read_cdk_json(args.cdk_json))["context"]
+        fleet = load_fleet(context, today=datetime.now(UTC).date())
+    except (EditError, ConfigError) as error:
+        print(f"rotation check: cdk.json cannot be read: {error}")
+        return 2
+    wanted = {s for s in args.stores.split(",") if s}
+    stores = [s for s in fleet.stores if not wanted or s.store_id in wanted]
+    accepts = dict(fleet.pipeline.accept_rotations) if fleet.pipeline else {}
+    try:
+        refused = check(stores, accepts, connect)
+    except (ClientError, BotoCoreError, RefusedError) as error:
+        print(f"rotation check: could not look: {' '.join(str(error).split())}")
+        return 2
+    for line in refused:
+        print(f"REFUSED {line}")
+    if refused:
+        print(
+            "rotation check: refused; to go ahead anyway, accept it in cdk.json for that store "
+            "and version (fleet.pipeline.acceptRotations), in a reviewed commit"
+        )
+        return 1
+    print(f"rotation check: {len(stores)} stores checked, nothing refused")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

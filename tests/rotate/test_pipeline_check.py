@@ -1,0 +1,152 @@
+"""The rotation check before a pipeline's canary (Stubber for SSM, Rekognition and S3): a store
+whose deployed version differs from cdk.json's is checked like rotate.sh checks it; a refusal
+fails the pipeline unless cdk.json accepts it for that store and version."""
+
+from __future__ import annotations
+
+import io
+import json
+from collections.abc import Iterator
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import boto3
+import pytest
+from botocore.response import StreamingBody
+from botocore.stub import Stubber
+
+from fleet.settings.loader import load_fleet
+from rotate import pipeline_check
+from rotate.pipeline_check import Clients, decide
+from tests.rotate.test_labels import summary
+from tests.synth import ROOT, TEST_TODAY, cli_context
+
+FLEET = load_fleet(cli_context(), today=TEST_TODAY)
+TOKYO = next(s for s in FLEET.stores if s.store_id == "tokyo-ginza")
+NEW = TOKYO.settings.model.arn  # what cdk.json says now
+OLD = NEW.replace("2026-11-01T09.00.00/1761987600000", "2026-10-01T09.00.00/1759309200000")
+OLD_NAME, NEW_NAME = "bread-checkout.2026-10-01T09.00.00", "bread-checkout.2026-11-01T09.00.00"
+BEFORE = summary(("メロンパン", 0.95, 0.80, 40), ("あんぱん", 0.93, 0.817, 35))
+WORSE = summary(("メロンパン", 0.96, 0.79, 40), ("あんぱん", 0.85, 0.82, 35))
+
+
+class Stubs:
+    def __init__(self) -> None:
+        region = "ap-northeast-1"
+        self.clients = Clients(
+            boto3.client("ssm", region_name=region),
+            boto3.client("rekognition", region_name=region),
+            boto3.client("s3", region_name=region),
+        )
+        self.ssm = Stubber(self.clients.ssm)
+        self.rekognition = Stubber(self.clients.rekognition)
+        self.s3 = Stubber(self.clients.s3)
+
+    def deployed(self, arn: str | None) -> None:
+        name = "/rekognition-model-scheduler/tokyo-ginza/model"
+        if arn is None:
+            self.ssm.add_client_error(
+                "get_parameter", "ParameterNotFound", expected_params={"Name": name}
+            )
+            return
+        value = json.dumps({"modelVersionArn": arn})
+        self.ssm.add_response("get_parameter", {"Parameter": {"Value": value}}, {"Name": name})
+
+    def versions(self) -> None:
+        def described(arn: str, name: str, f1: float) -> dict[str, Any]:
+            return {
+                "ProjectVersionArn": arn,
+                "Status": "RUNNING" if arn == OLD else "TRAINING_COMPLETED",
+                "CreationTimestamp": datetime(2026, 12, 1, tzinfo=UTC),
+                "EvaluationResult": {
+                    "F1Score": f1,
+                    "Summary": {"S3Object": {"Bucket": "training-output", "Name": f"{name}.json"}},
+                },
+            }
+
+        self.rekognition.add_response(
+            "describe_project_versions",
+            {
+                "ProjectVersionDescriptions": [
+                    described(OLD, OLD_NAME, 0.94),
+                    described(NEW, NEW_NAME, 0.95),
+                ]
+            },
+            {"ProjectArn": TOKYO.settings.project_arn, "VersionNames": [OLD_NAME, NEW_NAME]},
+        )
+
+    def summaries(self, before: str, after: str) -> None:
+        for name, text in ((OLD_NAME, before), (NEW_NAME, after)):
+            data = text.encode()
+            self.s3.add_response(
+                "get_object",
+                {"Body": StreamingBody(io.BytesIO(data), len(data))},
+                {"Bucket": "training-output", "Key": f"{name}.json"},
+            )
+
+
+@pytest.fixture
+def stubs() -> Iterator[Stubs]:
+    found = Stubs()
+    with found.ssm, found.rekognition, found.s3:
+        yield found
+        for stub in (found.ssm, found.rekognition, found.s3):
+            stub.assert_no_pending_responses()
+
+
+def test_a_store_whose_version_did_not_change_is_not_checked(stubs: Stubs) -> None:
+    stubs.deployed(NEW)
+    assert decide(TOKYO, stubs.clients, frozenset()) == []
+
+
+def test_a_store_not_deployed_yet_is_not_checked(stubs: Stubs) -> None:
+    stubs.deployed(None)
+    assert decide(TOKYO, stubs.clients, frozenset()) == []
+
+
+def test_a_label_worse_than_deployed_is_refused(stubs: Stubs) -> None:
+    stubs.deployed(OLD)
+    stubs.versions()
+    stubs.summaries(BEFORE, WORSE)
+    assert decide(TOKYO, stubs.clients, frozenset()) == [
+        "store tokyo-ginza: label 'あんぱん': F1 0.930 -> 0.850 (-0.080), more than "
+        "maxLabelF1Drop 0.05 (--accept-lower-label-f1)"
+    ]
+
+
+def test_an_accepted_refusal_goes_ahead(stubs: Stubs) -> None:
+    stubs.deployed(OLD)
+    stubs.versions()
+    stubs.summaries(BEFORE, WORSE)
+    assert decide(TOKYO, stubs.clients, frozenset({"lower-label-f1"})) == []
+
+
+def write_cdk_json(tmp_path: Path, accept: list[str] | None) -> Path:
+    config = json.loads((ROOT / "cdk.json").read_text(encoding="utf-8"))
+    if accept is not None:
+        config["context"]["fleet"]["pipeline"]["acceptRotations"] = {
+            "tokyo-ginza": {"modelVersionArn": NEW, "accept": accept}
+        }
+    path = tmp_path / "cdk.json"
+    path.write_text(json.dumps(config, ensure_ascii=False), encoding="utf-8")
+    return path
+
+
+@pytest.mark.parametrize(("accept", "status"), [(None, 1), (["lower-label-f1"], 0)])
+def test_the_pipeline_step_decides(
+    stubs: Stubs, tmp_path: Path, capsys: pytest.CaptureFixture[str], accept: Any, status: int
+) -> None:
+    """Refused: exit 1 and how to accept; accepted in cdk.json for this version: exit 0."""
+    stubs.deployed(OLD)
+    stubs.versions()
+    stubs.summaries(BEFORE, WORSE)
+    path = write_cdk_json(tmp_path, accept)
+    argv = ["--stores", "tokyo-ginza", "--cdk-json", str(path)]
+    assert pipeline_check.main(argv, connect=lambda store: stubs.clients) == status
+    out = capsys.readouterr().out
+    if status:
+        assert out.startswith("REFUSED store tokyo-ginza: label 'あんぱん'")
+        assert "fleet.pipeline.acceptRotations" in out
+    else:
+        assert "1 stores checked, nothing refused" in out
