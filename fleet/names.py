@@ -28,3 +28,11 @@ def dashboard_stack_name(account: str, page: int = 1) -> str:
 
 def dashboard_name(account: str, page: int = 1) -> str:
     return f"{DASHBOARD_PREFIX}{account}{_page(page)}"
+
+
+def lookup_role_arn(partition: str, account: str, region: str) -> str:
+    """The CDK bootstrap's lookup role (default qualifier), which a store account bootstrapped
+    with --trust-for-lookup <pipeline account> lets the pipeline assume. (The pipeline's alarm
+    check, scripts/check_wave_alarms.py, runs without the project installed and spells it
+    itself; a test keeps the two equal.)"""
+    return f"arn:{partition}:iam::{account}:role/cdk-hnb659fds-lookup-role-{account}-{region}"

@@ -28,6 +28,7 @@ import boto3
 from botocore.exceptions import BotoCoreError, ClientError
 
 from fleet.model import StoreConfig
+from fleet.names import lookup_role_arn
 from fleet.settings.arn import parse_version_arn
 from fleet.settings.errors import ConfigError
 from fleet.settings.loader import load_fleet
@@ -37,7 +38,6 @@ from rotate.labels import SummaryError, compare, read_summary
 from rotate.preflight import RefusedError, check_online, describe
 
 ROOT = Path(__file__).resolve().parent.parent
-LOOKUP_ROLE = "arn:{partition}:iam::{account}:role/cdk-hnb659fds-lookup-role-{account}-{region}"
 # Which flag of rotate.sh each refusal names, by the words it carries.
 FLAGS = {
     "--accept-missing-labels": "missing-labels",
@@ -60,7 +60,7 @@ Connect = Callable[[StoreConfig], Clients]
 def connect(store: StoreConfig) -> Clients:
     """Clients in the store's account and Region, through the bootstrap's lookup role."""
     model = store.settings.model
-    role = LOOKUP_ROLE.format(partition=model.partition, account=model.account, region=model.region)
+    role = lookup_role_arn(model.partition, model.account, model.region)
     credentials = boto3.client("sts", region_name=model.region).assume_role(
         RoleArn=role, RoleSessionName="rotation-check"
     )["Credentials"]

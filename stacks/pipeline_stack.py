@@ -24,6 +24,7 @@ from aws_cdk import aws_sns_subscriptions as subscriptions
 
 from constructs import Construct
 from fleet.model import AccountDashboard, FleetConfig, StoreConfig
+from fleet.names import lookup_role_arn
 from fleet.pipeline.plan import PipelinePlan, Project, Wave
 from fleet.settings.pipeline import PipelineSettings
 from scheduler_constructs.nag import Exemption, exempt
@@ -252,10 +253,7 @@ class ModelSchedulePipelineStack(Stack):
         )
 
     def _lookup_roles(self, places: Any) -> list[str]:
-        return [
-            f"arn:{self.partition}:iam::{a}:role/cdk-hnb659fds-lookup-role-{a}-{r}"
-            for a, r in places
-        ]
+        return [lookup_role_arn(self.partition, a, r) for a, r in places]
 
     def _check(self, wave: Wave) -> pipelines.CodeBuildStep:
         places: dict[tuple[str, str], list[str]] = {}

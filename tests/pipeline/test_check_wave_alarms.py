@@ -140,9 +140,11 @@ def test_a_malformed_wave_is_one_line(capsys: pytest.CaptureFixture[str]) -> Non
 
 
 def test_the_lookup_role_is_the_bootstraps() -> None:
-    assert (
-        check_wave_alarms.LOOKUP_ROLE.format(
-            partition="aws", account="111122223333", region="us-west-2"
-        )
-        == "arn:aws:iam::111122223333:role/cdk-hnb659fds-lookup-role-111122223333-us-west-2"
+    """The script spells it itself (it runs without the project installed): the same ARN."""
+    from fleet.names import lookup_role_arn
+
+    ours = check_wave_alarms.LOOKUP_ROLE.format(
+        partition="aws", account="111122223333", region="us-west-2"
     )
+    assert ours == lookup_role_arn("aws", "111122223333", "us-west-2")
+    assert ours == "arn:aws:iam::111122223333:role/cdk-hnb659fds-lookup-role-111122223333-us-west-2"
