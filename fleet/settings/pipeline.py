@@ -136,7 +136,13 @@ class PipelineSettings(BaseModel):
         description="Alarms the check after each wave passes although in ALARM: known to be "
         "unrelated to the change (remove them once they are fixed).",
     )
-    accept_rotations: dict[str, AcceptRotation] = Field(
+    accept_rotations: Annotated[
+        dict[str, AcceptRotation],
+        Expect(
+            'an object by store id: {"modelVersionArn": "<the new ARN>", "accept": '
+            '["lower-f1" | "missing-labels" | "lower-label-f1" | "canary-labels", ...]}'
+        ),
+    ] = Field(
         default_factory=dict,
         description="By store id: a refusal of the rotation check before the canary that this "
         "commit accepts, for the version named (it stops applying when the version changes).",
