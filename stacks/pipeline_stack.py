@@ -268,7 +268,8 @@ class ModelSchedulePipelineStack(Stack):
         return pipelines.CodeBuildStep(
             "CheckAlarms",
             input=self.source,
-            install_commands=["pip install --quiet --no-deps -c constraints.txt boto3 botocore"],
+            # boto3 and its dependencies at the versions constraints.txt pins.
+            install_commands=["pip install --quiet -c constraints.txt boto3"],
             commands=[f"python3 scripts/check_wave_alarms.py '{body}'{ignores}"],
             role_policy_statements=[
                 iam.PolicyStatement(actions=["sts:AssumeRole"], resources=roles)

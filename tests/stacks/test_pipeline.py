@@ -187,3 +187,14 @@ def test_the_pipeline_synthesizes_with_the_developers_command(
     """The synth step runs ./scripts/synth.sh --pipeline: the same set-up, pins and command."""
     pipeline = next(s for s in assembly.stacks if s.stack_name == "ModelSchedulePipeline-1")
     assert "./scripts/synth.sh --pipeline" in json.dumps(pipeline.template)
+
+
+def test_the_alarm_check_installs_boto3_with_its_pinned_dependencies(
+    assembly: cx_api.CloudAssembly,
+) -> None:
+    """The check runs without the project's set-up: boto3 and what it needs, as constraints.txt
+    pins them (with --no-deps, boto3 would not import)."""
+    pipeline = next(s for s in assembly.stacks if s.stack_name == "ModelSchedulePipeline-1")
+    text = json.dumps(pipeline.template)
+    assert "pip install --quiet -c constraints.txt boto3" in text
+    assert "--no-deps" not in text
