@@ -28,7 +28,13 @@ from fleet.settings.arn import parse_version_arn
 from fleet.settings.errors import ConfigError
 from fleet.settings.loader import load_fleet
 from rotate.cdk_json import EditError, read_cdk_json, replace_context_value, write_atomically
-from rotate.labels import SummaryError, compare, min_confidence_advice, read_summary, table
+from rotate.labels import (
+    SummaryError,
+    compare_versions,
+    min_confidence_advice,
+    table,
+    unaccepted,
+)
 from rotate.preflight import (
     RefusedError,
     VersionInfo,
@@ -100,11 +106,11 @@ def check_labels(
     flag accepts it), warned about, reported, and minConfidence against the new thresholds. A
     summary that cannot be read is one line, and the rotation goes on with the overall F1."""
     s = store.settings
+    expected = s.canary.expect_labels if s.canary else ()
     try:
-        if current is None:
-            raise SummaryError("the current version is not described: no labels to compare")
-        before = read_summary(s3, current.summary, current.name)
-        after = read_summary(s3, new.summary, new.name)
+        result, after = compare_versions(
+            s3, current, new, max_label_f1_drop=s.max_label_f1_drop, expect_labels=expected
+        )
     except SummaryError as error:
         print(
             f"rotate: labels not checked: {error}; the rotation continues with the overall-F1 "
@@ -112,8 +118,6 @@ def check_labels(
             file=sys.stderr,
         )
         return
-    expected = s.canary.expect_labels if s.canary else ()
-    result = compare(before, after, max_label_f1_drop=s.max_label_f1_drop, expect_labels=expected)
     print("\nlabels, current -> new, worst change first:")
     print(table(result))
     for note in result.notes:
@@ -123,12 +127,12 @@ def check_labels(
     labels = list(expected) or [figures.name for figures in after.values()]
     for line in min_confidence_advice(after, labels, s.min_confidence):
         print(f"rotate: minConfidence: {line}", file=sys.stderr)
-    accepted = {
-        "--accept-missing-labels": args.accept_missing_labels,
-        "--accept-lower-label-f1": args.accept_lower_label_f1,
-        "--accept-canary-labels": args.accept_canary_labels,
-    }
-    refused = [r for r in result.refusals if not any(accepted[f] for f in accepted if f in r)]
+    flags = (
+        ("missing-labels", args.accept_missing_labels),
+        ("lower-label-f1", args.accept_lower_label_f1),
+        ("canary-labels", args.accept_canary_labels),
+    )
+    refused = unaccepted(result.refusals, [name for name, given in flags if given])
     if refused:
         raise RefusedError("; ".join(refused))
 

@@ -14,7 +14,7 @@ import json
 import unicodedata
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Protocol
 
 from botocore.exceptions import ClientError
 
@@ -235,3 +235,40 @@ def read_summary(s3: Any, where: tuple[str, str] | None, version: str) -> dict[s
             ) from error
         raise SummaryError(f"{version}'s summary file {uri} cannot be read: {said}") from error
     return parse_summary(body)
+
+
+class Evaluated(Protocol):
+    """A described version: its name and where its summary file is (preflight.VersionInfo)."""
+
+    @property
+    def name(self) -> str: ...
+
+    @property
+    def summary(self) -> tuple[str, str] | None: ...
+
+
+def compare_versions(
+    s3: Any,
+    current: Evaluated | None,
+    new: Evaluated,
+    *,
+    max_label_f1_drop: float,
+    expect_labels: Iterable[str] = (),
+) -> tuple[Comparison, dict[str, LabelFigures]]:
+    """Both summary files read and compared (rotate.sh and the pipeline's check alike), and the
+    new version's labels; SummaryError when either cannot be read."""
+    if current is None:
+        raise SummaryError("the current version is not described: no labels to compare")
+    before = read_summary(s3, current.summary, current.name)
+    after = read_summary(s3, new.summary, new.name)
+    result = compare(
+        before, after, max_label_f1_drop=max_label_f1_drop, expect_labels=expect_labels
+    )
+    return result, after
+
+
+def unaccepted(refusals: Iterable[str], accepted: Iterable[str]) -> list[str]:
+    """The refusals that no accepted name ("missing-labels", "lower-label-f1", ...) lets
+    through: each refusal names its flag, --accept-<name>."""
+    flags = [f"--accept-{name}" for name in accepted]
+    return [r for r in refusals if not any(flag in r for flag in flags)]

@@ -34,17 +34,10 @@ from fleet.settings.errors import ConfigError
 from fleet.settings.loader import load_fleet
 from rekognition_model_client.handle import parameter_name
 from rotate.cdk_json import EditError, read_cdk_json
-from rotate.labels import SummaryError, compare, read_summary
+from rotate.labels import SummaryError, compare_versions, unaccepted
 from rotate.preflight import RefusedError, check_online, describe
 
 ROOT = Path(__file__).resolve().parent.parent
-# Which flag of rotate.sh each refusal names, by the words it carries.
-FLAGS = {
-    "--accept-missing-labels": "missing-labels",
-    "--accept-lower-label-f1": "lower-label-f1",
-    "--accept-canary-labels": "canary-labels",
-    "--accept-lower-f1": "lower-f1",
-}
 
 
 @dataclass(frozen=True)
@@ -98,21 +91,19 @@ def decide(store: StoreConfig, clients: Clients, accepted: frozenset[str]) -> li
         )
     except RefusedError as error:
         return [f"store {store.store_id}: {error}"]
+    expected = s.canary.expect_labels if s.canary else ()
     try:
-        if current_info is None:
-            raise SummaryError("the deployed version is not described")
-        before = read_summary(clients.s3, current_info.summary, current_info.name)
-        after = read_summary(clients.s3, new_info.summary, new_info.name)
+        result, _ = compare_versions(
+            clients.s3,
+            current_info,
+            new_info,
+            max_label_f1_drop=s.max_label_f1_drop,
+            expect_labels=expected,
+        )
     except SummaryError as error:
         print(f"rotation check: store {store.store_id}: labels not checked: {error}")
         return []
-    expected = s.canary.expect_labels if s.canary else ()
-    result = compare(before, after, max_label_f1_drop=s.max_label_f1_drop, expect_labels=expected)
-    return [
-        f"store {store.store_id}: {refusal}"
-        for refusal in result.refusals
-        if not any(flag in refusal and FLAGS[flag] in accepted for flag in FLAGS)
-    ]
+    return [f"store {store.store_id}: {r}" for r in unaccepted(result.refusals, accepted)]
 
 
 def check(stores: Sequence[StoreConfig], accepts: dict[str, Any], connect: Connect) -> list[str]:
