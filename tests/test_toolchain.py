@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import os
 import re
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -87,3 +88,63 @@ def test_the_cli_runs_with_only_the_venv_on_path() -> None:
     assert done.returncode == 0, done.stderr
     assert "end-of-life" not in done.stderr
     assert (out / "ModelSchedule-tokyo-ginza.template.json").exists()
+
+
+def _copy_of_the_checkout(target: Path) -> None:
+    """The files scripts/setup.sh reads, and this checkout's set-up records, as `cp -a` of a
+    set-up checkout would leave them (the packages themselves are not needed to decide)."""
+    for name in (
+        "requirements.txt",
+        "requirements-dev.txt",
+        "constraints.txt",
+        "package.json",
+        "package-lock.json",
+        "scripts/setup.sh",
+    ):
+        (target / name).parent.mkdir(parents=True, exist_ok=True)
+        (target / name).write_bytes((ROOT / name).read_bytes())
+    for folder, records in (
+        (".venv", (".setup-stamp", ".setup-folder")),
+        ("node_modules", (".setup-stamp",)),
+    ):
+        for record in records:
+            (target / folder).mkdir(exist_ok=True)
+            (target / folder / record).write_bytes((ROOT / folder / record).read_bytes())
+    (target / ".venv" / "bin").mkdir()
+    (target / ".venv" / "bin" / "python").symlink_to(sys.executable)
+    (target / "node_modules" / ".bin").mkdir()
+    (target / "node_modules" / ".bin" / "cdk").symlink_to(ROOT / "node_modules" / ".bin" / "cdk")
+
+
+def _setup_check(folder: Path) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        ["bash", str(folder / "scripts" / "setup.sh"), "--check"],
+        cwd=folder,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+
+
+def test_a_copied_checkout_sets_itself_up_again(tmp_path: Path) -> None:
+    """A copy's .venv still names the original's folders (its .pth file, the editable client,
+    the node link): the set-up is due again in the copy, and not in this checkout."""
+    assert _setup_check(ROOT).returncode == 0, _setup_check(ROOT).stdout
+    copy = tmp_path / "copy"
+    _copy_of_the_checkout(copy)
+    done = _setup_check(copy)
+    assert done.returncode == 1
+    assert f".venv was set up in {ROOT.resolve()}, not in {copy.resolve()}" in done.stdout
+    assert "node_modules" in done.stdout
+
+
+def test_a_linked_set_up_is_shared_with_the_folder_it_lies_in(tmp_path: Path) -> None:
+    """./scripts/cost-diff.sh links an older revision's worktree to this checkout's .venv and
+    node_modules: the set-up is that of the folder they lie in, so nothing is installed again."""
+    linked = tmp_path / "linked"
+    _copy_of_the_checkout(linked)
+    for folder in (".venv", "node_modules"):
+        shutil.rmtree(linked / folder)
+        (linked / folder).symlink_to(ROOT / folder, target_is_directory=True)
+    done = _setup_check(linked)
+    assert done.returncode == 0, done.stdout
