@@ -2,20 +2,29 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import UTC, date, datetime, timedelta
 from functools import cached_property
+from zoneinfo import ZoneInfo
 
 import verifier_contract
 from fleet.calendar.cron import CronSchedule, action_schedules
-from fleet.calendar.dst import Moves, moved_after_gap, moved_before, swallowed
+from fleet.calendar.dst import (
+    Moves,
+    exists,
+    gap_days,
+    moved_after_gap,
+    moved_before,
+    swallowed,
+    wall_time,
+)
 from fleet.calendar.horizon import Horizon
-from fleet.calendar.weekly import Weekday, format_minutes
+from fleet.calendar.weekly import Weekday, format_minutes, shortest_gap
 from fleet.names import dashboard_name, dashboard_stack_name, schedule_group_name, stack_name
 from fleet.settings.dashboard import DashboardSettings
 from fleet.settings.pipeline import PipelineSettings
-from fleet.settings.store import StoreSettings
+from fleet.settings.store import RETRY_MARGIN_MINUTES, StoreSettings
 
 Plan = Sequence[CronSchedule]
 Check = verifier_contract.Check
@@ -152,6 +161,92 @@ class StoreConfig:
         moves = self._after_gap(offset, skip_closed=False)
         return self._schedules(offset, moves, skip_closed=False)
 
+    # --- the rule between a day's stop and the next start, on the real firings
+
+    def _fires_at(self, offset: int, moves: Moves, day: date, *, later: bool) -> datetime | None:
+        """The instant (UTC) an occurrence fires: its compensation, else its wall-clock time
+        (in a repeated hour the later one when `later`, else the earlier); None in a gap that
+        nothing compensates (after the horizon)."""
+        zone = ZoneInfo(self.settings.timezone)
+        local = moves.get(day) or wall_time(day, offset)
+        if not exists(local, zone):
+            return None
+        return local.replace(tzinfo=zone, fold=int(later)).astimezone(UTC)
+
+    def _next_start(self, day: date) -> tuple[date, datetime] | None:
+        """The first start after `day`'s open day that fires, and its instant (the earlier
+        one in a repeated hour)."""
+        offset = self.settings.start_offset
+        for ahead in range(1, 15):
+            following = day + timedelta(days=ahead)
+            if self._opens_and_not_closed(following):
+                instant = self._fires_at(offset, self._start_moves, following, later=False)
+                if instant is not None:
+                    return following, instant
+        return None
+
+    def stop_after_start_problem(self) -> str | None:
+        """A stop and a closing check must land maximumEventAgeMinutes + 60 minutes before the
+        next start, or a retried stop (or the check, which stops a STARTING model once it can)
+        stops the model that is starting for the next day; a start right after a stop meets
+        STOPPING and is refused. Checked on the real firings, daylight-saving compensations
+        included: they move a start earlier and a stop or check later. Days away from a gap keep
+        their weekly wall-clock distance, so only the days around each gap are looked at, unless
+        the weekly distance is already too short. The first day that breaks it, in words."""
+        s = self.settings
+        zone = ZoneInfo(s.timezone)
+        margin = s.maximum_event_age_minutes + RETRY_MARGIN_MINUTES
+        h = self.horizon
+        actions = (
+            (
+                "stop",
+                s.stop,
+                s.stop_offset,
+                self._after_gap(s.stop_offset),
+                self._opens_and_not_closed,
+            ),
+            (
+                "closing check",
+                s.closing_check,
+                s.closing_check_offset,
+                self._after_gap(s.closing_check_offset, skip_closed=False),
+                self._opens_on,
+            ),
+        )
+        near_gaps = {
+            gap - timedelta(days=back)
+            for gap in gap_days(s.timezone, h.first, h.last + timedelta(days=2))
+            for back in range(-1, 4)
+        }
+        if any(shortest_gap(weekly, s.start) < margin for _, weekly, *_ in actions):
+            days: Iterable[date] = (
+                h.first + timedelta(days=n) for n in range((h.last - h.first).days + 1)
+            )
+        else:
+            days = sorted(d for d in near_gaps if d in h)
+        for day in days:
+            following = self._next_start(day)
+            if following is None:
+                continue
+            next_day, start = following
+            for name, _, offset, moves, fires_on in actions:
+                instant = self._fires_at(offset, moves, day, later=True) if fires_on(day) else None
+                if instant is None or start - instant >= timedelta(minutes=margin):
+                    continue
+                minutes = (start - instant) // timedelta(minutes=1)
+                when = "after" if minutes <= 0 else f"{minutes} min before"
+                moved = f" (daylight saving in {s.timezone})" if day in near_gaps else ""
+                return (
+                    f"the {name} of {day.isoformat()} fires at {_show(instant, zone)}, {when} the "
+                    f"start of {next_day.isoformat()} at {_show(start, zone)}{moved}; it must "
+                    f"land at least maximumEventAgeMinutes + {RETRY_MARGIN_MINUTES} = {margin} min "
+                    f"before it (opens {format_minutes(s.opens)}, closes "
+                    f"{format_minutes(s.closes)}, startLeadMinutes {s.start_lead_minutes}, "
+                    f"stopLagMinutes {s.stop_lag_minutes}, maximumEventAgeMinutes "
+                    f"{s.maximum_event_age_minutes}): shorten the lag or the lead"
+                )
+        return None
+
     @cached_property
     def plan(self) -> StorePlan:
         checks = []
@@ -168,6 +263,10 @@ class StoreConfig:
     def describe_hours(self) -> str:
         s = self.settings
         return f"open {format_minutes(s.opens)}-{format_minutes(s.closes)} {s.timezone}"
+
+
+def _show(instant: datetime, zone: ZoneInfo) -> str:
+    return f"{instant.astimezone(zone):%Y-%m-%d %H:%M %Z}"
 
 
 # CloudWatch allows 500 widgets and 2,500 metrics per dashboard; a store takes 4 widgets and 4

@@ -230,6 +230,10 @@ def _parse_store(
         return None
     _warn_short_lead(settings, given.get("startLeadMinutes"), problems)
     store = StoreConfig.of(store_id, settings, horizon)
+    clash = store.stop_after_start_problem()
+    if clash is not None:
+        problems.add_key(f"fleet.stores.{store_id}", clash)
+        return None
     count = store.schedule_count
     if count > MAX_SCHEDULES_PER_STORE:
         problems.add_key(
