@@ -14,9 +14,10 @@ import json
 import unicodedata
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from decimal import Decimal
 from typing import Any, Protocol
 
-from botocore.exceptions import ClientError
+from botocore.exceptions import BotoCoreError, ClientError
 
 SUMMARY_VERSION = 1
 # A label evaluated on fewer test images than this gets a warning, not a refusal, for a drop.
@@ -36,11 +37,41 @@ class LabelFigures:
     precision: float
     recall: float
     threshold: float  # the assumed threshold, 0 to 1
-    test_images: int
+    test_images: int | None  # None: the summary does not say
 
 
 def nfc(name: str) -> str:
     return unicodedata.normalize("NFC", name)
+
+
+def _metric(name: str, key: str, value: Any) -> float:
+    """A figure of 0 to 1; SummaryError for NaN (a number or "NaN"), a boolean or out of range
+    (80 written for 0.80): a label the pre-flight cannot judge is named, never skipped."""
+    number = None if isinstance(value, bool) else _number(value)
+    if number is None or not 0.0 <= number <= 1.0:  # NaN compares false: refused too
+        raise SummaryError(
+            f"label {name!r} has {key} {value!r}, not a number from 0 to 1: the summary file "
+            "cannot be judged label by label"
+        )
+    return number
+
+
+def _number(value: Any) -> float | None:
+    try:
+        return float(value)
+    except (TypeError, ValueError):
+        return None
+
+
+def _test_images(name: str, value: Any) -> int | None:
+    """None: not given (compared without the few-images allowance)."""
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+        raise SummaryError(
+            f"label {name!r} has NumberOfTestingImages {value!r}, not a whole number of 0 or more"
+        )
+    return value
 
 
 def parse_summary(text: str | bytes) -> dict[str, LabelFigures]:
@@ -61,19 +92,41 @@ def parse_summary(text: str | bytes) -> dict[str, LabelFigures]:
         for entry in body["LabelEvaluationResults"]:
             metrics = entry["Metrics"]
             name = str(entry["Label"])
-            found[nfc(name)] = LabelFigures(
+            key = nfc(name)
+            if key in found:
+                raise SummaryError(
+                    f"labels {found[key].name!a} and {name!a} are one label after "
+                    "Unicode normalization (NFC): rename one, and train again"
+                )
+            found[key] = LabelFigures(
                 name=name,
-                f1=float(metrics["F1Score"]),
-                precision=float(metrics["Precision"]),
-                recall=float(metrics["Recall"]),
-                threshold=float(metrics["Threshold"]),
-                test_images=int(entry.get("NumberOfTestingImages", 0)),
+                f1=_metric(name, "F1Score", metrics["F1Score"]),
+                precision=_metric(name, "Precision", metrics["Precision"]),
+                recall=_metric(name, "Recall", metrics["Recall"]),
+                threshold=_metric(name, "Threshold", metrics["Threshold"]),
+                test_images=_test_images(name, entry.get("NumberOfTestingImages")),
             )
-    except (KeyError, TypeError, ValueError) as error:
+    except (KeyError, TypeError, AttributeError) as error:
         raise SummaryError(
             f"the summary file's LabelEvaluationResults are malformed ({error!r})"
         ) from error
     return found
+
+
+def printed(value: float) -> Decimal:
+    """A figure as the tables print it: three decimals."""
+    return Decimal(f"{value:.3f}")
+
+
+def rounded_change(before: float, after: float) -> Decimal:
+    """after - before, of the figures as printed: what the reader sees decides."""
+    return printed(after) - printed(before)
+
+
+def drops_more_than(before: float, after: float, limit: float) -> bool:
+    """Whether the F1 drop from `before` to `after` exceeds `limit`, all three at the three
+    decimals the tables print (0.920 -> 0.870 is a drop of exactly 0.05, not 0.0500000001)."""
+    return -rounded_change(before, after) > printed(limit)
 
 
 @dataclass(frozen=True)
@@ -88,10 +141,10 @@ class LabelChange:
         return figures.name if figures is not None else self.name
 
     @property
-    def f1_change(self) -> float | None:
+    def f1_change(self) -> Decimal | None:
         if self.current is None or self.new is None:
             return None
-        return self.new.f1 - self.current.f1
+        return rounded_change(self.current.f1, self.new.f1)
 
 
 @dataclass(frozen=True)
@@ -116,10 +169,11 @@ def compare(
         key=lambda c: (
             c.new is not None,
             c.current is None,
-            c.f1_change if c.f1_change is not None else 0.0,
+            c.f1_change if c.f1_change is not None else Decimal(0),
         )
     )
     refusals, warnings, notes = [], [], []
+    untold: list[str] = []  # labels whose summary gives no NumberOfTestingImages
     for change in changes:
         before, after = change.current, change.new
         if after is None and before is not None:
@@ -129,18 +183,27 @@ def compare(
             )
         elif before is None and after is not None:
             notes.append(f"label {after.name!r} is new in the new version")
-        elif before is not None and after is not None and before.f1 - after.f1 > max_label_f1_drop:
+        elif before is not None and after is not None:
+            if after.test_images is None:
+                untold.append(after.name)
+            if not drops_more_than(before.f1, after.f1, max_label_f1_drop):
+                continue
             drop = (
                 f"label {after.name!r}: F1 {before.f1:.3f} -> {after.f1:.3f} "
-                f"({after.f1 - before.f1:+.3f}), more than maxLabelF1Drop {max_label_f1_drop:g}"
+                f"({change.f1_change:+.3f}), more than maxLabelF1Drop {max_label_f1_drop:g}"
             )
-            if after.test_images < FEW_IMAGES:
+            if after.test_images is not None and after.test_images < FEW_IMAGES:
                 warnings.append(
                     f"{drop}, but evaluated on {after.test_images} test images only: too few "
                     "to trust"
                 )
             else:
                 refusals.append(f"{drop} (--accept-lower-label-f1)")
+    if untold:
+        notes.append(
+            f"test images: not given for {', '.join(repr(n) for n in untold)}: their drops are "
+            "judged without the few-images allowance"
+        )
     for label in expect_labels:
         if nfc(label) not in new:
             refusals.append(
@@ -185,7 +248,9 @@ def _cell(figures: LabelFigures | None, attribute: str) -> str:
     if figures is None:
         return "-"
     value = getattr(figures, attribute)
-    return str(value) if attribute == "test_images" else f"{value:.3f}"
+    if attribute == "test_images":
+        return "not given" if value is None else str(value)
+    return f"{value:.3f}"
 
 
 def table(comparison: Comparison) -> str:
@@ -214,6 +279,9 @@ def read_summary(s3: Any, where: tuple[str, str] | None, version: str) -> dict[s
     uri = f"s3://{bucket}/{key}"
     try:
         body = s3.get_object(Bucket=bucket, Key=key)["Body"].read()
+    except BotoCoreError as error:  # no network, a timeout, a proxy: the SDK never got an answer
+        said = " ".join(str(error).split())
+        raise SummaryError(f"{version}'s summary file {uri} cannot be reached: {said}") from error
     except ClientError as error:
         code = error.response.get("Error", {}).get("Code", "")
         said = " ".join(str(error).split())

@@ -30,7 +30,8 @@ from botocore.exceptions import (
 
 from fleet.model import FleetConfig, StoreConfig
 from fleet.settings.arn import ModelVersion
-from model_status import RUNNABLE
+from model_status import RUNNABLE, ModelStatus
+from rotate.labels import drops_more_than, rounded_change
 
 if TYPE_CHECKING:
     from mypy_boto3_rekognition import RekognitionClient
@@ -91,6 +92,8 @@ class VersionInfo:
     f1: float | None
     # Where the training results summary file is (bucket, key); None: trained without a test set.
     summary: tuple[str, str] | None = None
+    # Rekognition's words on the status (why a training or a copy failed).
+    status_message: str = ""
 
     @classmethod
     def of(cls, description: dict[str, Any], name: str) -> VersionInfo:
@@ -104,6 +107,7 @@ class VersionInfo:
             created=description.get("CreationTimestamp"),
             f1=None if f1 is None else float(f1),
             summary=(str(where["Bucket"]), str(where["Name"])) if "Bucket" in where else None,
+            status_message=" ".join(str(description.get("StatusMessage") or "").split()),
         )
 
 
@@ -164,6 +168,16 @@ def describe(
         raise RefusedError(f"DescribeProjectVersions failed: {code}: {error}") from error
 
 
+_PICK = "pick another version"
+# What to do about a version that cannot be switched to, by its status.
+_NOT_RUNNABLE: dict[str, str] = {
+    ModelStatus.TRAINING_IN_PROGRESS: f"wait for training to finish, or {_PICK}",
+    ModelStatus.COPYING_IN_PROGRESS: f"wait for the copy to finish, or {_PICK}",
+    ModelStatus.TRAINING_FAILED: f"train it again, or {_PICK}",
+    ModelStatus.COPYING_FAILED: f"copy it again, or {_PICK}",
+}
+
+
 def check_online(
     store: StoreConfig,
     new: ModelVersion,
@@ -184,8 +198,8 @@ def check_online(
     if candidate.status not in RUNNABLE:
         raise RefusedError(
             f"{new.version_name} is {candidate.status}, not a state a model starts from "
-            f"({', '.join(sorted(RUNNABLE))}): wait for training to finish, or pick another "
-            "version"
+            f"({', '.join(sorted(RUNNABLE))}): {_NOT_RUNNABLE.get(candidate.status, _PICK)}"
+            + (f" (Rekognition: {candidate.status_message})" if candidate.status_message else "")
         )
     current = found.get(current_arn or s.model.arn)
     if s.min_f1_score is not None:
@@ -205,7 +219,7 @@ def check_online(
                 f"{new.version_name} has no F1 score to compare with the current version's "
                 f"{current.f1:.3f}: pass --accept-lower-f1 if you have checked it otherwise"
             )
-        if candidate.f1 < current.f1 - s.max_f1_drop:
+        if drops_more_than(current.f1, candidate.f1, s.max_f1_drop):
             raise RefusedError(
                 f"{new.version_name} has F1 {candidate.f1:.3f}, more than maxF1Drop "
                 f"{s.max_f1_drop} below the current version's {current.f1:.3f}: pass "
@@ -225,7 +239,7 @@ def side_by_side(current: VersionInfo | None, new: VersionInfo, current_name: st
 
     change = ""
     if current and current.f1 is not None and new.f1 is not None:
-        change = f" ({new.f1 - current.f1:+.3f})"
+        change = f" ({rounded_change(current.f1, new.f1):+.3f})"
     rows = [
         ("", "current", "new"),
         ("name", current_name, new.name),

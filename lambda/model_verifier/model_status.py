@@ -26,7 +26,16 @@ class ModelStatus(StrEnum):
 
 # Billed by the inference-unit hour.
 BILLING = frozenset({ModelStatus.RUNNING, ModelStatus.STARTING})
-# StartProjectVersion starts these: stopped, failed (try again) or trained and never started.
-STARTABLE = frozenset({ModelStatus.STOPPED, ModelStatus.FAILED, ModelStatus.TRAINING_COMPLETED})
+# StartProjectVersion starts these: stopped, failed (try again), or trained or copied and never
+# started. AWS documents copying a tested version into production but not that a fresh copy
+# (COPYING_COMPLETED) starts: the verifier reports Rekognition's refusal as "cannot run".
+STARTABLE = frozenset(
+    {
+        ModelStatus.STOPPED,
+        ModelStatus.FAILED,
+        ModelStatus.TRAINING_COMPLETED,
+        ModelStatus.COPYING_COMPLETED,
+    }
+)
 # A version a store can be switched to: one that starts, or one that already runs.
 RUNNABLE = STARTABLE | {ModelStatus.RUNNING}

@@ -2,9 +2,10 @@
 and the loops that do it, wait and report.
 
 - start (a few minutes after the scheduled start): the version must be STARTING or RUNNING.
-  STOPPED, FAILED or TRAINING_COMPLETED (never started): start it again at once and notify, so a
-  failed start is found before the store opens, not at opening.
-- opening: the version must be RUNNING. STOPPED, FAILED or TRAINING_COMPLETED: start it and
+  STOPPED, FAILED, TRAINING_COMPLETED or COPYING_COMPLETED (never started): start it again at
+  once and notify, so a failed start is found before the store opens, not at opening; a start
+  Rekognition refuses is reported as "cannot run" with its message.
+- opening: the version must be RUNNING. STOPPED, FAILED or never started: start it and
   notify. STARTING (a late start): notify, then look again every minute until it runs or the
   wait runs out. With a canary, a running model is then asked about the canary image.
 - closing: the version must be STOPPED or STOPPING. RUNNING: stop it and notify. STARTING cannot
@@ -16,6 +17,8 @@ and the loops that do it, wait and report.
 from __future__ import annotations
 
 from enum import StrEnum
+
+from botocore.exceptions import ClientError
 
 import verifier_aws
 from model_status import BILLING, STARTABLE, ModelStatus
@@ -79,7 +82,17 @@ def ensure_started(check: VerifierEvent, outcome: Outcome, settings: Settings) -
             break
         if todo is Action.START and not started:
             outcome.mismatch = True
-            start(check)
+            try:
+                start(check)
+            except ClientError as error:
+                # Rekognition refuses this version (e.g. a copy that never ran): no retry helps.
+                said = " ".join(str(error.response.get("Error", {}).get("Message", "")).split())
+                outcome.notice(
+                    f"{arn} is {status} {when} and cannot run: Rekognition refused to start it "
+                    f"({error.response.get('Error', {}).get('Code', '')}: {said}).",
+                    f"{status}, cannot run",
+                )
+                break
             started = True
             outcome.recovery_actions += 1
             outcome.notice(

@@ -31,9 +31,15 @@ class Rotation:
     commands: list[list[str]] = field(default_factory=list)
     s3: Any = None
 
-    def versions(self, *described: tuple[str, str, float | None], summaries: bool = False) -> None:
+    def versions(
+        self,
+        *described: tuple[str, str, float | None],
+        summaries: bool = False,
+        status_message: str = "",
+    ) -> None:
         """DescribeProjectVersions answers these (arn, status, F1) for the two names asked;
-        with `summaries`, each names its summary file (s3://training-output/<version name>)."""
+        with `summaries`, each names its summary file (s3://training-output/<version name>);
+        each carries `status_message` as its StatusMessage when given."""
         descriptions = []
         for arn, status, f1 in described:
             description: dict[str, Any] = {
@@ -41,6 +47,8 @@ class Rotation:
                 "Status": status,
                 "CreationTimestamp": datetime(2026, 12, 1, 9, tzinfo=UTC),
             }
+            if status_message:
+                description["StatusMessage"] = status_message
             if f1 is not None:
                 description["EvaluationResult"] = {"F1Score": f1}
                 if summaries:

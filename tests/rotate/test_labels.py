@@ -184,3 +184,78 @@ def test_a_summary_that_cannot_be_read_is_one_line(text: str, says: str) -> None
 def test_figures_are_as_trained() -> None:
     figures: Any = CURRENT["メロンパン"]
     assert figures == LabelFigures("メロンパン", 0.95, 0.95, 0.95, 0.80, 40)
+
+
+def entry(label: str, **metrics: Any) -> dict[str, Any]:
+    figures = {"F1Score": 0.9, "Precision": 0.9, "Recall": 0.9, "Threshold": 0.8, **metrics}
+    return {"Label": label, "Metrics": figures, "NumberOfTestingImages": 30}
+
+
+def raw_summary(*entries: dict[str, Any]) -> str:
+    return json.dumps({"Version": 1, "LabelEvaluationResults": list(entries)}, ensure_ascii=False)
+
+
+@pytest.mark.parametrize(
+    ("metric", "value", "shown"),
+    [
+        ("F1Score", float("nan"), "F1Score nan"),
+        ("F1Score", "NaN", "F1Score 'NaN'"),
+        ("Precision", True, "Precision True"),
+        ("Recall", 1.2, "Recall 1.2"),
+        ("Threshold", 80, "Threshold 80"),
+        ("Threshold", -0.1, "Threshold -0.1"),
+    ],
+)
+def test_a_figure_that_is_not_a_number_from_0_to_1_names_the_label(
+    metric: str, value: Any, shown: str
+) -> None:
+    """NaN (a number or "NaN"), a boolean or a figure outside 0..1 (80 for 0.80): the labels
+    cannot be judged, and the line says which label and which figure; never skipped."""
+    text = raw_summary(entry("あんぱん"), entry("メロンパン", **{metric: value}))
+    with pytest.raises(SummaryError) as caught:
+        parse_summary(text)
+    assert f"label 'メロンパン' has {shown}, not a number from 0 to 1" in str(caught.value)
+
+
+def test_two_labels_equal_after_normalization_are_named_not_merged() -> None:
+    """Café with a combining accent and with a precomposed é: one would never be compared."""
+    decomposed = unicodedata.normalize("NFD", "Café")
+    with pytest.raises(SummaryError) as caught:
+        parse_summary(raw_summary(entry("Café"), entry(decomposed)))
+    assert "'Caf\\xe9' and 'Cafe\\u0301' are one label after Unicode normalization" in str(
+        caught.value
+    )
+    assert "rename one" in str(caught.value)
+
+
+def test_a_label_without_test_images_is_compared_without_the_few_images_allowance() -> None:
+    """A 0.52 drop with NumberOfTestingImages left out is refused (it used to read as 0 images,
+    a warning), and one line says the images were not given."""
+    before = parse_summary(raw_summary(entry("bagel", F1Score=0.95)))
+    unsaid = entry("bagel", F1Score=0.43)
+    del unsaid["NumberOfTestingImages"]
+    after = parse_summary(raw_summary(unsaid))
+    result = compare(before, after, max_label_f1_drop=0.05)
+    assert len(result.refusals) == 1
+    assert "F1 0.950 -> 0.430 (-0.520)" in result.refusals[0]
+    assert result.warnings == ()
+    assert result.notes == (
+        "test images: not given for 'bagel': their drops are judged without the few-images "
+        "allowance",
+    )
+    assert "not given" in table(result)
+
+
+@pytest.mark.parametrize(
+    ("before", "after", "refused"),
+    [(0.920, 0.870, False), (0.920, 0.869, True), (0.9204, 0.8696, False)],
+)
+def test_a_drop_is_judged_at_the_three_decimals_the_table_prints(
+    before: float, after: float, refused: bool
+) -> None:
+    """0.920 -> 0.870 with maxLabelF1Drop 0.05 is a drop of exactly 0.050, not refused by float
+    rounding; 0.9204 -> 0.8696 prints as 0.920 -> 0.870 and is judged as printed."""
+    current = parse_summary(raw_summary(entry("bagel", F1Score=before)))
+    new = parse_summary(raw_summary(entry("bagel", F1Score=after)))
+    result = compare(current, new, max_label_f1_drop=0.05)
+    assert bool(result.refusals) is refused

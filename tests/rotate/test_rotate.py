@@ -66,7 +66,9 @@ def test_success_changes_that_one_value_and_shows_the_diff(
     assert "./scripts/cdk deploy ModelScheduleDashboard-111122223333" in out
 
 
-@pytest.mark.parametrize("status", ["TRAINING_COMPLETED", "STOPPED", "RUNNING", "FAILED"])
+@pytest.mark.parametrize(
+    "status", ["TRAINING_COMPLETED", "COPYING_COMPLETED", "STOPPED", "RUNNING", "FAILED"]
+)
 def test_every_startable_state_is_accepted(rotation: Rotation, status: str) -> None:
     rotation.versions((CURRENT, "RUNNING", 0.9), (NEW, status, 0.9))
     assert rotation.main(STORE, NEW, "--no-diff") == 0
@@ -145,6 +147,27 @@ def test_a_version_that_cannot_start_is_refused(
     assert f"is {status}, not a state a model starts from" in line
 
 
+def test_a_copy_in_progress_is_waited_for(
+    rotation: Rotation, capsys: pytest.CaptureFixture[str]
+) -> None:
+    rotation.versions((CURRENT, "RUNNING", 0.94), (NEW, "COPYING_IN_PROGRESS", None))
+    assert "wait for the copy to finish" in refused(rotation, capsys, STORE, NEW)
+
+
+def test_a_failed_copy_is_refused_with_rekognitions_message(
+    rotation: Rotation, capsys: pytest.CaptureFixture[str]
+) -> None:
+    rotation.versions(
+        (CURRENT, "RUNNING", 0.94),
+        (NEW, "COPYING_FAILED", None),
+        status_message="The source project policy does not allow the copy.",
+    )
+    line = refused(rotation, capsys, STORE, NEW)
+    assert "is COPYING_FAILED" in line
+    assert "copy it again, or pick another version" in line
+    assert "(Rekognition: The source project policy does not allow the copy.)" in line
+
+
 def test_f1_below_the_floor_is_refused(
     rotation: Rotation, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -170,6 +193,13 @@ def test_f1_dropping_more_than_max_drop_is_refused(
     line = refused(rotation, capsys, STORE, NEW)
     assert "has F1 0.910, more than maxF1Drop 0.02 below the current version's 0.940" in line
     assert "--accept-lower-f1" in line
+
+
+def test_the_f1_drop_is_judged_as_printed(rotation: Rotation) -> None:
+    """0.9204 -> 0.9003 prints as 0.920 -> 0.900 (-0.020): within maxF1Drop 0.02 as the
+    operator reads it, although the unrounded drop is 0.0201."""
+    rotation.versions((CURRENT, "RUNNING", 0.9204), (NEW, "STOPPED", 0.9003))
+    assert rotation.main(STORE, NEW, "--no-diff") == 0
 
 
 def test_no_f1_to_compare_is_refused_unless_accepted(

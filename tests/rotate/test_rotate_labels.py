@@ -9,10 +9,12 @@ from collections.abc import Iterator
 
 import boto3
 import pytest
+from botocore.exceptions import ReadTimeoutError
 from botocore.response import StreamingBody
 from botocore.stub import Stubber
 
 from tests.rotate.test_labels import summary
+from tests.synth import ROOT
 
 from .conftest import CURRENT, CURRENT_NAME, NEW, NEW_NAME, STORE, Rotation
 
@@ -135,3 +137,53 @@ def test_offline_says_labels_were_not_checked(
 ) -> None:
     assert rotation.main(STORE, NEW, "--offline", "--no-diff") == 0
     assert "labels were not checked" in capsys.readouterr().err
+
+
+def test_a_label_that_cannot_be_judged_is_named_and_the_rotation_goes_on(
+    rotation: Rotation, s3: Stubber, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A NaN F1 in the new summary: "labels not checked" names the label; the overall F1
+    decides (the pipeline's check fails instead, unless accepted)."""
+    serve(s3, CURRENT_NAME, BEFORE)
+    serve(s3, NEW_NAME, AFTER_BETTER.replace("0.95", "NaN"))
+    assert rotate_with(rotation) == 0
+    lines = [line for line in capsys.readouterr().err.splitlines() if "labels not checked" in line]
+    assert len(lines) == 1
+    assert "label 'あんぱん' has F1Score nan, not a number from 0 to 1" in lines[0]
+
+
+class _Unreachable:
+    """An S3 client whose every call times out, as without a network (Stubber cannot raise
+    botocore's own errors)."""
+
+    def get_object(self, **_: object) -> object:
+        raise ReadTimeoutError(endpoint_url="https://training-output.s3.amazonaws.com/x.json")
+
+
+def test_s3_out_of_reach_is_one_line_without_a_traceback(
+    rotation: Rotation, capsys: pytest.CaptureFixture[str]
+) -> None:
+    rotation.s3 = _Unreachable()
+    assert rotate_with(rotation) == 0
+    err = capsys.readouterr().err
+    assert "Traceback" not in err
+    lines = [line for line in err.splitlines() if "labels not checked" in line]
+    assert len(lines) == 1
+    assert "summary file s3://training-output/" in lines[0]
+    assert "cannot be reached: Read timeout on endpoint URL" in lines[0]
+
+
+def test_the_operators_example_is_every_line_the_code_prints(
+    rotation: Rotation, s3: Stubber, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """docs/operator.md's rotation example, line for line (standard output, then error)."""
+    serve(s3, CURRENT_NAME, BEFORE)
+    serve(s3, NEW_NAME, AFTER_WORSE)
+    assert rotate_with(rotation) == 1
+    captured = capsys.readouterr()
+    printed = [line.rstrip() for line in (captured.out + captured.err).rstrip("\n").split("\n")]
+    docs = (ROOT / "docs" / "operator.md").read_text(encoding="utf-8")
+    start = docs.index("     ```\n", docs.index("versions side by side (every line it prints"))
+    end = docs.index("     ```\n", start + 1)
+    shown = [line.removeprefix("     ") for line in docs[start:end].splitlines()[1:]]
+    assert shown == printed

@@ -23,7 +23,7 @@ def test_starting_or_running_is_fine_and_quiet(
     assert stubs.published == []
 
 
-@pytest.mark.parametrize("status", ["STOPPED", "FAILED", "TRAINING_COMPLETED"])
+@pytest.mark.parametrize("status", ["STOPPED", "FAILED", "TRAINING_COMPLETED", "COPYING_COMPLETED"])
 def test_a_start_that_did_not_happen_is_started_at_once(
     stubs: Stubs, verifier: ModuleType, status: str
 ) -> None:
@@ -60,3 +60,19 @@ def test_a_version_that_cannot_run_is_reported(stubs: Stubs, verifier: ModuleTyp
     result = verifier.handler(event("start"))
     assert result["metrics"]["ModelStartingAfterStart"] == 0
     assert stubs.published[0]["Subject"] == "[tokyo-ginza] start: EXPIRED, cannot run"
+
+
+def test_a_copy_rekognition_will_not_start_cannot_run(stubs: Stubs, verifier: ModuleType) -> None:
+    """AWS does not document that a fresh copy starts: if Rekognition refuses, the check says
+    "cannot run" with Rekognition's words, instead of failing as an error."""
+    stubs.status("COPYING_COMPLETED")
+    stubs.error("start_project_version", "InvalidParameterException")
+    stubs.project((VERSION, "COPYING_COMPLETED"))
+    stubs.notification()
+    result = verifier.handler(event("start"))
+    assert result["metrics"]["ModelStartingAfterStart"] == 0
+    assert stubs.published[0]["Subject"] == "[tokyo-ginza] start: COPYING_COMPLETED, cannot run"
+    assert (
+        "cannot run: Rekognition refused to start it (InvalidParameterException: "
+        "InvalidParameterException (stubbed))" in stubs.published[0]["Message"]
+    )
