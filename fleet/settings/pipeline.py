@@ -79,7 +79,9 @@ class SourceSettings(BaseModel):
     branch: Branch = Field(default="main", description="The branch that deploys.")
 
 
-RotationFlag = Literal["lower-f1", "missing-labels", "lower-label-f1", "canary-labels"]
+RotationFlag = Literal[
+    "lower-f1", "missing-labels", "lower-label-f1", "canary-labels", "unchecked-labels"
+]
 
 
 class AcceptRotation(BaseModel):
@@ -92,7 +94,8 @@ class AcceptRotation(BaseModel):
     )
     accept: tuple[RotationFlag, ...] = Field(
         description='What is accepted: "lower-f1", "missing-labels", "lower-label-f1", '
-        '"canary-labels" (as rotate.sh\'s --accept-... flags).'
+        '"canary-labels" (as rotate.sh\'s --accept-... flags), and "unchecked-labels": the '
+        "labels could not be compared (rotate.sh only says so; the pipeline refuses)."
     )
 
 
@@ -140,7 +143,8 @@ class PipelineSettings(BaseModel):
         dict[str, AcceptRotation],
         Expect(
             'an object by store id: {"modelVersionArn": "<the new ARN>", "accept": '
-            '["lower-f1" | "missing-labels" | "lower-label-f1" | "canary-labels", ...]}'
+            '["lower-f1" | "missing-labels" | "lower-label-f1" | "canary-labels" | '
+            '"unchecked-labels", ...]}'
         ),
     ] = Field(
         default_factory=dict,

@@ -150,3 +150,54 @@ def test_the_pipeline_step_decides(
         assert "fleet.pipeline.acceptRotations" in out
     else:
         assert "1 stores checked, nothing refused" in out
+
+
+def _deny_kms(stubs: Stubs) -> None:
+    stubs.s3.add_client_error(
+        "get_object",
+        "AccessDenied",
+        "User is not authorized to perform kms:Decrypt",
+        expected_params={"Bucket": "training-output", "Key": f"{OLD_NAME}.json"},
+    )
+
+
+def test_a_summary_the_check_cannot_read_fails_the_pipeline(stubs: Stubs) -> None:
+    """Under a customer managed key the lookup role may not decrypt: not checked is not passed."""
+    stubs.deployed(OLD)
+    stubs.versions()
+    _deny_kms(stubs)
+    [line] = decide(TOKYO, stubs.clients, frozenset())
+    assert line.startswith("store tokyo-ginza: labels not checked: ")
+    assert "ask for kms:Decrypt" in line
+    assert line.endswith("(--accept-unchecked-labels)")
+
+
+def test_unchecked_labels_accepted_for_the_version_go_ahead(stubs: Stubs) -> None:
+    stubs.deployed(OLD)
+    stubs.versions()
+    _deny_kms(stubs)
+    assert decide(TOKYO, stubs.clients, frozenset({"unchecked-labels"})) == []
+
+
+def test_labels_the_check_cannot_judge_fail_the_pipeline(stubs: Stubs) -> None:
+    stubs.deployed(OLD)
+    stubs.versions()
+    stubs.summaries(BEFORE, WORSE.replace("0.85", "NaN"))
+    [line] = decide(TOKYO, stubs.clients, frozenset())
+    assert "labels not checked: label 'あんぱん' has F1Score nan" in line
+
+
+@pytest.mark.parametrize("value", ["not json", "[]", '{"version": 1}', '{"modelVersionArn": 7}'])
+def test_a_deployed_handle_that_is_not_one_is_one_line_and_exit_2(
+    stubs: Stubs, tmp_path: Path, capsys: pytest.CaptureFixture[str], value: str
+) -> None:
+    name = "/rekognition-model-scheduler/tokyo-ginza/model"
+    stubs.ssm.add_response("get_parameter", {"Parameter": {"Value": value}}, {"Name": name})
+    argv = ["--stores", "tokyo-ginza", "--cdk-json", str(write_cdk_json(tmp_path, None))]
+    assert pipeline_check.main(argv, connect=lambda store: stubs.clients) == 2
+    out = capsys.readouterr().out
+    assert out.count("\n") == 1
+    assert out.startswith(
+        f"rotation check: could not look: store tokyo-ginza's deployed model handle {name} is "
+        "not a model handle"
+    )
