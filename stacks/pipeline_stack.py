@@ -10,7 +10,6 @@ stays the break-glass path on the same CloudFormation stacks."""
 from __future__ import annotations
 
 import json
-import re
 from typing import Any
 
 from aws_cdk import CfnResource, Environment, RemovalPolicy, Stack, Stage, pipelines
@@ -25,7 +24,7 @@ from aws_cdk import aws_sns_subscriptions as subscriptions
 from constructs import Construct
 from fleet.model import AccountDashboard, FleetConfig, StoreConfig
 from fleet.names import lookup_role_arn
-from fleet.pipeline.plan import PipelinePlan, Project, Wave
+from fleet.pipeline.plan import PipelinePlan, Wave, stage_id
 from fleet.settings.pipeline import PipelineSettings
 from scheduler_constructs.nag import Exemption, exempt
 from stacks.dashboard_stack import ModelScheduleDashboardStack
@@ -35,10 +34,6 @@ from stacks.pipeline_nag import acknowledge_generated
 # The pinned tools inside the pipeline: the same CDK CLI as package.json, the same set-up
 # (scripts/setup.sh installs Python packages and Node.js pinned) as a developer's machine.
 SYNTH_COMMAND = "./scripts/synth.sh --pipeline"
-
-
-def _stage_id(text: str) -> str:
-    return re.sub(r"[^A-Za-z0-9-]", "-", text)
 
 
 class ProjectStage(Stage):
@@ -213,13 +208,13 @@ class ModelSchedulePipelineStack(Stack):
         # version the commit changed (rotate/pipeline_check.py).
         pre = [self._check_rotations()] if wave.approval_after else []
         stage = self.pipeline.add_wave(
-            _stage_id(f"{self.plan.name}-{wave.name}"), pre=pre, post=post
+            stage_id(f"{self.plan.name}-{wave.name}"), pre=pre, post=post
         )
         for project in wave.projects:
             stage.add_stage(
                 ProjectStage(
                     app,
-                    _stage_id(f"{self.plan.name}-{_project_name(project)}"),
+                    self.plan.stage_names[project.scope],
                     stores=[stores[s] for s in project.stores],
                     fleet=self.fleet,
                 )
@@ -228,7 +223,7 @@ class ModelSchedulePipelineStack(Stack):
             stage.add_stage(
                 DashboardsStage(
                     app,
-                    _stage_id(f"{self.plan.name}-Dashboards"),
+                    stage_id(f"{self.plan.name}-Dashboards"),
                     dashboards=[pages[d] for d in wave.dashboards],
                 )
             )
@@ -275,8 +270,3 @@ class ModelSchedulePipelineStack(Stack):
                 iam.PolicyStatement(actions=["sts:AssumeRole"], resources=roles)
             ],
         )
-
-
-def _project_name(project: Project) -> str:
-    name = project.scope.split(":project/")[1].removesuffix("/*")
-    return f"{name}-{project.account}-{project.region}"

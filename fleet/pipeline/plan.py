@@ -16,8 +16,12 @@ executed); CDK splits a wave over 50 actions into consecutive stages by itself.
 
 from __future__ import annotations
 
+import hashlib
+import re
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import cached_property
 from math import ceil
 
 from fleet.model import FleetConfig, StoreConfig
@@ -34,6 +38,13 @@ FIXED_ACTIONS = 5
 # The most stores a pipeline can hold: 2 actions each, besides the fixed ones, the approval, the
 # canary's and one wave's alarm checks and one dashboard.
 MAX_STORES_PER_PIPELINE = (MAX_ACTIONS - FIXED_ACTIONS - 1 - 2 - STACK_ACTIONS) // STACK_ACTIONS
+# CodePipeline's names of stages and actions.
+NAME = re.compile(r"[A-Za-z0-9.@_-]{1,100}", flags=re.ASCII)
+MAX_NAME = 100
+# A stage named after a project keeps this much of the project's name when today's name does
+# not fit, followed by a hash of the project's ARN.
+PROJECT_PREFIX = 40
+STAGE_ACTIONS_OF_A_STACK = ("Prepare", "Deploy")
 
 
 class PlanError(ValueError):
@@ -48,6 +59,10 @@ class Project:
     account: str
     region: str
     stores: tuple[str, ...]
+
+    @property
+    def name(self) -> str:
+        return self.scope.split(":project/")[1].removesuffix("/*")
 
 
 @dataclass(frozen=True)
@@ -97,6 +112,33 @@ class PipelinePlan:
     def stages(self) -> int:
         return FIXED_STAGES + sum(w.stages for w in self.waves)
 
+    @cached_property
+    def stage_names(self) -> dict[str, str]:
+        """Each project's stage, by scope ARN: `<pipeline>-<project>-<account>-<region>` where
+        that is unique in the pipeline and at most 100 characters (renaming a stage abandons an
+        execution waiting at its approval), else `<pipeline>-<first 40 characters of the
+        project>-<8 hex of a hash of its ARN>`: projects whose names differ only in `-`, `_` or
+        `.` would clash, and Rekognition allows names of 255 characters."""
+        projects = [p for w in self.waves for p in w.projects]
+        today = [stage_id(f"{self.name}-{p.name}-{p.account}-{p.region}") for p in projects]
+        taken = Counter(today)
+        return {
+            p.scope: name
+            if taken[name] == 1 and len(name) <= MAX_NAME
+            else stage_id(f"{self.name}-{p.name[:PROJECT_PREFIX]}-{_digest(p.scope)}")
+            for p, name in zip(projects, today, strict=True)
+        }
+
+    def names(self) -> list[str]:
+        """Every stage and action name this plan gives CodePipeline (CDK Pipelines shortens an
+        action name of a wave of several stages by itself)."""
+        found = [stage_id(f"{self.name}-{w.name}") for w in self.waves]
+        found += self.stage_names.values()
+        found += ["CheckRotations", "CheckAlarms", "Approve"]
+        stacks = [*self.stores, *(d for w in self.waves for d in w.dashboards)]
+        found += [f"{stack}.{a}" for stack in stacks for a in STAGE_ACTIONS_OF_A_STACK]
+        return found
+
     def describe(self) -> str:
         """`ModelSchedulePipeline-1: canary 1 store, approval, ap-northeast-1 12, ...`"""
         parts = []
@@ -111,6 +153,31 @@ class PipelinePlan:
 
 def pipeline_name(index: int) -> str:
     return f"ModelSchedulePipeline-{index}"
+
+
+def stage_id(text: str) -> str:
+    """A CDK stage's id, which CDK Pipelines makes a CodePipeline stage name."""
+    return re.sub(r"[^A-Za-z0-9-]", "-", text)
+
+
+def _digest(scope: str) -> str:
+    return hashlib.sha256(scope.encode()).hexdigest()[:8]
+
+
+def check_names(plan: PipelinePlan) -> None:
+    """PlanError for a stage or action name CodePipeline would refuse, or one used twice."""
+    stages = [stage_id(f"{plan.name}-{w.name}") for w in plan.waves]
+    stages += plan.stage_names.values()
+    for name in plan.names():
+        if not NAME.fullmatch(name):
+            raise PlanError(
+                f"{plan.name}: the stage or action name {name!r} is not 1 to {MAX_NAME} of "
+                "A-Z, a-z, 0-9, '.', '@', '_' and '-' (CodePipeline's rule); shorten the store "
+                "id or the project name"
+            )
+    twice = [name for name, count in Counter(stages).items() if count > 1]
+    if twice:
+        raise PlanError(f"{plan.name}: the stage name {twice[0]!r} is used twice")
 
 
 def _group(project: Project, waves_by: str) -> str:
@@ -179,10 +246,13 @@ def plan_pipelines(
                 f"{MAX_STORES_PER_PIPELINE}), or split the project's stores into projects"
             )
         shards.append([project])
-    return tuple(
+    plans = tuple(
         _build(pipeline_name(i), members, pages_of(members), canary_store, waves_by)
         for i, members in enumerate((s for s in shards if s), start=1)
     )
+    for plan in plans:
+        check_names(plan)
+    return plans
 
 
 def projects_of(fleet: FleetConfig) -> list[Project]:

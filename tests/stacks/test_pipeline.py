@@ -198,3 +198,26 @@ def test_the_alarm_check_installs_boto3_with_its_pinned_dependencies(
     text = json.dumps(pipeline.template)
     assert "pip install --quiet -c constraints.txt boto3" in text
     assert "--no-deps" not in text
+
+
+def test_projects_whose_stage_names_would_clash_or_overflow_synthesize() -> None:
+    """Two projects named bread-x and bread_x in one account and Region were one construct
+    name, and a project name of 60 characters a stage name over CodePipeline's 100: both
+    crashed the synth."""
+    fleet = default_fleet()
+    context = cli_context(fleet=fleet, pipeline=True)
+    seattle = fleet["stores"]["seattle-pike-place"]
+    for i, project in enumerate(["bread-x", "bread_x", "p" * 60]):
+        store = f"extra-{i}"
+        prefix = "arn:aws:rekognition:us-west-2:111122223333:project"
+        fleet["stores"][store] = {**seattle, "projectArn": f"{prefix}/{project}/1759000000000"}
+        context[f"modelVersionArn:{store}"] = f"{prefix}/{project}/version/v{i}/176051700000{i}"
+    app = cdk.App(context=context, outdir=tempfile.mkdtemp(prefix="cdk.out."))
+    app_module.build(app, context)
+    [pipeline] = [s for s in app.synth().stacks if s.stack_name == "ModelSchedulePipeline-1"]
+    resources = pipeline.template["Resources"].values()
+    (resource,) = (r for r in resources if r["Type"] == "AWS::CodePipeline::Pipeline")
+    actions = [a["Name"] for s in resource["Properties"]["Stages"] for a in s["Actions"]]
+    for store in ("extra-0", "extra-1", "extra-2"):
+        [deploy] = [a for a in actions if a.endswith(f"ModelSchedule-{store}.Deploy")]
+        assert len(deploy) <= 100

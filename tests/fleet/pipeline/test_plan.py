@@ -5,6 +5,7 @@ in exactly one pipeline and one wave, the canary unit first and the approval aft
 from __future__ import annotations
 
 import random
+import re
 from collections import Counter
 
 import pytest
@@ -14,6 +15,7 @@ from fleet.pipeline.plan import (
     MAX_ACTIONS,
     MAX_STAGES,
     MAX_STORES_PER_PIPELINE,
+    NAME,
     DashboardPage,
     PipelinePlan,
     PlanError,
@@ -202,3 +204,45 @@ def test_a_shard_setting_that_cannot_fit_is_one_line() -> None:
     assert caught.value.problems == [
         "fleet.pipeline.maxStoresPerPipeline = 0: must be a whole number of at least 1"
     ]
+
+
+def _projects_named(*names: str) -> list[Project]:
+    return [
+        Project(
+            f"arn:aws:rekognition:us-west-2:111122223333:project/{name}/*",
+            "111122223333",
+            "us-west-2",
+            (f"s{i}",),
+        )
+        for i, name in enumerate(names)
+    ]
+
+
+def test_projects_whose_names_differ_in_punctuation_or_are_long_get_distinct_stages() -> None:
+    """bread-x, bread_x and bread.x would all be the stage ...-bread-x-...; a name of 60
+    characters makes a stage over 100: each gets `<pipeline>-<40 characters>-<8 hex>`, and a
+    unique short name keeps today's."""
+    long = "a" * 60
+    projects = _projects_named("bread-x", "bread_x", "bread.x", long, "rolls")
+    [plan] = plan_pipelines(projects, [], canary_store="s4")
+    names = plan.stage_names
+    assert len(set(names.values())) == 5
+    assert names[projects[4].scope] == "ModelSchedulePipeline-1-rolls-111122223333-us-west-2"
+    for project in projects[:3]:
+        assert re.fullmatch(r"ModelSchedulePipeline-1-bread-x-[0-9a-f]{8}", names[project.scope])
+    assert re.fullmatch(
+        rf"ModelSchedulePipeline-1-{'a' * 40}-[0-9a-f]{{8}}", names[projects[3].scope]
+    )
+    for name in plan.names():
+        assert NAME.fullmatch(name), name
+
+
+def test_every_stage_and_action_name_of_generated_fleets_is_codepipelines() -> None:
+    """1 to 100 of [A-Za-z0-9.@_-], for fleets with the longest store ids and project names
+    Rekognition allows (255 characters)."""
+    rng = random.Random(11)
+    names = ["".join(rng.choice("ab-_.") for _ in range(rng.randint(1, 255))) for _ in range(60)]
+    projects = _projects_named(*names)
+    for plan in plan_pipelines(projects, [], canary_store="s0", max_stores=20):
+        assert all(NAME.fullmatch(name) for name in plan.names()), plan.describe()
+        assert len(set(plan.stage_names.values())) == len(plan.stage_names)
