@@ -9,6 +9,11 @@ bootstrapped with `--trust <pipeline account>` lets the pipeline assume: read-on
 of ours to deploy in every account. INSUFFICIENT_DATA passes (as right after a deploy); OK
 passes. An alarm known to be unrelated is passed with --ignore (fleet.pipeline.ignoreAlarms).
 
+Each account and Region is read with one paginated DescribeAlarms(StateValue=ALARM), filtered
+here by the wave's stores (a store's alarms are named "<store> <what failed>"), so that a wave of
+many stores does not make a call per store; botocore's standard retries (ATTEMPTS attempts with
+backoff) absorb throttling, and throttling that outlasts them is named as such.
+
 Exit status: 0 no alarm in ALARM; 1 some (one line each); 2 it could not look (one line).
 """
 
@@ -22,12 +27,18 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 import boto3
+from botocore.config import Config
 from botocore.exceptions import BotoCoreError, ClientError
 
 if TYPE_CHECKING:
     from mypy_boto3_cloudwatch import CloudWatchClient
 
 LOOKUP_ROLE = "arn:{partition}:iam::{account}:role/cdk-hnb659fds-lookup-role-{account}-{region}"
+ATTEMPTS = 8
+RETRIES = Config(retries={"mode": "standard", "max_attempts": ATTEMPTS})
+THROTTLED = frozenset(
+    {"Throttling", "ThrottlingException", "RequestLimitExceeded", "TooManyRequestsException"}
+)
 
 
 @dataclass(frozen=True)
@@ -44,24 +55,24 @@ Connect = Callable[[Place], "CloudWatchClient"]
 
 def connect(place: Place) -> CloudWatchClient:
     role = LOOKUP_ROLE.format(partition=place.partition, account=place.account, region=place.region)
-    credentials = boto3.client("sts", region_name=place.region).assume_role(
+    credentials = boto3.client("sts", region_name=place.region, config=RETRIES).assume_role(
         RoleArn=role, RoleSessionName="wave-alarm-check"
     )["Credentials"]
     return boto3.client(
         "cloudwatch",
         region_name=place.region,
+        config=RETRIES,
         aws_access_key_id=credentials["AccessKeyId"],
         aws_secret_access_key=credentials["SecretAccessKey"],
         aws_session_token=credentials["SessionToken"],
     )
 
 
-def alarms_in_alarm(cloudwatch: CloudWatchClient, store: str) -> Iterator[dict[str, Any]]:
-    """The store's alarms (named "<store> <what failed>") that are in ALARM."""
+def alarms_in_alarm(cloudwatch: CloudWatchClient) -> Iterator[dict[str, Any]]:
+    """Every alarm of the account and Region that is in ALARM."""
     token: str | None = None
     while True:
         page = cloudwatch.describe_alarms(
-            AlarmNamePrefix=f"{store} ",
             StateValue="ALARM",
             AlarmTypes=["MetricAlarm", "CompositeAlarm"],
             **({"NextToken": token} if token else {}),
@@ -77,14 +88,28 @@ def check(places: Sequence[Place], ignore: set[str], connect: Connect = connect)
     """One line per alarm in ALARM that is not ignored."""
     found = []
     for place in places:
-        cloudwatch = connect(place)
-        for store in place.stores:
-            for alarm in alarms_in_alarm(cloudwatch, store):
-                name = str(alarm["AlarmName"])
-                if name not in ignore:
-                    reason = " ".join(str(alarm.get("StateReason", "")).split())
-                    found.append(f"{place.account} {place.region} {name}: {reason}")
+        prefixes = tuple(f"{store} " for store in place.stores)
+        try:
+            alarms = list(alarms_in_alarm(connect(place)))
+        except ClientError as error:
+            code = error.response.get("Error", {}).get("Code", "")
+            if code in THROTTLED:
+                raise ThrottledError(
+                    f"CloudWatch DescribeAlarms stayed throttled in {place.account} "
+                    f"{place.region} after {ATTEMPTS} attempts with backoff (botocore's standard "
+                    "retries): retry the stage in a few minutes"
+                ) from error
+            raise
+        for alarm in alarms:
+            name = str(alarm["AlarmName"])
+            if name.startswith(prefixes) and name not in ignore:
+                reason = " ".join(str(alarm.get("StateReason", "")).split())
+                found.append(f"{place.account} {place.region} {name}: {reason}")
     return found
+
+
+class ThrottledError(Exception):
+    """Throttling outlasted the retries; the message is the line to show."""
 
 
 def parse_wave(text: str) -> list[Place]:
@@ -112,6 +137,9 @@ def main(argv: Sequence[str], connect: Connect = connect) -> int:
         return 2
     try:
         found = check(places, set(args.ignore), connect)
+    except ThrottledError as error:
+        print(f"check_wave_alarms: {error}")
+        return 2
     except (ClientError, BotoCoreError) as error:
         print(
             "check_wave_alarms: could not read the alarms (is the store account bootstrapped "

@@ -10,6 +10,7 @@ stays the break-glass path on the same CloudFormation stacks."""
 from __future__ import annotations
 
 import json
+import shlex
 from typing import Any
 
 from aws_cdk import CfnResource, Environment, RemovalPolicy, Stack, Stage, pipelines
@@ -254,18 +255,25 @@ class ModelSchedulePipelineStack(Stack):
         places: dict[tuple[str, str], list[str]] = {}
         for project in wave.projects:
             places.setdefault((project.account, project.region), []).extend(project.stores)
+        # The stores' partition is the pipeline's (fleet.pipeline refuses others): aws-us-gov
+        # roles are not arn:aws roles.
+        partition = wave.projects[0].scope.split(":")[1]
         body = json.dumps(
-            [{"account": a, "region": r, "stores": s} for (a, r), s in places.items()],
+            [
+                {"account": a, "region": r, "stores": s, "partition": partition}
+                for (a, r), s in places.items()
+            ],
             separators=(",", ":"),
         )
-        ignores = "".join(f" --ignore '{name}'" for name in self.settings.ignore_alarms)
+        # Alarm names are free text (an apostrophe broke every wave's command): quoted for sh.
+        ignores = "".join(f" --ignore {shlex.quote(n)}" for n in self.settings.ignore_alarms)
         roles = self._lookup_roles(places)
         return pipelines.CodeBuildStep(
             "CheckAlarms",
             input=self.source,
             # boto3 and its dependencies at the versions constraints.txt pins.
             install_commands=["pip install --quiet -c constraints.txt boto3"],
-            commands=[f"python3 scripts/check_wave_alarms.py '{body}'{ignores}"],
+            commands=[f"python3 scripts/check_wave_alarms.py {shlex.quote(body)}{ignores}"],
             role_policy_statements=[
                 iam.PolicyStatement(actions=["sts:AssumeRole"], resources=roles)
             ],

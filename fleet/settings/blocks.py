@@ -14,7 +14,12 @@ from fleet.model import StoreConfig
 from fleet.settings.dashboard import DashboardSettings
 from fleet.settings.fields import suggest
 from fleet.settings.horizon import HorizonError, HorizonSettings
-from fleet.settings.pipeline import PipelineSettings, SourceSettings
+from fleet.settings.pipeline import (
+    PIPELINE_UNAVAILABLE,
+    PipelineSettings,
+    SourceSettings,
+    partition_of,
+)
 from fleet.settings.problems import Problems, as_object, check_keys, message
 from fleet.settings.quotas import QuotaSettings
 
@@ -194,6 +199,27 @@ def parse_pipeline(
                 "is not the store's modelVersionArn any more: this acceptance was for an earlier "
                 "rotation; remove it",
             )
+    if not settings.approval_emails:
+        problems.add(
+            f"{where}.approvalEmails",
+            [],
+            "lists nobody: nobody would hear that the pipeline waits for approval after the "
+            'canary; give at least one address, e.g. ["release@bakery.example"]',
+        )
+    partition = partition_of(settings.region)
+    if partition in PIPELINE_UNAVAILABLE:
+        problems.add(f"{where}.region", settings.region, PIPELINE_UNAVAILABLE[partition])
+    # The pipeline's own Region refused already: one line, not two.
+    elsewhere = [s for s, arn in versions.items() if arn.split(":")[1] != partition]
+    if elsewhere and partition not in PIPELINE_UNAVAILABLE:
+        problems.add_key(
+            where,
+            f"the pipeline is in partition {partition} ({settings.region}) but store "
+            f"{elsewhere[0]}{f' and {len(elsewhere) - 1} more' if len(elsewhere) > 1 else ''} "
+            "in another: a pipeline deploys only within its own partition (its roles cannot be "
+            "trusted across partitions); deploy those stores with ./scripts/cdk deploy, or run "
+            "a pipeline of their own partition",
+        )
     if settings.max_stores_per_pipeline > MAX_STORES_PER_PIPELINE:
         problems.add(
             f"{where}.maxStoresPerPipeline",

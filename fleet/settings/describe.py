@@ -61,6 +61,13 @@ def expected(field: FieldInfo) -> str:
         text = marker.text
     elif typing.get_origin(inner) is typing.Literal:
         text = " or ".join(json.dumps(choice) for choice in typing.get_args(inner))
+    elif typing.get_origin(inner) in (tuple, list, frozenset):
+        # cdk.json writes a list whatever Python holds it in: never "a tuple".
+        item = typing.get_args(inner)[0]
+        if typing.get_origin(item) is typing.Literal:
+            text = "a list of " + ", ".join(json.dumps(c) for c in typing.get_args(item))
+        else:
+            text = f"a list of {getattr(item, '__name__', item)}"
     elif isinstance(inner, type) and issubclass(inner, enum.Enum):
         text = " or ".join(json.dumps(choice.value) for choice in inner)
     elif inner in (int, float):

@@ -20,6 +20,25 @@ _CONNECTION = re.compile(
 _REPOSITORY = re.compile(r"[A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+", flags=re.ASCII)
 # A branch name git accepts, kept simple: no spaces, no "..", no leading "-" or "/".
 _BRANCH = re.compile(r"[A-Za-z0-9_.][A-Za-z0-9_./-]{0,199}", flags=re.ASCII)
+# Where the pipeline cannot run as built: it e-mails approvals and failures through AWS CodeStar
+# Notifications, which the China Regions do not offer (docs.amazonaws.cn, "Amazon CodeCommit":
+# "Amazon CodeStar Notifications is not available in the Beijing and Ningxia Regions").
+PIPELINE_UNAVAILABLE = {
+    "aws-cn": "is a China Region: the pipeline e-mails approvals and failures through AWS "
+    "CodeStar Notifications, which the Beijing and Ningxia Regions do not offer; deploy the "
+    "stores there with ./scripts/cdk deploy",
+}
+
+
+def partition_of(region: str) -> str:
+    """The AWS partition of a Region code."""
+    if region.startswith("cn-"):
+        return "aws-cn"
+    if region.startswith("us-gov-"):
+        return "aws-us-gov"
+    return "aws"
+
+
 CONNECTION_EXAMPLE = (
     "arn:aws:codeconnections:ap-northeast-1:999988887777:connection/"
     "0f1e2d3c-4b5a-6978-8a9b-0c1d2e3f4a5b"

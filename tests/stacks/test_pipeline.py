@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import re
+import shlex
 import tempfile
 from pathlib import Path
 from typing import Any
@@ -221,3 +222,33 @@ def test_projects_whose_stage_names_would_clash_or_overflow_synthesize() -> None
     for store in ("extra-0", "extra-1", "extra-2"):
         [deploy] = [a for a in actions if a.endswith(f"ModelSchedule-{store}.Deploy")]
         assert len(deploy) <= 100
+
+
+def test_the_alarm_check_command_quotes_what_it_is_given() -> None:
+    """An ignored alarm name with an apostrophe broke every wave's command: each argument is
+    quoted for the shell, and the wave names its partition (aws-cn roles are not arn:aws)."""
+    fleet = default_fleet()
+    fleet["pipeline"]["ignoreAlarms"] = ["tokyo-ginza baker's alarm", 'say "hi" $HOME']
+    context = cli_context(fleet=fleet, pipeline=True)
+    app = cdk.App(context=context, outdir=tempfile.mkdtemp(prefix="cdk.out."))
+    app_module.build(app, context)
+    [pipeline] = [s for s in app.synth().stacks if s.stack_name == "ModelSchedulePipeline-1"]
+    commands = []
+    for resource in pipeline.template["Resources"].values():
+        spec = resource.get("Properties", {}).get("Source", {}).get("BuildSpec")
+        if resource["Type"] == "AWS::CodeBuild::Project" and isinstance(spec, str):
+            phases = json.loads(spec)["phases"]
+            commands += [
+                c for c in phases["build"]["commands"] if "scripts/check_wave_alarms.py" in c
+            ]
+    assert commands
+    for command in commands:
+        arguments = shlex.split(command)
+        assert arguments[-4:] == [
+            "--ignore",
+            "tokyo-ginza baker's alarm",
+            "--ignore",
+            'say "hi" $HOME',
+        ]
+        wave = json.loads(arguments[2])
+        assert {place["partition"] for place in wave} == {"aws"}

@@ -185,6 +185,28 @@ def test_the_default_fleet_is_one_pipeline() -> None:
             ),
             'fleet.pipeline.acceptRotations.tokyo-ginza.accept.0 = "all": must be',
         ),
+        (
+            lambda p: p.update(
+                acceptRotations={"tokyo-ginza": {"modelVersionArn": "x", "accept": "lower-f1"}}
+            ),
+            'fleet.pipeline.acceptRotations.tokyo-ginza.accept = "lower-f1": must be a list of '
+            '"lower-f1", "missing-labels", ',
+        ),
+        (
+            lambda p: p.update(approvalEmails=[]),
+            "fleet.pipeline.approvalEmails = []: lists nobody: nobody would hear that the "
+            "pipeline waits for approval",
+        ),
+        (
+            lambda p: p.update(region="cn-north-1"),
+            'fleet.pipeline.region = "cn-north-1": is a China Region: the pipeline e-mails '
+            "approvals and failures through AWS CodeStar Notifications",
+        ),
+        (
+            lambda p: p.update(region="us-gov-west-1"),
+            "fleet.pipeline: the pipeline is in partition aws-us-gov (us-gov-west-1) but store "
+            "tokyo-ginza and 2 more in another: a pipeline deploys only within its own partition",
+        ),
     ],
 )
 def test_bad_pipeline_settings_are_one_line(edit: object, says: str) -> None:
