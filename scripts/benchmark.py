@@ -121,7 +121,15 @@ def generated_context(stores: int, **extra: Any) -> dict[str, Any]:
     if "pipeline" in extra and pipeline is not None:
         fleet["pipeline"] = {**pipeline, "canary": "store-0000"}
     # One account holding them all, as a real fleet of this size would after raising its quotas.
-    fleet["quotas"] = {"iamRoles": 5000, "iamManagedPolicies": 5000, "scheduleGroups": 5000}
+    fleet["quotas"] = {
+        "accounts": {
+            "111122223333": {
+                "iamRoles": 5000,
+                "iamManagedPolicies": 5000,
+                "regions": {"ap-northeast-1": {"scheduleGroups": 5000}},
+            }
+        }
+    }
     fleet["stores"] = {}
     for n in range(stores):
         store_id = f"store-{n:04d}"

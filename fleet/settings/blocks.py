@@ -21,7 +21,7 @@ from fleet.settings.pipeline import (
     partition_of,
 )
 from fleet.settings.problems import Problems, as_object, check_keys, message
-from fleet.settings.quotas import QuotaSettings
+from fleet.settings.quotas import ACCOUNT_KEYS, REGION_KEYS, QuotaSettings
 
 
 class FleetBlock(BaseModel):
@@ -111,14 +111,29 @@ def parse_quotas(value: Any, problems: Problems) -> QuotaSettings:
     try:
         return QuotaSettings.model_validate(body)
     except ValidationError as error:
-        fields = QuotaSettings.model_fields
         for detail in error.errors(include_url=False):
+            path = [str(p) for p in detail["loc"] if p != "[key]"]
+            key = ".".join([where, *path])
             if detail["type"] == "extra_forbidden":
-                continue  # check_keys said it in words, with the valid settings
-            key = str(detail["loc"][0])
-            field = next(f for n, f in fields.items() if (f.alias or n) == key)
-            problems.add(f"{where}.{key}", detail["input"], message(detail, field))
+                if len(path) > 1:  # check_keys said the top level's in words
+                    problems.add_key(key, _unknown_quota(path))
+                continue
+            problems.add(key, detail["input"], message(detail, _field_at(QuotaSettings, path)))
         return QuotaSettings()
+
+
+def _unknown_quota(path: list[str]) -> str:
+    """A key inside fleet.quotas.accounts.<account>[.regions.<region>] that is not there."""
+    account, name = path[1], path[-1]
+    if len(path) == 3 and name in REGION_KEYS:
+        return (
+            "is a quota per account and Region: declare it as "
+            f"fleet.quotas.accounts.{account}.regions.<region>.{name}"
+        )
+    if len(path) == 5 and name in ACCOUNT_KEYS:
+        return f"is a quota per account: declare it as fleet.quotas.accounts.{account}.{name}"
+    allowed = list(REGION_KEYS) if len(path) == 5 else [*ACCOUNT_KEYS, "regions"]
+    return f"unknown setting{suggest(name, allowed)}; valid settings: {', '.join(allowed)}"
 
 
 def _model_in(annotation: Any) -> type[BaseModel] | None:

@@ -41,7 +41,7 @@ from fleet.settings.describe import adds_up, context_key_only, expected, nested_
 from fleet.settings.errors import ConfigError
 from fleet.settings.fields import suggest
 from fleet.settings.problems import SETTINGS, Problems, as_object, check_keys, message, show
-from fleet.settings.quotas import quota_problems
+from fleet.settings.quotas import declaration_problems, quota_problems
 from fleet.settings.store import RuleError, StoreLayer, StoreSettings
 from rekognition_model_client import handle as model_handle
 
@@ -413,7 +413,10 @@ def load_fleet(context: Mapping[str, Any], *, today: date) -> FleetConfig:
 
     _check_versions_are_not_shared(parsed, problems)
     dashboard = parse_dashboard(fleet.get("dashboard", {}), parsed, problems)
-    for where, line in quota_problems(parsed, parse_quotas(fleet.get("quotas", {}), problems)):
+    raised = parse_quotas(fleet.get("quotas", {}), problems)
+    # A quota declared where it cannot be read is said once, not checked against as well.
+    found = declaration_problems(parsed, raised) or quota_problems(parsed, raised)
+    for where, line in found:
         problems.add_key(where, line)
     pipeline = (
         parse_pipeline(

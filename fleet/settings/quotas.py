@@ -1,6 +1,13 @@
-"""The per-account default quotas a fleet relies on: what one store's stack creates of each, and
-the default AWS gives. A fleet whose stacks would pass a quota is refused at synth, with the
-quota and how to raise it; `fleet.quotas` says that an account's quota has been raised.
+"""The per-account and per-Region default quotas a fleet relies on: what one store's stack
+creates of each, what the CDK bootstrap adds, and the default AWS gives. A fleet whose stacks
+would pass a quota is refused at synth, with the quota and how to raise it; `fleet.quotas` says
+that an account's (or an account's Region's) quota has been raised:
+
+    "quotas": {"accounts": {"111122223333": {
+        "iamRoles": 2000, "regions": {"ap-northeast-1": {"scheduleGroups": 800}}}}}
+
+The flat form (`"quotas": {"iamRoles": 2000}`) stays valid while the fleet's stores are in one
+account (and one Region, for a regional quota): it cannot say which account it was raised in.
 
 What a store creates is checked against its synthesized template by a test, so that a construct
 that adds a role or a policy cannot leave these counts behind."""
@@ -8,25 +15,34 @@ that adds a role or a policy cannot leave these counts behind."""
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Annotated
 
 from pydantic import BaseModel, Field
 
 from fleet.model import StoreConfig
-from fleet.settings.fields import SETTINGS_MODEL_CONFIG, WHOLE_NUMBER
+from fleet.settings.dashboard import AccountId, RegionCode
+from fleet.settings.fields import SETTINGS_MODEL_CONFIG, WHOLE_NUMBER, Expect
 
 
 @dataclass(frozen=True)
 class Quota:
-    key: str  # the key of fleet.quotas that declares a raised quota
+    key: str  # the key that declares a raised quota, in fleet.quotas.accounts.<account>[...]
     what: str
     per_region: bool  # counted per account and region, else per account
     default: int
     per_store: int  # what one store's stack creates
     resource_type: str  # the CloudFormation type counted
     raise_it: str  # where to raise it
+    # The default CDK bootstrap template's, in every Region where the account has stores.
+    bootstrap_per_region: int = 0
+    # Once per account: the bootstrap's execution policy (fleet/pipeline/execution_policy.py).
+    per_account: int = 0
 
+
+# cdk-hnb659fds-{cfn-exec,deploy,file-publishing,image-publishing,lookup}-role-<account>-<region>
+BOOTSTRAP_ROLES = 5
 
 QUOTAS = (
     Quota(
@@ -37,6 +53,7 @@ QUOTAS = (
         2,
         "AWS::IAM::Role",
         "Service Quotas, AWS Identity and Access Management (IAM), Roles per account",
+        bootstrap_per_region=BOOTSTRAP_ROLES,
     ),
     Quota(
         "iamManagedPolicies",
@@ -47,6 +64,7 @@ QUOTAS = (
         "AWS::IAM::ManagedPolicy",
         "Service Quotas, AWS Identity and Access Management (IAM), Customer managed policies "
         "per account",
+        per_account=1,
     ),
     Quota(
         "scheduleGroups",
@@ -58,55 +76,174 @@ QUOTAS = (
         "Service Quotas, Amazon EventBridge Scheduler, Number of schedule groups (per Region)",
     ),
 )
+ACCOUNT_KEYS = tuple(q.key for q in QUOTAS if not q.per_region)
+REGION_KEYS = tuple(q.key for q in QUOTAS if q.per_region)
 
 Limit = Annotated[int, Field(ge=1), WHOLE_NUMBER]
 
 
-class QuotaSettings(BaseModel):
-    """`fleet.quotas`: an account's raised quotas, where the defaults are not enough."""
+class RegionQuotas(BaseModel):
+    """`fleet.quotas.accounts.<account>.regions.<region>`: an account's raised quotas in one
+    Region."""
+
+    model_config = SETTINGS_MODEL_CONFIG
+
+    schedule_groups: Limit | None = Field(
+        default=None,
+        description="EventBridge Scheduler schedule groups in this account and Region, once "
+        "raised (default 500).",
+    )
+
+
+class AccountQuotas(BaseModel):
+    """`fleet.quotas.accounts.<account>`: one account's raised quotas."""
 
     model_config = SETTINGS_MODEL_CONFIG
 
     iam_roles: Limit | None = Field(
-        default=None, description="IAM roles per account, once raised (default 1,000)."
+        default=None, description="IAM roles in this account, once raised (default 1,000)."
     )
     iam_managed_policies: Limit | None = Field(
         default=None,
-        description="IAM customer managed policies per account, once raised (default 1,500).",
+        description="IAM customer managed policies in this account, once raised (default 1,500).",
+    )
+    regions: Annotated[
+        dict[RegionCode, RegionQuotas],
+        Expect('an object: Region code to {"scheduleGroups": ...}'),
+    ] = Field(default_factory=dict, description="By Region: the account's regional quotas.")
+
+
+class QuotaSettings(BaseModel):
+    """`fleet.quotas`: raised quotas, by account (and Region), where the defaults are not
+    enough."""
+
+    model_config = SETTINGS_MODEL_CONFIG
+
+    accounts: Annotated[
+        dict[AccountId, AccountQuotas],
+        Expect('an object: account ID to {"iamRoles", "iamManagedPolicies", "regions"}'),
+    ] = Field(
+        default_factory=dict,
+        description='By account ID: its raised quotas, e.g. {"111122223333": {"iamRoles": 2000, '
+        '"regions": {"ap-northeast-1": {"scheduleGroups": 800}}}}.',
+    )
+    iam_roles: Limit | None = Field(
+        default=None,
+        description="IAM roles, once raised (default 1,000); only while the fleet is in one "
+        "account: else `accounts.<account>.iamRoles`.",
+    )
+    iam_managed_policies: Limit | None = Field(
+        default=None,
+        description="IAM customer managed policies, once raised (default 1,500); only while the "
+        "fleet is in one account: else `accounts.<account>.iamManagedPolicies`.",
     )
     schedule_groups: Limit | None = Field(
         default=None,
-        description="EventBridge Scheduler schedule groups per account and Region, once raised "
-        "(default 500).",
+        description="EventBridge Scheduler schedule groups, once raised (default 500); only "
+        "while the fleet is in one account and Region: else "
+        "`accounts.<account>.regions.<region>.scheduleGroups`.",
     )
 
+    def flat(self, key: str) -> int | None:
+        return {
+            "iamRoles": self.iam_roles,
+            "iamManagedPolicies": self.iam_managed_policies,
+            "scheduleGroups": self.schedule_groups,
+        }[key]
 
-def quota_problems(stores: list[StoreConfig], raised: QuotaSettings) -> list[tuple[str, str]]:
-    """One line per quota and account (and Region) the fleet's stacks would pass."""
-    limits = {
-        "iamRoles": raised.iam_roles,
-        "iamManagedPolicies": raised.iam_managed_policies,
-        "scheduleGroups": raised.schedule_groups,
-    }
+    def declared(self, key: str, account: str, region: str) -> int | None:
+        """The raised quota for `key` in this account (and Region), if declared."""
+        found = self.accounts.get(account)
+        if found is not None:
+            if key in REGION_KEYS:
+                there = found.regions.get(region)
+                value = there.schedule_groups if there is not None else None
+            else:
+                value = found.iam_roles if key == "iamRoles" else found.iam_managed_policies
+            if value is not None:
+                return value
+        return self.flat(key)
+
+
+def declaration_problems(
+    stores: Sequence[StoreConfig], raised: QuotaSettings
+) -> list[tuple[str, str]]:
+    """A flat key for a fleet it cannot describe, an account or Region without stores."""
+    accounts = list(dict.fromkeys(s.settings.model.account for s in stores))
+    places = list(
+        dict.fromkeys((s.settings.model.account, s.settings.model.region) for s in stores)
+    )
     lines = []
     for quota in QUOTAS:
-        counts: Counter[str] = Counter()
-        for store in stores:
-            model = store.settings.model
-            scope = f"{model.account} in {model.region}" if quota.per_region else model.account
-            counts[scope] += 1
-        limit = limits[quota.key] or quota.default
-        for scope, stores_there in counts.items():
-            created = stores_there * quota.per_store
-            if created > limit:
+        if raised.flat(quota.key) is None:
+            continue
+        if quota.per_region and len(places) > 1:
+            lines.append(
+                (
+                    f"fleet.quotas.{quota.key}",
+                    f"the fleet has {len(places)} accounts and Regions; declare it per account "
+                    f"and Region: fleet.quotas.accounts.<account>.regions.<region>.{quota.key}",
+                )
+            )
+        elif not quota.per_region and len(accounts) > 1:
+            lines.append(
+                (
+                    f"fleet.quotas.{quota.key}",
+                    f"the fleet has {len(accounts)} accounts; declare it per account: "
+                    f"fleet.quotas.accounts.<account>.{quota.key}",
+                )
+            )
+    for account, declared in raised.accounts.items():
+        where = f"fleet.quotas.accounts.{account}"
+        if account not in accounts:
+            lines.append((where, f"no store of the fleet is in account {account}: remove it"))
+            continue
+        for region in declared.regions:
+            if (account, region) not in places:
                 lines.append(
                     (
-                        "fleet.stores",
-                        f"account {scope} would get {created} {quota.what} from its "
-                        f"{stores_there} stores ({quota.per_store} each), over the quota of "
-                        f"{limit}{'' if limits[quota.key] else ' (the default)'}: raise it "
-                        f"({quota.raise_it}) and set fleet.quotas.{quota.key}, or move stores "
-                        "to another account",
+                        f"{where}.regions.{region}",
+                        f"account {account} has no store in {region}: remove it",
                     )
                 )
+    return lines
+
+
+def quota_problems(stores: Sequence[StoreConfig], raised: QuotaSettings) -> list[tuple[str, str]]:
+    """One line per quota and account (and Region) the fleet's stacks would pass."""
+    lines = []
+    for quota in QUOTAS:
+        counts: Counter[tuple[str, str]] = Counter()
+        regions: dict[str, set[str]] = {}
+        for store in stores:
+            model = store.settings.model
+            counts[(model.account, model.region if quota.per_region else "")] += 1
+            regions.setdefault(model.account, set()).add(model.region)
+        for (account, region), stores_there in counts.items():
+            bootstrap = quota.bootstrap_per_region * len(regions[account])
+            created = stores_there * quota.per_store + bootstrap + quota.per_account
+            declared = raised.declared(quota.key, account, region)
+            limit = declared or quota.default
+            if created <= limit:
+                continue
+            scope = f"{account} in {region}" if quota.per_region else account
+            parts = [f"{quota.per_store} each from its {stores_there} stores"]
+            if bootstrap:
+                n = len(regions[account])
+                parts.append(f"{bootstrap} from the CDK bootstrap in its {n} Region{'s' * (n > 1)}")
+            if quota.per_account:
+                parts.append(f"{quota.per_account} for the bootstrap's execution policy")
+            key = (
+                f"fleet.quotas.accounts.{account}.regions.{region}.{quota.key}"
+                if quota.per_region
+                else f"fleet.quotas.accounts.{account}.{quota.key}"
+            )
+            lines.append(
+                (
+                    "fleet.stores",
+                    f"account {scope} would get {created} {quota.what} ({', '.join(parts)}), "
+                    f"over the quota of {limit}{'' if declared else ' (the default)'}: raise it "
+                    f"({quota.raise_it}) and set {key}, or move stores to another account",
+                )
+            )
     return lines
