@@ -71,7 +71,9 @@ def build(app: cdk.App, context: Mapping[str, Any] | None = None) -> list[Stack]
         app.node.get_all_context() if context is None else context,
         today=datetime.now(UTC).date(),
     )
-    for warning in fleet.warnings:
+    # A store nobody hears from is the synth's concern, not the other tools' (rotate.sh...).
+    unheard = fleet.unheard_warning()
+    for warning in [*fleet.warnings, *([unheard] if unheard else [])]:
         print(f"rekognition-model-scheduler: warning: {warning}", file=sys.stderr)
     if fleet.pipeline_synth and fleet.pipeline is not None:
         stacks: list[Stack] = [

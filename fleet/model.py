@@ -19,7 +19,7 @@ from fleet.calendar.dst import (
     swallowed,
     wall_time,
 )
-from fleet.calendar.horizon import Horizon
+from fleet.calendar.horizon import REMINDER_DAYS, Horizon
 from fleet.calendar.weekly import Weekday, format_minutes, shortest_gap
 from fleet.names import dashboard_name, dashboard_stack_name, schedule_group_name, stack_name
 from fleet.settings.dashboard import DashboardSettings
@@ -343,6 +343,20 @@ class FleetConfig:
                     )
                 )
         return tuple(found)
+
+    def unheard_warning(self) -> str | None:
+        """The synth's warning for selected stores whose e-mails (the horizon's reminder, the
+        verifier's notices) reach nobody: they have no notifyEmails."""
+        silent = [s.store_id for s in self.selected if not s.settings.notify_emails]
+        if not silent:
+            return None
+        named = ", ".join(silent[:5]) + (f" and {len(silent) - 5} more" if len(silent) > 5 else "")
+        return (
+            f"fleet.stores: {named} {'has' if len(silent) == 1 else 'have'} no notifyEmails: "
+            f"the reminder {REMINDER_DAYS} days before the calendar horizon ends "
+            f"({self.horizon.reminder_day.isoformat()}) and the verifier's notices reach nobody "
+            "(the alarms still change state): set notifyEmails in fleet.defaults or per store"
+        )
 
     @property
     def selected(self) -> tuple[StoreConfig, ...]:

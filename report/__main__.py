@@ -10,6 +10,7 @@ import sys
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
+from fleet.calendar.cron import CRON_YEARS
 from fleet.calendar.zones import use_pinned_tzdata
 from report.cost import DEFAULT_PRICE, Period, store_cost
 from report.diff import compare, diff_json, diff_markdown, diff_table
@@ -83,6 +84,16 @@ def _date(option: str, value: str) -> date:
         raise SystemExit(f"report: {option} {value}: use YYYY-MM-DD, e.g. 2027-01-31") from None
 
 
+def _within_cron_years(given: str, first: date, last: date) -> None:
+    """A period the schedules can fire in: AWS cron years run from 1970 to 2199."""
+    years = CRON_YEARS
+    if first.year not in years or last.year not in years:
+        raise SystemExit(
+            f"report: {given}: the schedules fire only in {years[0]}-{years[-1]} (AWS cron "
+            "years); pick a period within them"
+        )
+
+
 def choose_period(args: argparse.Namespace, today: date) -> Period:
     if args.month:
         try:
@@ -91,6 +102,7 @@ def choose_period(args: argparse.Namespace, today: date) -> Period:
             first = None
         if first is None:
             raise SystemExit(f"report: --month {args.month}: use YYYY-MM, e.g. 2027-01")
+        _within_cron_years(f"--month {args.month}", first, first)
         return Period.month(first.year, first.month)
     if args.first or args.last:
         if not (args.first and args.last):
@@ -98,6 +110,7 @@ def choose_period(args: argparse.Namespace, today: date) -> Period:
         period = Period(_date("--from", args.first), _date("--to", args.last))
         if period.last < period.first:
             raise SystemExit("report: --to is before --from")
+        _within_cron_years(f"--from {args.first} --to {args.last}", period.first, period.last)
         return period
     return Period.next_month(today)
 

@@ -14,6 +14,17 @@ from report.templates import assembly_templates
 FIXED = ("Source", "Build", "UpdatePipeline", "Assets")
 
 
+def _wave(stage: str) -> str:
+    """CDK splits a wave over 50 actions into stages `<wave>.1`, `<wave>.2`: one wave."""
+    head, dot, tail = stage.rpartition(".")
+    return head if dot and tail.isdigit() else stage
+
+
+def _deploys(action: str) -> bool:
+    # `<stack>.Deploy`, or a bare `Deploy` when a stage deploys one stack and nothing else.
+    return action == "Deploy" or action.endswith(".Deploy")
+
+
 def describe(name: str, template: dict[str, Any]) -> str | None:
     pipelines = [
         r
@@ -22,19 +33,26 @@ def describe(name: str, template: dict[str, Any]) -> str | None:
     ]
     if not pipelines:
         return None
-    parts = []
-    actions = 0
     stages = pipelines[0]["Properties"]["Stages"]
+    actions = sum(len(stage["Actions"]) for stage in stages)
+    # Wave by wave, in order: its stacks, its stages, whether the approval follows it.
+    waves: dict[str, list[int]] = {}
+    approvals: set[str] = set()
     for stage in stages:
-        actions += len(stage["Actions"])
         if stage["Name"] in FIXED:
             continue
+        wave = _wave(stage["Name"])
         names = [a["Name"] for a in stage["Actions"]]
-        stacks = sum(1 for n in names if n.endswith(".Deploy"))
-        parts.append(
-            f"{stage['Name'].removeprefix(name + '-')} {stacks} stack{'s' * (stacks != 1)}"
-        )
+        counted = waves.setdefault(wave, [0, 0])
+        counted[0] += sum(1 for n in names if _deploys(n))
+        counted[1] += 1
         if "Approve" in names:
+            approvals.add(wave)
+    parts = []
+    for wave, (stacks, parts_of_it) in waves.items():
+        split = f" in {parts_of_it} stages" if parts_of_it > 1 else ""
+        parts.append(f"{wave.removeprefix(name + '-')} {stacks} stack{'s' * (stacks != 1)}{split}")
+        if wave in approvals:
             parts.append("approval")
     return f"{name}: {', '.join(parts)} ({actions} actions in {len(stages)} stages)"
 

@@ -6,8 +6,14 @@
 set -euo pipefail
 "$(dirname "$0")/setup.sh"
 source "$(dirname "$0")/env.sh"
-if [ "${1:-}" = "--pipeline" ]; then
-  shift
+# --pipeline wherever it is given (before or after the -c options): the rest goes to cdk synth.
+pipeline=false
+arguments=()
+for argument in "$@"; do
+  if [ "$argument" = "--pipeline" ]; then pipeline=true; else arguments+=("$argument"); fi
+done
+set -- ${arguments[@]+"${arguments[@]}"}
+if [ "$pipeline" = true ]; then
   cdk synth --quiet -c pipeline=true "$@"
   python3 -m report.pipelines cdk.out
   exit 0

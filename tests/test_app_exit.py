@@ -56,6 +56,7 @@ def test_what_looks_at_the_clock_is_a_warning_on_standard_error() -> None:
     written on 2026-12-06) and the retired `now` key: warning lines, exit 0, a template."""
     fleet = default_fleet()
     fleet["horizon"] = {"firstMonth": "2026-12", "lastMonth": "2027-01"}
+    fleet["stores"]["tokyo-ginza"]["notifyEmails"] = ["ginza@bakery.example"]
     done = run_app(cli_context(fleet=fleet, store="tokyo-ginza", now="2026-11-26T09:00:00Z"))
     assert done.returncode == 0, done.stderr
     warnings = [
@@ -67,6 +68,19 @@ def test_what_looks_at_the_clock_is_a_warning_on_standard_error() -> None:
     assert warnings[0].startswith("the context key 'now' no longer changes anything")
     assert warnings[1].startswith("fleet.horizon.lastMonth: the calendar horizon ")
     assert "Traceback" not in done.stderr
+
+
+def test_a_store_whose_reminder_reaches_nobody_is_a_warning() -> None:
+    """No notifyEmails: the horizon's reminder and the verifier's notices go to a topic nobody
+    reads; the synth says so (a warning: the template is the same as without it)."""
+    done = run_app(cli_context(store="tokyo-ginza"))
+    assert done.returncode == 0, done.stderr
+    assert (
+        "rekognition-model-scheduler: warning: fleet.stores: tokyo-ginza has no notifyEmails: "
+        "the reminder 60 days before the calendar horizon ends (2027-11-01) and the verifier's "
+        "notices reach nobody" in done.stderr
+    )
+    assert "seattle-pike-place" not in done.stderr  # not selected: not this synth's stacks
 
 
 def test_the_context_is_read_as_the_cli_wrote_it_overflow_included(tmp_path: Path) -> None:

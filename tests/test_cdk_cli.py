@@ -169,3 +169,18 @@ def test_a_null_in_cdk_json_means_null_through_the_cli() -> None:
     assert done.returncode == 0, done.stderr
     written = json.loads((out / "ModelSchedule-tokyo-ginza.template.json").read_text())
     assert written == expected
+
+
+def test_synth_sh_takes_the_pipeline_flag_anywhere() -> None:
+    """`./scripts/synth.sh -c store=tokyo-ginza --pipeline` synthesized the flat app: the flag
+    counted only first. It says the pipeline's line, whatever the order."""
+    done = subprocess.run(
+        ["bash", str(ROOT / "scripts" / "synth.sh"), "-c", "store=tokyo-ginza", "--pipeline"],
+        cwd=ROOT,
+        env=cli_env(),
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.startswith("ModelSchedulePipeline-1: "), done.stdout

@@ -94,8 +94,14 @@ def action_schedules(
     shift = offset // MINUTES_PER_DAY
     when = WeeklyTime.offset_from(open_days, 0, offset)
     time = format_minutes(when.minute_of_day)
-    # The dates the action would fire on for its closed open days.
-    skipped = sorted(day + timedelta(days=shift) for day in closed)
+    # The dates the action would fire on for its closed open days; one after 2199 (the last
+    # closed day of a horizon ending 2199-12, stopped after midnight) never fires anyway, and
+    # AWS refuses a cron year of 2200.
+    skipped = sorted(
+        fire_day
+        for fire_day in (day + timedelta(days=shift) for day in closed)
+        if fire_day.year in CRON_YEARS
+    )
     by_month: dict[tuple[int, int], list[date]] = {}
     for fire_day in skipped:
         by_month.setdefault((fire_day.year, fire_day.month), []).append(fire_day)
@@ -141,6 +147,8 @@ def action_schedules(
             )
         )
     for day, local in sorted(moves.items()):
+        if local.year not in CRON_YEARS:
+            continue
         regular = wall_time(day, offset)
         found.append(
             CronSchedule(

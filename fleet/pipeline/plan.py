@@ -209,6 +209,29 @@ def _fits(plan: PipelinePlan, max_stores: int) -> bool:
     )
 
 
+def _too_large(plan: PipelinePlan, max_stores: int) -> str:
+    """Why a project alone does not fit a pipeline: the limit it passes, in figures."""
+    stores = len(plan.stores)
+    if stores > max_stores:
+        return (
+            f"has {stores} stores, more than fleet.pipeline.maxStoresPerPipeline ({max_stores}): "
+            f"raise it (at most {MAX_STORES_PER_PIPELINE}), or split the project's stores into "
+            "projects"
+        )
+    dashboards = sum(len(w.dashboards) for w in plan.waves)
+    with_them = f" and the {dashboards} dashboards deployed with them" if dashboards else ""
+    if plan.actions > MAX_ACTIONS:
+        return (
+            f"needs {plan.actions} of CodePipeline's {MAX_ACTIONS} actions in one pipeline: "
+            f"{STACK_ACTIONS} for each of its {stores} stores{with_them}, and the pipeline's "
+            "own steps; split the project's stores into projects"
+        )
+    return (
+        f"needs {plan.stages} of CodePipeline's {MAX_STAGES} stages in one pipeline: split the "
+        "project's stores into projects"
+    )
+
+
 def plan_pipelines(
     projects: Sequence[Project],
     dashboards: Sequence[DashboardPage],
@@ -239,12 +262,7 @@ def plan_pipelines(
             continue
         alone = _build("trial", [project], pages_of([project]), canary_store, waves_by)
         if not _fits(alone, max_stores):
-            raise PlanError(
-                f"project {project.scope} has {len(project.stores)} stores, more than one "
-                f"pipeline holds (at most {max_stores} stores, {MAX_ACTIONS} actions, "
-                f"{MAX_STAGES} stages): raise fleet.pipeline.maxStoresPerPipeline (at most "
-                f"{MAX_STORES_PER_PIPELINE}), or split the project's stores into projects"
-            )
+            raise PlanError(f"project {project.scope} {_too_large(alone, max_stores)}")
         shards.append([project])
     plans = tuple(
         _build(pipeline_name(i), members, pages_of(members), canary_store, waves_by)

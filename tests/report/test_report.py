@@ -175,3 +175,20 @@ def test_a_template_the_manifest_does_not_list_is_not_read(
     (out / "ModelSchedule-sydney-central.template.json").write_text(json.dumps(stale))
     assert [s.store for s in read_cdk_out(out)] == ["tokyo-ginza"]
     assert assembly_templates(out) == [out / "ModelSchedule-tokyo-ginza.template.json"]
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["--month", "9999-12"],
+        ["--month", "1969-12"],
+        ["--from", "9999-12-30", "--to", "9999-12-31"],
+    ],
+)
+def test_a_period_outside_the_cron_years_is_one_line(argv: list[str], tmp_path: Path) -> None:
+    """9999-12 used to end in a traceback (year 10000 is out of range)."""
+    with pytest.raises(SystemExit) as exited:
+        main([*argv, "--out", str(tmp_path)])
+    assert str(exited.value.code).endswith(
+        "the schedules fire only in 1970-2199 (AWS cron years); pick a period within them"
+    )

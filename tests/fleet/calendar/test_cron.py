@@ -282,3 +282,28 @@ def test_the_client_names_the_start_the_schedules_fire(store_id: str) -> None:
         if first <= open_day_of(t, offset, zone) <= last
     }
     assert named == fired
+
+
+def test_no_cron_year_after_2199_at_the_end_of_the_last_horizon() -> None:
+    """A horizon ending 2199-12 and a stop after midnight: the stop of a closed 2199-12-31 would
+    fire on 2200-01-01, a cron year AWS refuses; nothing fires after 2199, so it is left out."""
+    from fleet.settings.loader import load_fleet
+    from tests.synth import TEST_TODAY, cli_context, default_fleet
+
+    fleet = default_fleet()
+    fleet["horizon"] = {"firstMonth": "2199-01", "lastMonth": "2199-12"}
+    for store in fleet["stores"].values():
+        store.pop("closedDates", None)
+    fleet["stores"]["tokyo-ginza"].update(
+        closes="23:00", stopLagMinutes=120, closedDates=["2199-12-31"]
+    )
+    store = next(
+        s
+        for s in load_fleet(cli_context(fleet=fleet), today=TEST_TODAY).stores
+        if s.store_id == "tokyo-ginza"
+    )
+    plans = [store.plan.start, store.plan.stop, *(c.schedules for c in store.plan.checks)]
+    for schedule in (s for plan in plans for s in plan):
+        year = schedule.expression.removesuffix(")").split()[-1]
+        for part in year.split(","):
+            assert part == "*" or all(1970 <= int(y) <= 2199 for y in part.split("-")), schedule

@@ -114,8 +114,33 @@ def test_a_project_larger_than_a_pipeline_is_refused() -> None:
         "us-west-2",
         tuple(f"s{i}" for i in range(30)),
     )
-    with pytest.raises(PlanError, match=r"project .*big/\* has 30 stores, more than one pipeline"):
+    with pytest.raises(
+        PlanError, match=r"project .*big/\* has 30 stores, more than fleet.pipeline.maxStoresPer"
+    ):
         plan_pipelines([big], [], canary_store="s0", max_stores=20)
+
+
+def test_a_project_that_fits_the_store_count_but_not_the_actions_names_the_actions() -> None:
+    """maxStoresPerPipeline 245 and a project of 245 stores: the project's stores fit the
+    setting, but with its account's three dashboard pages CodePipeline's 500 actions do not."""
+    big = Project(
+        "arn:aws:rekognition:us-west-2:111122223333:project/big/*",
+        "111122223333",
+        "us-west-2",
+        tuple(f"s{i:03d}" for i in range(245)),
+    )
+    pages = [
+        DashboardPage(f"ModelScheduleDashboard-111122223333-{n}", f"s{n * 100:03d}")
+        for n in range(3)
+    ]
+    with pytest.raises(PlanError) as caught:
+        plan_pipelines([big], pages, canary_store="s000", max_stores=245)
+    assert str(caught.value) == (
+        "project arn:aws:rekognition:us-west-2:111122223333:project/big/* needs 504 of "
+        "CodePipeline's 500 actions in one pipeline: 2 for each of its 245 stores and the 3 "
+        "dashboards deployed with them, and the pipeline's own steps; split the project's stores "
+        "into projects"
+    )
 
 
 def test_the_default_fleet_is_one_pipeline() -> None:
