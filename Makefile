@@ -17,7 +17,7 @@ snapshots:
 # After changing fleet/settings/: regenerate cdk.schema.json and the settings table of docs/configuration.md.
 schema:
 	./scripts/setup.sh
-	.venv/bin/python -m fleet.settings.json_schema
+	.venv/bin/python -m fleet.reading.json_schema
 
 cost-report:
 	./scripts/cost-report.sh

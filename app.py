@@ -27,10 +27,10 @@ from aws_cdk import Stack
 from cdk_nag import AwsSolutionsChecks, NIST80053R5Checks, ServerlessChecks
 
 from fleet.calendar.zones import use_pinned_tzdata
-from fleet.model import FleetConfig
+from fleet.config import FleetConfig
 from fleet.pipeline.plan import fleet_pipelines
-from fleet.settings.errors import ConfigError
-from fleet.settings.loader import load_fleet
+from fleet.reading.errors import ConfigError
+from fleet.reading.loader import load_fleet
 from stacks.dashboard_stack import ModelScheduleDashboardStack
 from stacks.model_schedule_stack import ModelScheduleStack
 from stacks.pipeline_stack import ModelSchedulePipelineStack

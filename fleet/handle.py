@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from fleet.calendar.weekly import Weekday, format_minutes
-from fleet.model import StoreConfig
+from fleet.config import StoreConfig
 from rekognition_model_client import handle as model_handle
 
 

@@ -23,10 +23,10 @@ from botocore.config import Config
 from botocore.exceptions import BotoCoreError
 
 from fleet.calendar.zones import use_pinned_tzdata
-from fleet.model import FleetConfig, StoreConfig
+from fleet.config import FleetConfig, StoreConfig
+from fleet.reading.errors import ConfigError
+from fleet.reading.loader import load_fleet
 from fleet.settings.arn import parse_version_arn
-from fleet.settings.errors import ConfigError
-from fleet.settings.loader import load_fleet
 from rotate.cdk_json import EditError, read_cdk_json, replace_context_value, write_atomically
 from rotate.labels import (
     SummaryError,

@@ -30,11 +30,11 @@ from typing import Any
 import boto3
 from botocore.exceptions import BotoCoreError, ClientError
 
-from fleet.model import StoreConfig
+from fleet.config import StoreConfig
 from fleet.names import lookup_role_arn
+from fleet.reading.errors import ConfigError
+from fleet.reading.loader import load_fleet
 from fleet.settings.arn import parse_version_arn
-from fleet.settings.errors import ConfigError
-from fleet.settings.loader import load_fleet
 from rekognition_model_client.handle import parameter_name
 from rotate.cdk_json import EditError, read_cdk_json
 from rotate.labels import SummaryError, compare_versions, unaccepted

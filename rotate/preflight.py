@@ -28,7 +28,7 @@ from botocore.exceptions import (
     UnauthorizedSSOTokenError,
 )
 
-from fleet.model import FleetConfig, StoreConfig
+from fleet.config import FleetConfig, StoreConfig
 from fleet.settings.arn import ModelVersion
 from model_status import RUNNABLE, ModelStatus
 from rotate.labels import drops_more_than, rounded_change

@@ -7,7 +7,7 @@ from typing import Any
 from aws_cdk import CfnOutput, Environment, Stack, Tags
 
 from constructs import Construct
-from fleet.model import AccountDashboard
+from fleet.config import AccountDashboard
 from scheduler_constructs.fleet_dashboard import FleetDashboard
 from stacks.model_schedule_stack import APP_TAG
 

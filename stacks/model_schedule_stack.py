@@ -9,8 +9,8 @@ from aws_cdk import CfnOutput, Environment, Stack, Tags
 import verifier_contract
 from constructs import Construct
 from fleet.calendar.closures import describe_days
+from fleet.config import StoreConfig
 from fleet.handle import handle_of
-from fleet.model import StoreConfig
 from rekognition_model_client import handle as model_handle
 from scheduler_constructs.alarm_specs import StoreFacts
 from scheduler_constructs.checkout_access import CheckoutAccess

@@ -23,7 +23,7 @@ from aws_cdk import aws_sns as sns
 from aws_cdk import aws_sns_subscriptions as subscriptions
 
 from constructs import Construct
-from fleet.model import AccountDashboard, FleetConfig, StoreConfig
+from fleet.config import AccountDashboard, FleetConfig, StoreConfig
 from fleet.names import lookup_role_arn
 from fleet.pipeline.plan import PipelinePlan, Wave, stage_id
 from fleet.settings.pipeline import PipelineSettings

@@ -15,9 +15,9 @@ import pytest
 from aws_cdk.assertions import Template
 
 from fleet.calendar.zones import use_pinned_tzdata
-from fleet.model import FleetConfig, StoreConfig
+from fleet.config import FleetConfig, StoreConfig
 from fleet.names import DASHBOARD_STACK_PREFIX, STACK_PREFIX
-from fleet.settings.loader import load_fleet
+from fleet.reading.loader import load_fleet
 from tests.synth import TEST_TODAY, cli_context, store_ids, synth
 
 # The tests compute what the app computes: in the pinned zone rules, not the machine's.

@@ -14,7 +14,7 @@ from typing import Any
 import pytest
 
 from fleet.names import dashboard_stack_name, stack_name
-from fleet.settings.loader import NULLABLE
+from fleet.reading.loader import NULLABLE
 from tests.stacks.test_snapshots import ASSET_KEY, ASSET_PLACEHOLDER
 from tests.synth import ROOT, cli_context, default_fleet, synth
 

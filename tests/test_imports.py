@@ -31,7 +31,7 @@ def test_everything_imports_by_name_from_another_folder() -> None:
     """As the Lambda runtime imports the verifier and the checkout imports the client: by module
     name, with this project's folders found through the environment (scripts/setup.sh)."""
     code = (
-        "import fleet.settings.loader, report.cost, scheduler_constructs.model_schedule, "
+        "import fleet.reading.loader, report.cost, scheduler_constructs.model_schedule, "
         "verifier_contract, model_verifier, rekognition_model_client.handle as h; "
         "print(h.__file__); print(verifier_contract.__file__)"
     )
@@ -58,3 +58,47 @@ def test_no_exec_and_no_import_by_file_path() -> None:
             text = path.read_text(encoding="utf-8")
             for trick in ("exec(compile", "spec_from_file_location", "sys.path.insert"):
                 assert trick not in text, f"{path.relative_to(ROOT)} uses {trick}"
+
+
+# fleet/ by floor, from the bottom: each floor imports only the floors below it.
+FLEET_FLOORS = [
+    ("fleet/settings", "fleet/calendar"),
+    ("fleet/config.py", "fleet/names.py", "fleet/handle.py"),
+    ("fleet/pipeline",),
+    ("fleet/reading",),
+]
+
+
+def _fleet_imports(path: Path) -> set[str]:
+    import ast
+
+    found = set()
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.ImportFrom) and node.module:
+            found.add(node.module)
+        elif isinstance(node, ast.Import):
+            found.update(alias.name for alias in node.names)
+    return {name for name in found if name == "fleet" or name.startswith("fleet.")}
+
+
+def _floor_of(module: str) -> int | None:
+    path = module.replace(".", "/")
+    for floor, rooms in enumerate(FLEET_FLOORS):
+        if any(path == room.removesuffix(".py") or path.startswith(room + "/") for room in rooms):
+            return floor
+    return None
+
+
+def test_fleet_floors_import_only_downwards() -> None:
+    """What cdk.json may say (settings/) imports neither the fleet's computed configuration,
+    the pipeline planner nor the reader; the configuration not the planner or the reader; the
+    planner not the reader."""
+    for floor, rooms in enumerate(FLEET_FLOORS):
+        for room in rooms:
+            paths = [ROOT / room] if room.endswith(".py") else (ROOT / room).rglob("*.py")
+            for path in paths:
+                for module in _fleet_imports(path):
+                    above = _floor_of(module)
+                    assert above is None or above <= floor, (
+                        f"{path.relative_to(ROOT)} imports {module}, a floor above it"
+                    )

@@ -3,7 +3,7 @@
 The body is plain data built here and handed to CloudFormation as one JSON string (L1): the
 CDK's widget and metric classes would cost several calls into its Node process per store and
 add nothing to a body whose every field is known at synth time. How many stores a dashboard
-holds, and why, is STORES_PER_DASHBOARD in fleet/model.py.
+holds, and why, is STORES_PER_DASHBOARD in fleet/config.py.
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ from aws_cdk import aws_cloudwatch as cloudwatch
 
 import verifier_contract
 from constructs import Construct
-from fleet.model import AccountDashboard, StoreConfig
+from fleet.config import AccountDashboard, StoreConfig
 from scheduler_constructs.alarm_specs import alarm_names
 from scheduler_constructs.month_to_date_math import PERIOD_SECONDS, UNITS_ID, WINDOW, month_to_date
 

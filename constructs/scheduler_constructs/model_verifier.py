@@ -13,7 +13,7 @@ from aws_cdk import aws_s3_assets as s3_assets
 
 import verifier_contract
 from constructs import Construct
-from fleet.model import CheckPlan
+from fleet.config import CheckPlan
 from scheduler_constructs.nag import Exemption, acknowledge, exempt
 from scheduler_constructs.policies import Statement, allow, managed_policy, role
 from scheduler_constructs.schedules import ScheduleTarget, calendar_schedules, input_json

@@ -24,7 +24,7 @@ from dataclasses import dataclass
 from functools import cached_property
 from math import ceil
 
-from fleet.model import FleetConfig, StoreConfig
+from fleet.config import FleetConfig, StoreConfig
 from fleet.settings.pipeline import PipelineSettings
 
 MAX_ACTIONS = 500

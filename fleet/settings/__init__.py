@@ -1,4 +1,4 @@
-"""Settings: what cdk.json may say, declared once (store.py, fields.py, horizon.py, dashboard.py),
-described for people (describe.py, json_schema.py), and read from CDK context with every problem
-named by the key the user wrote (loader.py; blocks.py for the horizon and dashboard objects;
-problems.py for the wording)."""
+"""Settings: what cdk.json may say, declared once: a store's settings (store.py, fields.py,
+arn.py) and the fleet's blocks, `horizon` (horizon.py), `dashboard` (dashboard.py), `quotas`
+(quotas.py) and `pipeline` (pipeline.py); described for people (describe.py). Nothing here
+imports the floors above (config.py, pipeline/, reading/): tests/test_imports.py holds it."""

@@ -1,7 +1,8 @@
 """The per-account and per-Region default quotas a fleet relies on: what one store's stack
 creates of each, what the CDK bootstrap adds, and the default AWS gives. A fleet whose stacks
-would pass a quota is refused at synth, with the quota and how to raise it; `fleet.quotas` says
-that an account's (or an account's Region's) quota has been raised:
+would pass a quota is refused at synth (fleet/reading/quotas.py counts), with the quota and how
+to raise it; `fleet.quotas` says that an account's (or an account's Region's) quota has been
+raised:
 
     "quotas": {"accounts": {"111122223333": {
         "iamRoles": 2000, "regions": {"ap-northeast-1": {"scheduleGroups": 800}}}}}
@@ -14,14 +15,11 @@ that adds a role or a policy cannot leave these counts behind."""
 
 from __future__ import annotations
 
-from collections import Counter
-from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Annotated
 
 from pydantic import BaseModel, Field
 
-from fleet.model import StoreConfig
 from fleet.settings.dashboard import AccountId, RegionCode
 from fleet.settings.fields import SETTINGS_MODEL_CONFIG, WHOLE_NUMBER, Expect
 
@@ -163,87 +161,3 @@ class QuotaSettings(BaseModel):
             if value is not None:
                 return value
         return self.flat(key)
-
-
-def declaration_problems(
-    stores: Sequence[StoreConfig], raised: QuotaSettings
-) -> list[tuple[str, str]]:
-    """A flat key for a fleet it cannot describe, an account or Region without stores."""
-    accounts = list(dict.fromkeys(s.settings.model.account for s in stores))
-    places = list(
-        dict.fromkeys((s.settings.model.account, s.settings.model.region) for s in stores)
-    )
-    lines = []
-    for quota in QUOTAS:
-        if raised.flat(quota.key) is None:
-            continue
-        if quota.per_region and len(places) > 1:
-            lines.append(
-                (
-                    f"fleet.quotas.{quota.key}",
-                    f"the fleet has {len(places)} accounts and Regions; declare it per account "
-                    f"and Region: fleet.quotas.accounts.<account>.regions.<region>.{quota.key}",
-                )
-            )
-        elif not quota.per_region and len(accounts) > 1:
-            lines.append(
-                (
-                    f"fleet.quotas.{quota.key}",
-                    f"the fleet has {len(accounts)} accounts; declare it per account: "
-                    f"fleet.quotas.accounts.<account>.{quota.key}",
-                )
-            )
-    for account, declared in raised.accounts.items():
-        where = f"fleet.quotas.accounts.{account}"
-        if account not in accounts:
-            lines.append((where, f"no store of the fleet is in account {account}: remove it"))
-            continue
-        for region in declared.regions:
-            if (account, region) not in places:
-                lines.append(
-                    (
-                        f"{where}.regions.{region}",
-                        f"account {account} has no store in {region}: remove it",
-                    )
-                )
-    return lines
-
-
-def quota_problems(stores: Sequence[StoreConfig], raised: QuotaSettings) -> list[tuple[str, str]]:
-    """One line per quota and account (and Region) the fleet's stacks would pass."""
-    lines = []
-    for quota in QUOTAS:
-        counts: Counter[tuple[str, str]] = Counter()
-        regions: dict[str, set[str]] = {}
-        for store in stores:
-            model = store.settings.model
-            counts[(model.account, model.region if quota.per_region else "")] += 1
-            regions.setdefault(model.account, set()).add(model.region)
-        for (account, region), stores_there in counts.items():
-            bootstrap = quota.bootstrap_per_region * len(regions[account])
-            created = stores_there * quota.per_store + bootstrap + quota.per_account
-            declared = raised.declared(quota.key, account, region)
-            limit = declared or quota.default
-            if created <= limit:
-                continue
-            scope = f"{account} in {region}" if quota.per_region else account
-            parts = [f"{quota.per_store} each from its {stores_there} stores"]
-            if bootstrap:
-                n = len(regions[account])
-                parts.append(f"{bootstrap} from the CDK bootstrap in its {n} Region{'s' * (n > 1)}")
-            if quota.per_account:
-                parts.append(f"{quota.per_account} for the bootstrap's execution policy")
-            key = (
-                f"fleet.quotas.accounts.{account}.regions.{region}.{quota.key}"
-                if quota.per_region
-                else f"fleet.quotas.accounts.{account}.{quota.key}"
-            )
-            lines.append(
-                (
-                    "fleet.stores",
-                    f"account {scope} would get {created} {quota.what} ({', '.join(parts)}), "
-                    f"over the quota of {limit}{'' if declared else ' (the default)'}: raise it "
-                    f"({quota.raise_it}) and set {key}, or move stores to another account",
-                )
-            )
-    return lines

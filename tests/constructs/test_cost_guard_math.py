@@ -8,7 +8,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from fleet.settings.loader import load_fleet
+from fleet.reading.loader import load_fleet
 from fleet.settings.store import StoreSettings
 from scheduler_constructs.cost_guard_math import (
     allowed_intervals,

@@ -8,8 +8,8 @@ from typing import Any
 import aws_cdk as cdk
 from aws_cdk.assertions import Template
 
-from fleet.model import STORES_PER_DASHBOARD, AccountDashboard
-from fleet.settings.loader import load_fleet
+from fleet.config import STORES_PER_DASHBOARD, AccountDashboard
+from fleet.reading.loader import load_fleet
 from scheduler_constructs.fleet_dashboard import FleetDashboard, body
 from tests.synth import TEST_TODAY, cli_context, default_fleet
 

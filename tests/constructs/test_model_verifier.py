@@ -15,7 +15,7 @@ from aws_cdk.assertions import Capture, Match, Template
 import verifier_contract
 from fleet.calendar.cron import CronSchedule, action_schedules
 from fleet.calendar.weekly import ALL_DAYS
-from fleet.model import CheckPlan
+from fleet.config import CheckPlan
 from scheduler_constructs.model_verifier import ModelVerifier
 
 from .conftest import PROJECT_ARN, PROJECT_SCOPE, VERSION_ARN

@@ -12,9 +12,9 @@ from typing import Any
 import pytest
 
 from fleet.calendar.dst import gap_days
-from fleet.model import StoreConfig
-from fleet.settings.errors import ConfigError
-from fleet.settings.loader import load_fleet
+from fleet.config import StoreConfig
+from fleet.reading.errors import ConfigError
+from fleet.reading.loader import load_fleet
 from report.awscron import occurrences
 from tests.synth import TEST_TODAY, cli_context, default_fleet
 from verifier_contract import Check

@@ -11,8 +11,8 @@ from typing import Any
 import pytest
 from aws_cdk.assertions import Template
 
-from fleet.model import FleetConfig
-from fleet.settings.loader import load_fleet
+from fleet.config import FleetConfig
+from fleet.reading.loader import load_fleet
 from report.cost import Period, store_cost
 from report.templates import StoreSchedules
 from tests.report.fixtures import fleet_schedules

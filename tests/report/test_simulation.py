@@ -19,7 +19,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from fleet.calendar.dst import after_gap, wall_time
-from fleet.model import FleetConfig, StoreConfig
+from fleet.config import FleetConfig, StoreConfig
 from report.cost import Period, store_cost
 from report.running import LOOKBACK, fire_times
 from report.templates import StoreSchedules

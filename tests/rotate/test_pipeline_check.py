@@ -16,7 +16,7 @@ import pytest
 from botocore.response import StreamingBody
 from botocore.stub import Stubber
 
-from fleet.settings.loader import load_fleet
+from fleet.reading.loader import load_fleet
 from rotate import pipeline_check
 from rotate.pipeline_check import Clients, decide
 from tests.rotate.test_labels import summary

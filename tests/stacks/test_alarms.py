@@ -8,7 +8,7 @@ import pytest
 from aws_cdk.assertions import Capture, Match, Template
 
 import verifier_contract
-from fleet.model import StoreConfig
+from fleet.config import StoreConfig
 from scheduler_constructs.cost_guard_math import allowed_intervals, billing_outside_hours_expression
 
 # alarm logical id -> (namespace, metric name, statistic, evaluation periods)

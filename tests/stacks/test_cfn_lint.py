@@ -7,7 +7,7 @@ from typing import Any
 
 import cfnlint.api
 
-from fleet.model import FleetConfig, StoreConfig
+from fleet.config import FleetConfig, StoreConfig
 
 
 def test_cfn_lint_is_clean(template_json: dict[str, Any], store: StoreConfig) -> None:

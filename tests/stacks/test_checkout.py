@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from aws_cdk.assertions import Capture, Match, Template
 
+from fleet.config import StoreConfig
 from fleet.handle import handle_of
-from fleet.model import StoreConfig
 from rekognition_model_client import ModelHandle, parameter_name
 
 

@@ -11,7 +11,7 @@ import aws_cdk as cdk
 import pytest
 
 import app as app_module
-from fleet.model import FleetConfig
+from fleet.config import FleetConfig
 from scheduler_constructs.month_to_date_math import PERIOD_SECONDS, UNITS_ID
 from tests.metric_math import Series, evaluate
 from tests.synth import cli_context, default_fleet, synth

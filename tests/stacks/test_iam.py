@@ -7,7 +7,7 @@ from typing import Any
 
 from aws_cdk.assertions import Match, Template
 
-from fleet.model import StoreConfig
+from fleet.config import StoreConfig
 
 SCHEDULER_POLICY = "ModelSchedulePolicyD61ADE5A"
 SCHEDULER_ROLE = "ModelScheduleExecutionRole501A5157"

@@ -9,7 +9,7 @@ import aws_cdk as cdk
 from aws_cdk.assertions import Match, Template
 
 import app as app_module
-from fleet.model import StoreConfig
+from fleet.config import StoreConfig
 from tests.synth import cli_context
 
 # Renaming a construct id replaces its resource (a new role, a new queue, new schedules).

@@ -12,7 +12,7 @@ from aws_cdk.assertions import Capture, Match, Template
 from botocore.validate import ParamValidator
 
 from fleet.calendar.weekly import shortest_gap
-from fleet.model import StoreConfig
+from fleet.config import StoreConfig
 from tests.synth import store_ids
 
 REKOGNITION = botocore.session.get_session().get_service_model("rekognition")

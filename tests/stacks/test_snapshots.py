@@ -14,7 +14,7 @@ from syrupy.assertion import SnapshotAssertion
 from syrupy.extensions.json import JSONSnapshotExtension
 
 from fleet.names import dashboard_stack_name
-from fleet.settings.loader import load_fleet
+from fleet.reading.loader import load_fleet
 from tests.synth import TEST_TODAY, cli_context
 
 ACCOUNTS = [d.account for d in load_fleet(cli_context(), today=TEST_TODAY).dashboards()]

@@ -11,7 +11,7 @@ import pytest
 from aws_cdk.assertions import Capture, Match, Template
 
 import verifier_contract
-from fleet.model import FleetConfig, StoreConfig
+from fleet.config import FleetConfig, StoreConfig
 from scheduler_constructs.model_verifier import VERIFIER_CODE
 from tests.synth import cli_context, synth
 

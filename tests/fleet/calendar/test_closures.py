@@ -16,7 +16,7 @@ from fleet.calendar.closures import (
 )
 from fleet.calendar.horizon import Horizon
 from fleet.calendar.weekly import ALL_DAYS, Weekday
-from fleet.settings.loader import load_fleet
+from fleet.reading.loader import load_fleet
 from tests.synth import TEST_TODAY, cli_context, default_fleet
 
 WEEKDAYS = frozenset({Weekday.MON, Weekday.TUE, Weekday.WED, Weekday.THU, Weekday.FRI})

@@ -14,9 +14,9 @@ from aws_cron_expression_validator.validator import AWSCronExpressionValidator
 
 from fleet.calendar.cron import MAX_EXPRESSION, action_schedules, numbers
 from fleet.calendar.weekly import ALL_DAYS, Weekday
+from fleet.config import Plan, StoreConfig
 from fleet.handle import handle_of
-from fleet.model import Plan, StoreConfig
-from fleet.settings.loader import load_fleet
+from fleet.reading.loader import load_fleet
 from report.awscron import occurrences
 from tests.synth import TEST_TODAY, cli_context, default_fleet
 
@@ -287,7 +287,7 @@ def test_the_client_names_the_start_the_schedules_fire(store_id: str) -> None:
 def test_no_cron_year_after_2199_at_the_end_of_the_last_horizon() -> None:
     """A horizon ending 2199-12 and a stop after midnight: the stop of a closed 2199-12-31 would
     fire on 2200-01-01, a cron year AWS refuses; nothing fires after 2199, so it is left out."""
-    from fleet.settings.loader import load_fleet
+    from fleet.reading.loader import load_fleet
     from tests.synth import TEST_TODAY, cli_context, default_fleet
 
     fleet = default_fleet()

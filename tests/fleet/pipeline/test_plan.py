@@ -22,8 +22,8 @@ from fleet.pipeline.plan import (
     Project,
     plan_pipelines,
 )
-from fleet.settings.errors import ConfigError
-from fleet.settings.loader import load_fleet
+from fleet.reading.errors import ConfigError
+from fleet.reading.loader import load_fleet
 from tests.synth import TEST_TODAY, cli_context, default_fleet
 
 REGIONS = ["ap-northeast-1", "us-west-2", "ap-southeast-2", "eu-central-1", "us-east-1"]

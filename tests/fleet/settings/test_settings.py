@@ -7,8 +7,8 @@ import json
 import pytest
 
 from fleet.calendar.weekly import Weekday
-from fleet.model import FleetConfig, StoreConfig
-from fleet.settings.loader import load_fleet
+from fleet.config import FleetConfig, StoreConfig
+from fleet.reading.loader import load_fleet
 from tests.synth import TEST_TODAY, cli_context, default_fleet
 
 OTHER_VERSION = (
@@ -231,7 +231,7 @@ def test_the_start_check_comes_before_opening_or_not_at_all() -> None:
 def test_unknown_keys_are_refused_by_the_models_themselves() -> None:
     """A layer of cdk.json, the fleet block, the horizon, the dashboard and the canary are models
     with extra="forbid": the loader only puts their refusal in words (with a likely meant key)."""
-    from fleet.settings.blocks import FleetBlock
+    from fleet.reading.blocks import FleetBlock
     from fleet.settings.dashboard import DashboardSettings
     from fleet.settings.fields import CanarySetting
     from fleet.settings.horizon import HorizonSettings

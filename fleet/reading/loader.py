@@ -27,21 +27,21 @@ from pydantic_core import ErrorDetails
 
 from fleet.calendar.closures import ended_long_ago
 from fleet.calendar.horizon import Horizon
+from fleet.config import FleetConfig, StoreConfig
 from fleet.handle import handle_of
-from fleet.model import FleetConfig, StoreConfig
 from fleet.pipeline.plan import PlanError, fleet_pipelines
-from fleet.settings.blocks import (
+from fleet.reading.blocks import (
     FleetBlock,
     parse_dashboard,
     parse_horizon,
     parse_pipeline,
     parse_quotas,
 )
+from fleet.reading.errors import ConfigError
+from fleet.reading.problems import SETTINGS, Problems, as_object, check_keys, message, show
+from fleet.reading.quotas import declaration_problems, quota_problems
 from fleet.settings.describe import adds_up, context_key_only, expected, nested_keys
-from fleet.settings.errors import ConfigError
 from fleet.settings.fields import suggest
-from fleet.settings.problems import SETTINGS, Problems, as_object, check_keys, message, show
-from fleet.settings.quotas import declaration_problems, quota_problems
 from fleet.settings.store import RuleError, StoreLayer, StoreSettings
 from rekognition_model_client import handle as model_handle
 

@@ -11,7 +11,7 @@ import jsonschema
 import pytest
 from pydantic import Field
 
-from fleet.settings import json_schema
+from fleet.reading import json_schema
 from fleet.settings.fields import WHOLE_NUMBER
 from fleet.settings.store import StoreSettings
 from tests.synth import cdk_json
@@ -25,7 +25,7 @@ def errors_in(document: dict[str, Any]) -> list[str]:
 
 
 def test_committed_files_are_current() -> None:
-    """Run `python -m fleet.settings.json_schema` after changing fleet/settings/, and commit."""
+    """Run `python -m fleet.reading.json_schema` after changing fleet/settings/, and commit."""
     assert json_schema.main(["--check"]) == 0
 
 

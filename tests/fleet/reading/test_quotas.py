@@ -9,10 +9,11 @@ from typing import Any, cast
 
 import pytest
 
-from fleet.model import StoreConfig
-from fleet.settings.errors import ConfigError
-from fleet.settings.loader import load_fleet
-from fleet.settings.quotas import QUOTAS, QuotaSettings, declaration_problems, quota_problems
+from fleet.config import StoreConfig
+from fleet.reading.errors import ConfigError
+from fleet.reading.loader import load_fleet
+from fleet.reading.quotas import declaration_problems, quota_problems
+from fleet.settings.quotas import QUOTAS, QuotaSettings
 from tests.synth import TEST_TODAY, cli_context, default_fleet
 
 

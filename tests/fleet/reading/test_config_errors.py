@@ -10,8 +10,8 @@ from typing import Any
 import botocore.session
 import pytest
 
-from fleet.settings.errors import ConfigError
-from fleet.settings.loader import START_MINUTES, load_fleet
+from fleet.reading.errors import ConfigError
+from fleet.reading.loader import START_MINUTES, load_fleet
 from tests.synth import TEST_TODAY, cli_context, default_fleet
 
 ARN_KEY = "modelVersionArn:tokyo-ginza"

@@ -10,7 +10,8 @@ from pydantic import BaseModel, ConfigDict, ValidationError
 from pydantic.fields import FieldInfo
 
 from fleet.calendar.horizon import Horizon
-from fleet.model import StoreConfig
+from fleet.config import StoreConfig
+from fleet.reading.problems import Problems, as_object, check_keys, message
 from fleet.settings.dashboard import DashboardSettings
 from fleet.settings.fields import suggest
 from fleet.settings.horizon import HorizonError, HorizonSettings
@@ -20,7 +21,6 @@ from fleet.settings.pipeline import (
     SourceSettings,
     partition_of,
 )
-from fleet.settings.problems import Problems, as_object, check_keys, message
 from fleet.settings.quotas import ACCOUNT_KEYS, REGION_KEYS, QuotaSettings
 
 
