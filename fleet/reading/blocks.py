@@ -1,211 +1,186 @@
-"""The fleet block's other parts: the calendar horizon and the dashboards' settings, each read
-from its own object in cdk.json."""
+"""The fleet's blocks (`horizon`, `dashboard`, `pipeline`, `quotas`; fleet/settings/fleet.py
+declares them): read in one validation of FleetSettings, each error said in one line that names
+the key the user wrote (`translate`), then each block's cross-checks against the fleet's stores
+(`CROSS_CHECKS`), one small function a block."""
 
 from __future__ import annotations
 
-import typing
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, ValidationError
+from pydantic import BaseModel, ValidationError
 from pydantic.fields import FieldInfo
+from pydantic_core import ErrorDetails
 
-from fleet.calendar.horizon import Horizon
 from fleet.config import StoreConfig
-from fleet.reading.problems import Problems, as_object, check_keys, message
-from fleet.settings.dashboard import DashboardSettings
+from fleet.pipeline.plan import MAX_STORES_PER_PIPELINE
+from fleet.reading.problems import Problems, as_object, message
+from fleet.reading.quotas import declaration_problems, quota_problems
+from fleet.settings.describe import model_in
 from fleet.settings.fields import suggest
-from fleet.settings.horizon import HorizonError, HorizonSettings
-from fleet.settings.pipeline import (
-    PIPELINE_UNAVAILABLE,
-    PipelineSettings,
-    SourceSettings,
-    partition_of,
+from fleet.settings.fleet import BLOCKS, FleetSettings
+from fleet.settings.pipeline import PIPELINE_UNAVAILABLE, partition_of
+from fleet.settings.quotas import ACCOUNT_KEYS, REGION_KEYS
+
+HORIZON_EXAMPLE = '{"firstMonth": "2026-12", "lastMonth": "2027-12"}'
+# What a missing key needs, by block (the horizon itself is required: its own line).
+MISSING = {
+    "horizon": f"missing: e.g. {HORIZON_EXAMPLE}",
+    "pipeline": "missing: set it (docs/configuration.md lists the pipeline's settings)",
+}
+HORIZON_MISSING = (
+    "missing: set the years whose closed dates, holidays and daylight-saving compensations the "
+    f"schedules carry, e.g. {HORIZON_EXAMPLE}"
 )
-from fleet.settings.quotas import ACCOUNT_KEYS, REGION_KEYS, QuotaSettings
 
 
-class FleetBlock(BaseModel):
-    """cdk.json's `fleet` object: these four blocks and nothing else."""
-
-    model_config = ConfigDict(extra="forbid")
-
-    defaults: Any = None
-    stores: Any = None
-    horizon: Any = None
-    dashboard: Any = None
-    quotas: Any = None
-    pipeline: Any = None
-
-
-def parse_horizon(value: Any, problems: Problems) -> Horizon | None:
-    where = "fleet.horizon"
-    example = '{"firstMonth": "2026-12", "lastMonth": "2027-12"}'
-    if value is None:
-        problems.add_key(
-            where,
-            f"missing: set the years whose closed dates, holidays and daylight-saving "
-            f"compensations the schedules carry, e.g. {example}",
-        )
+def read_blocks(fleet: Mapping[str, Any], problems: Problems) -> FleetSettings | None:
+    """The blocks of `fleet`, validated; a block with a problem is said and read as its default
+    (so that the stores' problems are found too); None when the horizon cannot be read, since
+    every store's calendar needs it."""
+    if "horizon" not in fleet:
+        problems.add_key("fleet.horizon", HORIZON_MISSING)
         return None
-    body = as_object(value, where, problems)
-    if body is None:
-        return None
-    check_keys(HorizonSettings, body, where, problems)
+    body: dict[str, Any] = {"stores": {}}
+    for name in BLOCKS:
+        if name not in fleet or (name == "pipeline" and fleet[name] is None):
+            continue
+        value = as_object(fleet[name], f"fleet.{name}", problems)
+        if value is None and name == "horizon":
+            return None
+        if value is not None:
+            body[name] = value
     try:
-        return HorizonSettings.model_validate(body).horizon
+        return FleetSettings.model_validate(body)
     except ValidationError as error:
+        failed = set()
         for detail in error.errors(include_url=False):
-            violation = (detail.get("ctx") or {}).get("error")
-            if isinstance(violation, HorizonError):
-                key = violation.setting
-                problems.add(f"{where}.{key}", body.get(key), str(violation))
-                continue
-            if detail["type"] == "extra_forbidden":
-                continue  # _check_keys said it in words, with the valid settings
-            key = str(detail["loc"][0])
-            if detail["type"] == "missing":
-                problems.add_key(f"{where}.{key}", f"missing: e.g. {example}")
-                continue
-            problems.add(f"{where}.{key}", detail["input"], message(detail, _horizon_field(key)))
+            failed.add(str(detail["loc"][0]))
+            translate(detail, body, problems)
+    if "horizon" in failed:
         return None
+    return FleetSettings.model_validate({k: v for k, v in body.items() if k not in failed})
 
 
-def _horizon_field(alias: str) -> FieldInfo:
-    return next(f for n, f in HorizonSettings.model_fields.items() if (f.alias or n) == alias)
+def translate(detail: ErrorDetails, body: Mapping[str, Any], problems: Problems) -> None:
+    """One line for one validation error of a block: where (the key the user wrote), the value
+    and the fix, worded by the settings' own types (fleet/settings/describe.py)."""
+    loc = [str(part) for part in detail["loc"] if part != "[key]"]
+    block, path = loc[0], loc[1:]
+    where = ".".join(["fleet", *loc])
+    violation = (detail.get("ctx") or {}).get("error")
+    setting = getattr(violation, "setting", None)
+    if isinstance(setting, str):
+        # A rule of several keys (e.g. the horizon's span): it blames one of them.
+        problems.add(f"fleet.{block}.{setting}", body[block].get(setting), str(violation))
+    elif detail["type"] == "extra_forbidden":
+        problems.add_key(where, _unknown(block, path))
+    elif detail["type"] == "missing":
+        problems.add_key(where, MISSING.get(block, "missing: set it"))
+    else:
+        field = _field_at(FleetSettings, loc)
+        problems.add(where, detail["input"], message(detail, field))
 
 
-def parse_dashboard(value: Any, stores: list[StoreConfig], problems: Problems) -> DashboardSettings:
-    where = "fleet.dashboard"
-    body = as_object(value, where, problems)
-    if body is None:
-        return DashboardSettings()
-    fields = DashboardSettings.model_fields
-    check_keys(DashboardSettings, body, where, problems)
-    try:
-        settings = DashboardSettings.model_validate(body)
-    except ValidationError as error:
-        for detail in error.errors(include_url=False):
-            if detail["type"] == "extra_forbidden":
-                continue  # _check_keys said it in words, with the valid settings
-            path = [str(p) for p in detail["loc"] if p != "[key]"]
-            field = next(f for n, f in fields.items() if (f.alias or n) == path[0])
-            problems.add(".".join([where, *path]), detail["input"], message(detail, field))
-        return DashboardSettings()
-    accounts = list(dict.fromkeys(s.settings.model.account for s in stores))
-    for account in settings.home_regions:
-        if account not in accounts:
-            problems.add_key(
-                f"{where}.homeRegions.{account}",
-                f"no store of the fleet is in account {account}{suggest(account, accounts)}; "
-                f"the fleet's accounts: {', '.join(accounts)}",
+def _unknown(block: str, path: list[str]) -> str:
+    """A key its object does not take: the valid keys and a likely meant one; in the quotas,
+    where a key of another level belongs."""
+    name = path[-1]
+    if block == "quotas" and len(path) >= 3:
+        account = path[1]
+        if len(path) == 3 and name in REGION_KEYS:
+            return (
+                "is a quota per account and Region: declare it as "
+                f"fleet.quotas.accounts.{account}.regions.<region>.{name}"
             )
-    return settings
-
-
-def parse_quotas(value: Any, problems: Problems) -> QuotaSettings:
-    where = "fleet.quotas"
-    body = as_object(value, where, problems)
-    if body is None:
-        return QuotaSettings()
-    check_keys(QuotaSettings, body, where, problems)
-    try:
-        return QuotaSettings.model_validate(body)
-    except ValidationError as error:
-        for detail in error.errors(include_url=False):
-            path = [str(p) for p in detail["loc"] if p != "[key]"]
-            key = ".".join([where, *path])
-            if detail["type"] == "extra_forbidden":
-                if len(path) > 1:  # check_keys said the top level's in words
-                    problems.add_key(key, _unknown_quota(path))
-                continue
-            problems.add(key, detail["input"], message(detail, _field_at(QuotaSettings, path)))
-        return QuotaSettings()
-
-
-def _unknown_quota(path: list[str]) -> str:
-    """A key inside fleet.quotas.accounts.<account>[.regions.<region>] that is not there."""
-    account, name = path[1], path[-1]
-    if len(path) == 3 and name in REGION_KEYS:
-        return (
-            "is a quota per account and Region: declare it as "
-            f"fleet.quotas.accounts.{account}.regions.<region>.{name}"
-        )
-    if len(path) == 5 and name in ACCOUNT_KEYS:
-        return f"is a quota per account: declare it as fleet.quotas.accounts.{account}.{name}"
-    allowed = list(REGION_KEYS) if len(path) == 5 else [*ACCOUNT_KEYS, "regions"]
+        if len(path) == 5 and name in ACCOUNT_KEYS:
+            return f"is a quota per account: declare it as fleet.quotas.accounts.{account}.{name}"
+    model = _model_at(FleetSettings, [block, *path[:-1]])
+    allowed = [f.alias or n for n, f in model.model_fields.items()]
     return f"unknown setting{suggest(name, allowed)}; valid settings: {', '.join(allowed)}"
 
 
-def _model_in(annotation: Any) -> type[BaseModel] | None:
-    """The settings object a field holds, itself or inside a dict, list or optional."""
-    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
-        return annotation
-    for argument in typing.get_args(annotation):
-        found = _model_in(argument)
-        if found is not None:
-            return found
-    return None
-
-
-def _field_at(model: type[BaseModel], path: list[str]) -> FieldInfo:
-    """The field a validation error's location names, through nested settings objects (a
-    location part that is no field, such as a store id or an index, is skipped)."""
+def _walk(model: type[BaseModel], path: list[str]) -> tuple[FieldInfo | None, type[BaseModel]]:
+    """The last field a location names and the model it holds, through nested settings objects
+    (a part that is no field, such as an account id or an index, is skipped)."""
     field: FieldInfo | None = None
     for part in path:
         match = next((f for n, f in model.model_fields.items() if (f.alias or n) == part), None)
         if match is None:
             continue
         field = match
-        model = _model_in(match.annotation) or model
-    assert field is not None
+        model = model_in(match.annotation) or model
+    return field, model
+
+
+def _field_at(model: type[BaseModel], path: list[str]) -> FieldInfo:
+    field, _ = _walk(model, path)
+    assert field is not None, path
     return field
 
 
-def parse_pipeline(
-    value: Any, store_ids: list[str], problems: Problems, versions: dict[str, str]
-) -> PipelineSettings | None:
-    """`fleet.pipeline`, and that its canary is a store and its shards can be planned."""
-    from fleet.pipeline.plan import MAX_STORES_PER_PIPELINE
+def _model_at(model: type[BaseModel], path: list[str]) -> type[BaseModel]:
+    return _walk(model, path)[1]
 
-    where = "fleet.pipeline"
-    body = as_object(value, where, problems)
-    if body is None:
-        return None
-    check_keys(PipelineSettings, body, where, problems)
-    if isinstance(body.get("source"), dict):
-        check_keys(SourceSettings, body["source"], f"{where}.source", problems)
-    before = problems.count
-    try:
-        settings = PipelineSettings.model_validate(body)
-    except ValidationError as error:
-        for detail in error.errors(include_url=False):
-            if detail["type"] == "extra_forbidden":
-                continue  # check_keys said it in words, with the valid settings
-            path = [str(p) for p in detail["loc"]]
-            key = ".".join([where, *path])
-            if detail["type"] == "missing":
-                problems.add_key(
-                    key, "missing: set it (docs/configuration.md lists the pipeline's settings)"
-                )
-            else:
-                problems.add(
-                    key, detail["input"], message(detail, _field_at(PipelineSettings, path))
-                )
-        return None
-    if settings.canary not in store_ids:
+
+# --- each block's cross-checks, against the fleet's stores
+
+
+@dataclass(frozen=True)
+class Stores:
+    """What the cross-checks know of the stores: every id in cdk.json's order, and those that
+    validated (with their versions)."""
+
+    ids: list[str]
+    parsed: list[StoreConfig]
+
+    @property
+    def versions(self) -> dict[str, str]:
+        return {s.store_id: s.settings.model.arn for s in self.parsed}
+
+
+def _check_dashboard(fleet: FleetSettings, stores: Stores, problems: Problems) -> None:
+    where = "fleet.dashboard"
+    accounts = list(dict.fromkeys(s.settings.model.account for s in stores.parsed))
+    for account in fleet.dashboard.home_regions:
+        if account not in accounts:
+            problems.add_key(
+                f"{where}.homeRegions.{account}",
+                f"no store of the fleet is in account {account}{suggest(account, accounts)}; "
+                f"the fleet's accounts: {', '.join(accounts)}",
+            )
+
+
+def _check_quotas(fleet: FleetSettings, stores: Stores, problems: Problems) -> None:
+    # A quota declared where it cannot be read is said once, not checked against as well.
+    found = declaration_problems(stores.parsed, fleet.quotas) or quota_problems(
+        stores.parsed, fleet.quotas
+    )
+    for where, line in found:
+        problems.add_key(where, line)
+
+
+def _check_pipeline(fleet: FleetSettings, stores: Stores, problems: Problems) -> None:
+    """Its canary is a store, its acceptances name current versions, someone hears the
+    approval, it stays within its partition, its shards can be planned."""
+    settings, where, ids = fleet.pipeline, "fleet.pipeline", stores.ids
+    if settings is None:
+        return
+    if settings.canary not in ids:
         problems.add(
             f"{where}.canary",
             settings.canary,
-            f"is no store of fleet.stores{suggest(settings.canary, store_ids)}; name the store "
-            f"whose project deploys first (known stores: {', '.join(store_ids[:10])}"
-            f"{f', ... ({len(store_ids)} in all)' if len(store_ids) > 10 else ''})",
+            f"is no store of fleet.stores{suggest(settings.canary, ids)}; name the store "
+            f"whose project deploys first (known stores: {', '.join(ids[:10])}"
+            f"{f', ... ({len(ids)} in all)' if len(ids) > 10 else ''})",
         )
+    versions = stores.versions
     for store_id, accepted in settings.accept_rotations.items():
         where_store = f"{where}.acceptRotations.{store_id}"
-        if store_id not in store_ids:
+        if store_id not in ids:
             problems.add_key(
-                where_store,
-                f"no store {store_id!r} in fleet.stores{suggest(store_id, store_ids)}",
+                where_store, f"no store {store_id!r} in fleet.stores{suggest(store_id, ids)}"
             )
         elif versions.get(store_id) not in (None, accepted.model_version_arn):
             problems.add(
@@ -243,4 +218,17 @@ def parse_pipeline(
             f"CodePipeline's 500 actions): use at most {MAX_STORES_PER_PIPELINE}; a larger fleet "
             "gets more pipelines",
         )
-    return None if problems.count > before else settings
+
+
+CrossCheck = Callable[[FleetSettings, Stores, Problems], None]
+# By block, in cdk.json's terms; a block without cross-checks is not listed.
+CROSS_CHECKS: dict[str, CrossCheck] = {
+    "dashboard": _check_dashboard,
+    "quotas": _check_quotas,
+    "pipeline": _check_pipeline,
+}
+
+
+def cross_check(fleet: FleetSettings, stores: Stores, problems: Problems) -> None:
+    for check in CROSS_CHECKS.values():
+        check(fleet, stores, problems)

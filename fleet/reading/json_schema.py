@@ -1,6 +1,6 @@
 """The JSON Schema of cdk.json and the settings table of docs/configuration.md, both generated
-from the settings schemas (fleet/settings/store.py, dashboard.py, horizon.py), so that neither
-can drift from them.
+from the settings schemas (fleet/settings/store.py, and fleet.py with its blocks), so that
+neither can drift from them.
 
     python -m fleet.reading.json_schema           # rewrite cdk.schema.json and the table
     python -m fleet.reading.json_schema --check   # exit 1 if either is stale (a test runs this)
@@ -18,13 +18,11 @@ from pathlib import Path
 from typing import Any
 
 from pydantic import BaseModel
+from pydantic.fields import FieldInfo
 
 from fleet.reading.loader import NOW_KEY, SELECT_KEY, STORE_ID
-from fleet.settings.dashboard import DashboardSettings
-from fleet.settings.describe import context_key_only, default, expected
-from fleet.settings.horizon import HorizonSettings
-from fleet.settings.pipeline import PipelineSettings, SourceSettings
-from fleet.settings.quotas import QuotaSettings
+from fleet.settings.describe import context_key_only, default, expected, model_in
+from fleet.settings.fleet import BLOCKS, FleetSettings
 from fleet.settings.store import StoreSettings
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -63,46 +61,22 @@ def cdk_json_schema(model: type[StoreSettings] = StoreSettings) -> dict[str, Any
         "properties": in_fleet,
         "additionalProperties": False,
     }
-    dashboard = _without_titles(DashboardSettings.model_json_schema(by_alias=True))
-    definitions["dashboardSettings"] = {
-        **dashboard,
-        "description": "Settings of the accounts' dashboards (every one has a default).",
+    # The fleet part, from the one model whose fields are the blocks (fleet/settings/fleet.py):
+    # a new block appears here without a line written for it.
+    fleet = _without_titles(FleetSettings.model_json_schema(by_alias=True, mode="validation"))
+    definitions.update(fleet.pop("$defs", {}))
+    fleet["properties"]["defaults"] = {
+        "$ref": "#/$defs/storeSettings",
+        "description": fleet["properties"]["defaults"]["description"],
     }
-    horizon = _without_titles(HorizonSettings.model_json_schema(by_alias=True))
-    quotas = _without_titles(QuotaSettings.model_json_schema(by_alias=True))
-    definitions["quotaSettings"] = {
-        **quotas,
-        "description": "Quotas raised above AWS's defaults, for the synth's quota check.",
-    }
-    pipeline = PipelineSettings.model_json_schema(by_alias=True)
-    definitions.update(_without_titles(pipeline.pop("$defs", {})))
-    definitions["pipelineSettings"] = {
-        **_without_titles(pipeline),
-        "description": "The fleet's deployment pipeline (CDK Pipelines); optional.",
-    }
-    definitions["horizonSettings"] = {
-        **horizon,
-        "description": "The calendar horizon: the months whose closed dates, holidays and "
-        "daylight-saving compensations the schedules carry.",
-    }
-    definitions["fleet"] = {
+    fleet["properties"]["stores"] = {
         "type": "object",
-        "properties": {
-            "horizon": {"$ref": "#/$defs/horizonSettings"},
-            "dashboard": {"$ref": "#/$defs/dashboardSettings"},
-            "quotas": {"$ref": "#/$defs/quotaSettings"},
-            "pipeline": {"$ref": "#/$defs/pipelineSettings"},
-            "defaults": {"$ref": "#/$defs/storeSettings"},
-            "stores": {
-                "type": "object",
-                "propertyNames": {"pattern": f"^{_store_id_pattern()}$"},
-                "additionalProperties": {"$ref": "#/$defs/storeSettings"},
-                "minProperties": 1,
-            },
-        },
-        "required": ["horizon", "stores"],
-        "additionalProperties": False,
+        "description": fleet["properties"]["stores"]["description"],
+        "propertyNames": {"pattern": f"^{_store_id_pattern()}$"},
+        "additionalProperties": {"$ref": "#/$defs/storeSettings"},
+        "minProperties": 1,
     }
+    definitions["fleet"] = fleet
     per_store = {f"^{key}:{_store_id_pattern()}$": properties[key] for key in properties}
     return {
         "$schema": "https://json-schema.org/draft/2020-12/schema",
@@ -156,24 +130,25 @@ def settings_table(
         )
     table = "\n".join(rows)
     if dashboard:
-        horizon = settings_table(HorizonSettings, prefix="horizon.", dashboard=False)
-        table += f"\n\nThe calendar horizon, `fleet.horizon` (required):\n\n{horizon}"
-        dashboards = settings_table(DashboardSettings, prefix="dashboard.", dashboard=False)
-        table += f"\n\nThe dashboards' settings, in `fleet.dashboard`:\n\n{dashboards}"
-        pipeline = settings_table(PipelineSettings, prefix="pipeline.", dashboard=False)
-        source = settings_table(SourceSettings, prefix="pipeline.source.", dashboard=False)
-        table += (
-            "\n\nThe fleet's deployment pipeline, `fleet.pipeline` (optional; every synth "
-            "checks that the fleet can be cut into pipelines and waves within CodePipeline's "
-            f"limits, fleet/pipeline/plan.py):\n\n{pipeline}\n\nIts source, "
-            f"`fleet.pipeline.source`:\n\n{source}"
-        )
-        quotas = settings_table(QuotaSettings, prefix="quotas.", dashboard=False)
-        table += (
-            "\n\nQuotas raised above AWS's defaults, in `fleet.quotas` (the synth refuses a "
-            f"fleet whose stacks would pass a quota):\n\n{quotas}"
-        )
+        for name in BLOCKS:
+            table += _block_tables(name, FleetSettings.model_fields[name])
     return table
+
+
+def _block_tables(name: str, field: FieldInfo) -> str:
+    """A block's table, introduced by its field's description, and one for each settings object
+    nested in it (the pipeline's source)."""
+    model = model_in(field.annotation)
+    assert model is not None, name
+    prefix = f"{name}."
+    text = f"\n\n{field.description}:\n\n{settings_table(model, prefix=prefix, dashboard=False)}"
+    for inner, nested in model.model_fields.items():
+        alias = nested.alias or inner
+        found = nested.annotation
+        if isinstance(found, type) and issubclass(found, BaseModel):
+            table = settings_table(found, prefix=f"{prefix}{alias}.", dashboard=False)
+            text += f"\n\nIts {alias}, `fleet.{prefix}{alias}`:\n\n{table}"
+    return text
 
 
 def readme_with_table(readme: str, table: str) -> str:

@@ -30,18 +30,12 @@ from fleet.calendar.horizon import Horizon
 from fleet.config import FleetConfig, StoreConfig
 from fleet.handle import handle_of
 from fleet.pipeline.plan import PlanError, fleet_pipelines
-from fleet.reading.blocks import (
-    FleetBlock,
-    parse_dashboard,
-    parse_horizon,
-    parse_pipeline,
-    parse_quotas,
-)
+from fleet.reading.blocks import Stores, cross_check, read_blocks
 from fleet.reading.errors import ConfigError
 from fleet.reading.problems import SETTINGS, Problems, as_object, check_keys, message, show
-from fleet.reading.quotas import declaration_problems, quota_problems
 from fleet.settings.describe import adds_up, context_key_only, expected, nested_keys
 from fleet.settings.fields import suggest
+from fleet.settings.fleet import FleetSettings
 from fleet.settings.store import RuleError, StoreLayer, StoreSettings
 from rekognition_model_client import handle as model_handle
 
@@ -367,7 +361,7 @@ def load_fleet(context: Mapping[str, Any], *, today: date) -> FleetConfig:
     if fleet is None:
         raise ConfigError(problems.lines)
 
-    check_keys(FleetBlock, fleet, FLEET_KEY, problems)
+    check_keys(FleetSettings, fleet, FLEET_KEY, problems)
     defaults = as_object(fleet.get("defaults", {}), "fleet.defaults", problems) or {}
     stores = as_object(fleet.get("stores"), "fleet.stores", problems) if "stores" in fleet else None
     if "stores" not in fleet:
@@ -377,9 +371,10 @@ def load_fleet(context: Mapping[str, Any], *, today: date) -> FleetConfig:
             problems.add_key("fleet.stores", "is empty: define at least one store")
         raise ConfigError(problems.lines)
 
-    horizon = parse_horizon(fleet.get("horizon"), problems)
-    if horizon is None:
+    blocks = read_blocks(fleet, problems)
+    if blocks is None:
         raise ConfigError(problems.lines)
+    horizon = blocks.horizon.horizon
     warning = horizon.clock_warning(today)
     if warning:
         problems.warn(warning)
@@ -412,22 +407,7 @@ def load_fleet(context: Mapping[str, Any], *, today: date) -> FleetConfig:
             parsed.append(store)
 
     _check_versions_are_not_shared(parsed, problems)
-    dashboard = parse_dashboard(fleet.get("dashboard", {}), parsed, problems)
-    raised = parse_quotas(fleet.get("quotas", {}), problems)
-    # A quota declared where it cannot be read is said once, not checked against as well.
-    found = declaration_problems(parsed, raised) or quota_problems(parsed, raised)
-    for where, line in found:
-        problems.add_key(where, line)
-    pipeline = (
-        parse_pipeline(
-            fleet["pipeline"],
-            store_ids,
-            problems,
-            {s.store_id: s.settings.model.arn for s in parsed},
-        )
-        if fleet.get("pipeline") is not None
-        else None
-    )
+    cross_check(blocks, Stores(store_ids, parsed), problems)
     if problems.lines:
         raise ConfigError(problems.lines)
     config = FleetConfig(
@@ -435,12 +415,13 @@ def load_fleet(context: Mapping[str, Any], *, today: date) -> FleetConfig:
         selected_ids=tuple(selected),
         horizon=horizon,
         control_tower_checks=control_tower,
-        dashboard=dashboard,
+        dashboard=blocks.dashboard,
         whole_fleet=SELECT_KEY not in context,
         warnings=tuple(problems.warnings),
-        pipeline=pipeline,
+        pipeline=blocks.pipeline,
         pipeline_synth=pipeline_synth,
     )
+    pipeline = blocks.pipeline
     if pipeline_synth and pipeline is None:
         raise ConfigError(
             [

@@ -99,3 +99,14 @@ def nested_keys(field: FieldInfo) -> list[str]:
     if not (isinstance(inner, type) and issubclass(inner, BaseModel)):
         raise TypeError(f"{field} is not an object setting")
     return [f.alias or name for name, f in inner.model_fields.items()]
+
+
+def model_in(annotation: Any) -> type[BaseModel] | None:
+    """The settings object a field holds, itself or inside a dict, list or optional."""
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return annotation
+    for argument in typing.get_args(annotation):
+        found = model_in(argument)
+        if found is not None:
+            return found
+    return None
