@@ -132,6 +132,13 @@ class StoreConfig:
             moves=moves,
         )
 
+    @property
+    def moved_starts(self) -> dict[date, datetime]:
+        """Each start a gap moved within the horizon: its open day, and the instant it fires (in
+        the store's zone), as the model handle publishes them for the checkout."""
+        zone = ZoneInfo(self.settings.timezone)
+        return {day: local.replace(tzinfo=zone) for day, local in self._start_moves.items()}
+
     @cached_property
     def start_schedules(self) -> Plan:
         return self._schedules(self.settings.start_offset, self._start_moves)

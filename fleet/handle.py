@@ -20,4 +20,9 @@ def handle_of(store: StoreConfig) -> model_handle.ModelHandle:
         open_days=tuple(day.name for day in Weekday if day in s.open_days),
         start_lead_minutes=s.start_lead_minutes,
         closed_days=tuple(day.isoformat() for day in store.closed_days),
+        horizon_last=store.horizon.last.isoformat(),
+        moved_starts=tuple(
+            (day.isoformat(), instant.isoformat(timespec="minutes"))
+            for day, instant in sorted(store.moved_starts.items())
+        ),
     )

@@ -116,6 +116,32 @@ def _dates(value: Any) -> tuple[str, ...]:
     return tuple(value)
 
 
+def _horizon_last(value: Any) -> str | None:
+    if value is None:
+        return None
+    if not isinstance(value, str) or not _DAY.fullmatch(value):
+        raise ValueError(f"horizonLast is not a YYYY-MM-DD date: {value!r}")
+    date.fromisoformat(value)
+    return value
+
+
+def _moved_starts(value: Any) -> tuple[tuple[str, str], ...]:
+    """{"YYYY-MM-DD": "<ISO 8601 instant with its offset>"}, by the open day a start is for."""
+    if not isinstance(value, dict):
+        raise ValueError(f"movedStarts is not an object: {value!r}")
+    found = []
+    for day, instant in value.items():
+        try:
+            date.fromisoformat(day if _DAY.fullmatch(day) else "")
+            when = datetime.fromisoformat(instant) if isinstance(instant, str) else None
+        except ValueError:
+            when = None
+        if when is None or when.tzinfo is None:
+            raise ValueError(f"movedStarts has {day!r}: {instant!r}, not a day and an instant")
+        found.append((day, instant))
+    return tuple(sorted(found))
+
+
 def _aware(local: datetime, zone: ZoneInfo) -> datetime:
     return local.replace(tzinfo=zone)
 
@@ -156,6 +182,13 @@ class ModelHandle:
     start_lead_minutes: int
     # Days the store would open by weekday but is closed ("YYYY-MM-DD"), from the deployment on.
     closed_days: tuple[str, ...] = ()
+    # The calendar the store's schedules carry, written by the stack so that this package does
+    # not compute the schedules' rule again (optional keys of version 1: a handle without them
+    # is read by the rule below). The last day of the calendar horizon: after it the schedules
+    # fire weekly and compensate nothing, so a start in a spring-forward gap does not fire.
+    horizon_last: str | None = None
+    # Within the horizon, each start a gap moved: the open day, and the instant it fires.
+    moved_starts: tuple[tuple[str, str], ...] = ()
 
     def to_json(self) -> str:
         return json.dumps(
@@ -171,6 +204,11 @@ class ModelHandle:
                 "openDays": list(self.open_days),
                 "startLeadMinutes": self.start_lead_minutes,
                 "closedDays": list(self.closed_days),
+                **(
+                    {"horizonLast": self.horizon_last, "movedStarts": dict(self.moved_starts)}
+                    if self.horizon_last is not None
+                    else {}
+                ),
             },
             separators=(",", ":"),
             ensure_ascii=False,
@@ -199,6 +237,8 @@ class ModelHandle:
                 open_days=_days(body["openDays"]),
                 start_lead_minutes=_lead(body["startLeadMinutes"]),
                 closed_days=_dates(body.get("closedDays", [])),
+                horizon_last=_horizon_last(body.get("horizonLast")),
+                moved_starts=_moved_starts(body.get("movedStarts", {})),
             )
             if handle.closes <= handle.opens:
                 raise ValueError(f"closes {handle.closes} is not after opens {handle.opens}")
@@ -222,24 +262,35 @@ class ModelHandle:
 
     def running_window(self, day: date) -> tuple[datetime, datetime] | None:
         """When the model is scheduled to run for the store's opening on `day`: from the start
-        (before opening, possibly the evening before) to closing; None on a closed day.
+        (before opening, possibly the evening before) to closing; None on a closed day, and on
+        a day whose start does not fire (in a spring-forward gap after the calendar horizon).
 
-        As the store's schedules do on a spring-forward day: a start whose wall-clock time is
-        in the gap fires its lead in real minutes before the opening; an opening or closing in
-        the gap is at the first minute after it. Both ends are times that exist."""
+        On a spring-forward day the start is the one the stack wrote into the handle (a start
+        whose wall-clock time is in the gap fires its lead in real minutes before the opening);
+        an opening or closing in the gap is at the first minute after it. Both ends exist."""
         if not self._is_open_on(day):
             return None
         zone = self.zone()
         opening_wall = self._wall(day, self.opens)
         opening = _aware(_after_gap(opening_wall, zone), zone)
+        closing = _aware(_after_gap(self._wall(day, self.closes), zone), zone)
         start_wall = opening_wall - timedelta(minutes=self.start_lead_minutes)
+        if self.horizon_last is not None:
+            moved = dict(self.moved_starts).get(day.isoformat())
+            if moved is not None:
+                return datetime.fromisoformat(moved).astimezone(zone), closing
+            if _exists(start_wall, zone):
+                return _aware(start_wall, zone), closing
+            # Scheduler skips a time the day does not have, and nothing compensates it here.
+            return None
+        # A handle without the calendar (an older stack): the schedules' rule, computed here.
         if _exists(start_wall, zone):
             start = _aware(start_wall, zone)
         else:
             # In UTC: arithmetic on an aware datetime in `zone` would be wall-clock again.
             lead = timedelta(minutes=self.start_lead_minutes)
             start = (opening.astimezone(UTC) - lead).astimezone(zone)
-        return start, _aware(_after_gap(self._wall(day, self.closes), zone), zone)
+        return start, closing
 
     def next_start(self, now: datetime) -> datetime | None:
         """The next scheduled start after `now`, in the store's zone (None within 60 days)."""

@@ -231,9 +231,9 @@ def test_the_start_check_comes_before_opening_or_not_at_all() -> None:
 def test_unknown_keys_are_refused_by_the_models_themselves() -> None:
     """A layer of cdk.json, the fleet block, the horizon, the dashboard and the canary are models
     with extra="forbid": the loader only puts their refusal in words (with a likely meant key)."""
-    from fleet.settings.fleet import FleetSettings
     from fleet.settings.dashboard import DashboardSettings
     from fleet.settings.fields import CanarySetting
+    from fleet.settings.fleet import FleetSettings
     from fleet.settings.horizon import HorizonSettings
     from fleet.settings.store import StoreLayer
 
