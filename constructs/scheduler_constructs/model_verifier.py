@@ -17,6 +17,7 @@ from fleet.config import CheckPlan
 from scheduler_constructs.nag import Exemption, acknowledge, exempt
 from scheduler_constructs.policies import Statement, allow, managed_policy, role
 from scheduler_constructs.schedules import ScheduleTarget, calendar_schedules, input_json
+from verifier_contract import VerifierSettings
 
 # The function's code: the folder its contract module is imported from (lambda/model_verifier).
 VERIFIER_CODE = Path(verifier_contract.__file__).resolve().parent
@@ -24,6 +25,8 @@ VERIFIER_CODE = Path(verifier_contract.__file__).resolve().parent
 LATE_START_WAIT_SECONDS = 10 * 60
 # After closing, a version still STARTING is waited for this long until it can be stopped.
 STOP_WAIT_SECONDS = 13 * 60
+# How often a waiting check looks again.
+POLL_SECONDS = 60
 # A check delivered later than this after its scheduled time is skipped by the function.
 MAX_CHECK_DELAY_SECONDS = 20 * 60
 # Scheduler's retries of the invocation itself end well before the function would skip it.
@@ -159,14 +162,14 @@ class ModelVerifier(Construct):
             ),
             description=f"Checks that the model of store {self.store_id} started and stopped",
             environment=lambda_.CfnFunction.EnvironmentProperty(
-                variables={
-                    "STORE": self.store_id,
-                    "TOPIC_ARN": topic_arn,
-                    "LATE_START_WAIT_SECONDS": str(LATE_START_WAIT_SECONDS),
-                    "STOP_WAIT_SECONDS": str(STOP_WAIT_SECONDS),
-                    "POLL_SECONDS": "60",
-                    "MAX_DELAY_SECONDS": str(MAX_CHECK_DELAY_SECONDS),
-                }
+                variables=VerifierSettings(
+                    store=self.store_id,
+                    topic_arn=topic_arn,
+                    late_start_wait_seconds=LATE_START_WAIT_SECONDS,
+                    stop_wait_seconds=STOP_WAIT_SECONDS,
+                    poll_seconds=POLL_SECONDS,
+                    max_delay_seconds=MAX_CHECK_DELAY_SECONDS,
+                ).to_environment()
             ),
             handler="model_verifier.handler",
             # Lambda's own JSON log format: the function logs with the `logging` module and its

@@ -15,20 +15,21 @@ VerifierFailed) and fail the invocation.
 
 from __future__ import annotations
 
+import os
 from typing import Any
 
 from botocore.exceptions import ClientError
 
 from verifier_checks import run_check
-from verifier_contract import MalformedEventError, VerifierEvent
-from verifier_outcome import LOGGER, Outcome, Settings, VerifierError
+from verifier_contract import MalformedEventError, VerifierEvent, VerifierSettings
+from verifier_outcome import LOGGER, Outcome, VerifierError
 from verifier_report import emit_metrics, notify
 
 __all__ = ["VerifierError", "handler"]
 
 
 def handler(event: Any, context: Any = None) -> dict[str, Any]:
-    settings = Settings.from_environment()
+    settings = VerifierSettings.from_environment(os.environ)
     raw_check = event.get("check") if isinstance(event, dict) else None
     outcome = Outcome(settings.store, str(raw_check or "check"))
     try:

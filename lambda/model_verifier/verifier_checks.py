@@ -24,8 +24,8 @@ import verifier_aws
 from model_status import BILLING, STARTABLE, ModelStatus
 from verifier_aws import project_versions, start, stop, version_status
 from verifier_canary import ask_canary
-from verifier_contract import Check, StaleVersions, VerifierEvent
-from verifier_outcome import LOGGER, RUNNING, STARTING, STOPPING, Outcome, Settings, VerifierError
+from verifier_contract import Check, StaleVersions, VerifierEvent, VerifierSettings
+from verifier_outcome import LOGGER, RUNNING, STARTING, STOPPING, Outcome, VerifierError
 
 
 class Action(StrEnum):
@@ -65,7 +65,7 @@ def action(check: Check, status: ModelStatus) -> Action:
     return ACTIONS[check][status]
 
 
-def ensure_started(check: VerifierEvent, outcome: Outcome, settings: Settings) -> None:
+def ensure_started(check: VerifierEvent, outcome: Outcome, settings: VerifierSettings) -> None:
     """Start check: STARTING or RUNNING is fine. Opening check: wait for RUNNING. A version
     that is stopped, failed or never started is started once; STOPPING is waited out first."""
     when = "at opening" if check.check == Check.OPENING else "after the start"
@@ -126,7 +126,7 @@ def ensure_started(check: VerifierEvent, outcome: Outcome, settings: Settings) -
     outcome.final_status = STARTING if started and check.check == Check.START else status
 
 
-def ensure_stopped(check: VerifierEvent, outcome: Outcome, settings: Settings) -> None:
+def ensure_stopped(check: VerifierEvent, outcome: Outcome, settings: VerifierSettings) -> None:
     """After closing: stop a RUNNING version; wait until a STARTING one can be stopped."""
     arn = check.model_version_arn
     status = outcome.status = outcome.final_status = version_status(check)
@@ -198,7 +198,7 @@ def sweep_stale_versions(check: VerifierEvent, outcome: Outcome) -> None:
         )
 
 
-def run_check(check: VerifierEvent, outcome: Outcome, settings: Settings) -> None:
+def run_check(check: VerifierEvent, outcome: Outcome, settings: VerifierSettings) -> None:
     delay = (
         (verifier_aws.now() - check.scheduled_time).total_seconds() if check.scheduled_time else 0
     )

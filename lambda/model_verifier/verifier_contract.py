@@ -1,7 +1,9 @@
 """What the CDK app and the verifier function agree on, written once.
 
 The check schedules' Input is built with `VerifierEvent.to_input()` in the app and read back with
-`VerifierEvent.from_event()` in the function; the alarms watch the metrics named here. The file
+`VerifierEvent.from_event()` in the function; the function's environment is written with
+`VerifierSettings.to_environment()` and read with `VerifierSettings.from_environment()`; the
+alarms watch the metrics named here. The file
 is part of the function's code asset and needs only the standard library, so the function
 deploys on its own; the app imports this same module (scripts/setup.sh puts the folder on the
 import path).
@@ -11,7 +13,8 @@ from __future__ import annotations
 
 import json
 import re
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, fields
 from datetime import datetime
 from enum import StrEnum
 from typing import Any
@@ -222,3 +225,51 @@ def _show(event: Any) -> str:
         return json.dumps(event, ensure_ascii=False, default=str)
     except ValueError:
         return repr(event)
+
+
+class SettingsError(ValueError):
+    """A variable of the function's environment is missing or not a whole number."""
+
+
+@dataclass(frozen=True)
+class VerifierSettings:
+    """The function's settings, from its environment: the store, where to notify, how long to
+    wait. The construct writes them (`to_environment`), the function reads them
+    (`from_environment`); each field's variable is its name in capitals."""
+
+    store: str
+    topic_arn: str
+    late_start_wait_seconds: int
+    stop_wait_seconds: int
+    poll_seconds: int
+    max_delay_seconds: int
+
+    def to_environment(self) -> dict[str, str]:
+        return {f.name.upper(): str(getattr(self, f.name)) for f in fields(self)}
+
+    @classmethod
+    def from_environment(cls, environ: Mapping[str, str]) -> VerifierSettings:
+        """SettingsError names a variable that is missing or not whole seconds."""
+
+        def text(name: str) -> str:
+            variable = name.upper()
+            if variable not in environ:
+                raise SettingsError(
+                    f"the function's environment has no {variable}: redeploy the store's stack"
+                )
+            return environ[variable]
+
+        def seconds(name: str) -> int:
+            value = text(name)
+            if not value.isdigit():
+                raise SettingsError(f"{name.upper()}={value!r} is not a whole number of seconds")
+            return int(value)
+
+        return cls(
+            store=text("store"),
+            topic_arn=text("topic_arn"),
+            late_start_wait_seconds=seconds("late_start_wait_seconds"),
+            stop_wait_seconds=seconds("stop_wait_seconds"),
+            poll_seconds=seconds("poll_seconds"),
+            max_delay_seconds=seconds("max_delay_seconds"),
+        )

@@ -4,7 +4,6 @@ to look at. The outcome becomes the metrics, the e-mail and the return value."""
 from __future__ import annotations
 
 import logging
-import os
 from dataclasses import dataclass, field
 
 from model_status import ModelStatus
@@ -40,29 +39,6 @@ class VerifierError(Exception):
     def __init__(self, message: str, short: str) -> None:
         super().__init__(message)
         self.short = short
-
-
-@dataclass(frozen=True)
-class Settings:
-    """From the function's environment: the store, where to notify, how long to wait."""
-
-    store: str
-    topic_arn: str
-    late_start_wait_seconds: int
-    stop_wait_seconds: int
-    poll_seconds: int
-    max_delay_seconds: int
-
-    @classmethod
-    def from_environment(cls) -> Settings:
-        return cls(
-            store=os.environ["STORE"],
-            topic_arn=os.environ["TOPIC_ARN"],
-            late_start_wait_seconds=int(os.environ["LATE_START_WAIT_SECONDS"]),
-            stop_wait_seconds=int(os.environ["STOP_WAIT_SECONDS"]),
-            poll_seconds=int(os.environ["POLL_SECONDS"]),
-            max_delay_seconds=int(os.environ["MAX_DELAY_SECONDS"]),
-        )
 
 
 @dataclass

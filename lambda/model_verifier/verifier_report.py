@@ -11,8 +11,8 @@ import json
 from typing import Any
 
 import verifier_aws
-from verifier_contract import NAMESPACE, STORE_DIMENSION
-from verifier_outcome import Outcome, Settings
+from verifier_contract import NAMESPACE, STORE_DIMENSION, VerifierSettings
+from verifier_outcome import Outcome
 
 
 def emit_metrics(outcome: Outcome) -> None:
@@ -37,7 +37,7 @@ def emit_metrics(outcome: Outcome) -> None:
     print(json.dumps(record, sort_keys=True), flush=True)
 
 
-def notify(outcome: Outcome, settings: Settings, event: Any) -> None:
+def notify(outcome: Outcome, settings: VerifierSettings, event: Any) -> None:
     check = outcome.event
     lines = [
         f"Store: {outcome.store}",

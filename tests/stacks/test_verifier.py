@@ -14,6 +14,7 @@ import verifier_contract
 from fleet.config import FleetConfig, StoreConfig
 from scheduler_constructs.model_verifier import VERIFIER_CODE
 from tests.synth import cli_context, synth
+from verifier_contract import VerifierSettings
 
 # Written out by hand: 5 min after the start, at opening, 15 min after the stop.
 # The weekly schedule of each check; the start and opening checks skip the closed days as the
@@ -214,3 +215,14 @@ def test_bytecode_does_not_change_the_asset() -> None:
         marker.unlink()
         if not existed:
             shutil.rmtree(cache, ignore_errors=True)
+
+
+def test_the_functions_environment_is_what_the_function_reads(template: Template) -> None:
+    """The construct writes the contract's VerifierSettings; the function reads them back with
+    the same type (the topic's ARN is a reference until deployed)."""
+    [function] = template.find_resources("AWS::Lambda::Function").values()
+    variables = dict(function["Properties"]["Environment"]["Variables"])
+    variables["TOPIC_ARN"] = "arn:aws:sns:ap-northeast-1:111122223333:topic"
+    settings = VerifierSettings.from_environment(variables)
+    assert settings.to_environment() == variables
+    assert settings.poll_seconds == 60

@@ -11,6 +11,8 @@ from typing import Any
 import pytest
 from botocore.stub import ANY, Stubber
 
+from verifier_contract import VerifierSettings
+
 from .handler import model_verifier, verifier_aws
 
 PROJECT = "arn:aws:rekognition:ap-northeast-1:111122223333:project/bread-checkout/1761900000000"
@@ -33,14 +35,14 @@ CANARY = {
     "minConfidence": 85.0,
 }
 
-ENVIRONMENT = {
-    "STORE": "tokyo-ginza",
-    "TOPIC_ARN": TOPIC,
-    "LATE_START_WAIT_SECONDS": "600",
-    "STOP_WAIT_SECONDS": "780",
-    "POLL_SECONDS": "60",
-    "MAX_DELAY_SECONDS": "900",
-}
+ENVIRONMENT = VerifierSettings(
+    store="tokyo-ginza",
+    topic_arn=TOPIC,
+    late_start_wait_seconds=600,
+    stop_wait_seconds=780,
+    poll_seconds=60,
+    max_delay_seconds=900,
+).to_environment()
 
 
 def event(check: str, **overrides: Any) -> dict[str, Any]:

@@ -106,3 +106,25 @@ def test_the_client_reads_arns_by_the_same_patterns() -> None:
     assert handle.VERSION_ARN.pattern == verifier_contract.VERSION_ARN.pattern
     assert handle.PROJECT_ARN.pattern == verifier_contract.PROJECT_ARN.pattern
     assert handle.VERSION_ARN.flags == verifier_contract.VERSION_ARN.flags
+
+
+def test_the_settings_round_trip_through_the_environment() -> None:
+    settings = verifier_contract.VerifierSettings("tokyo-ginza", "arn:topic", 600, 780, 60, 900)
+    environment = settings.to_environment()
+    assert environment["LATE_START_WAIT_SECONDS"] == "600"
+    assert verifier_contract.VerifierSettings.from_environment(environment) == settings
+
+
+@pytest.mark.parametrize(
+    ("change", "says"),
+    [
+        ({"POLL_SECONDS": None}, "the function's environment has no POLL_SECONDS"),
+        ({"STOP_WAIT_SECONDS": "13 min"}, "STOP_WAIT_SECONDS='13 min' is not a whole number"),
+    ],
+)
+def test_a_missing_or_bad_variable_is_named(change: dict[str, Any], says: str) -> None:
+    settings = verifier_contract.VerifierSettings("tokyo-ginza", "arn:topic", 600, 780, 60, 900)
+    environment = {**settings.to_environment(), **change}
+    environment = {k: v for k, v in environment.items() if v is not None}
+    with pytest.raises(verifier_contract.SettingsError, match=says):
+        verifier_contract.VerifierSettings.from_environment(environment)
