@@ -1,5 +1,5 @@
-"""The checks: what each one does with each status the model can be in (ACTIONS, one table),
-and the loops that do it, wait and report.
+"""The checks: the loops that do what verifier_actions.ACTIONS says each check does with each
+status the model can be in, wait and report.
 
 - start (a few minutes after the scheduled start): the version must be STARTING or RUNNING.
   STOPPED, FAILED, TRAINING_COMPLETED or COPYING_COMPLETED (never started): start it again at
@@ -16,53 +16,15 @@ and the loops that do it, wait and report.
 
 from __future__ import annotations
 
-from enum import StrEnum
-
 from botocore.exceptions import ClientError
+from verifier_actions import Action, action
 
 import verifier_aws
-from model_status import BILLING, STARTABLE, ModelStatus
+from model_status import BILLING
 from verifier_aws import project_versions, start, stop, version_status
 from verifier_canary import ask_canary
 from verifier_contract import Check, StaleVersions, VerifierEvent, VerifierSettings
 from verifier_outcome import LOGGER, RUNNING, STARTING, STOPPING, Outcome, VerifierError
-
-
-class Action(StrEnum):
-    DONE = "done"  # the model is where the check wants it
-    START = "start"  # start it (once), then look again
-    WAIT = "wait"  # look again every poll until done or the wait runs out
-    STOP = "stop"  # stop it, waiting until Rekognition lets it
-    CANNOT_RUN = "cannot run"  # report it: no start makes this version run
-
-
-def _table(default: Action, **actions: Action) -> dict[ModelStatus, Action]:
-    return {status: actions.get(status.name, default) for status in ModelStatus}
-
-
-_STARTS = {status.name: Action.START for status in STARTABLE}
-# Every status for every check: adding a status to ModelStatus adds it here with the default.
-ACTIONS: dict[Check, dict[ModelStatus, Action]] = {
-    Check.START: _table(
-        Action.CANNOT_RUN,
-        RUNNING=Action.DONE,
-        STARTING=Action.DONE,
-        STOPPING=Action.WAIT,
-        **_STARTS,
-    ),
-    Check.OPENING: _table(
-        Action.CANNOT_RUN,
-        RUNNING=Action.DONE,
-        STARTING=Action.WAIT,
-        STOPPING=Action.WAIT,
-        **_STARTS,
-    ),
-    Check.CLOSING: _table(Action.DONE, **{status.name: Action.STOP for status in BILLING}),
-}
-
-
-def action(check: Check, status: ModelStatus) -> Action:
-    return ACTIONS[check][status]
 
 
 def ensure_started(check: VerifierEvent, outcome: Outcome, settings: VerifierSettings) -> None:

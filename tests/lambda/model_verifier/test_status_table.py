@@ -22,7 +22,7 @@ def test_the_status_type_is_rekognitions() -> None:
 
 
 def test_every_check_has_an_action_for_every_status() -> None:
-    from verifier_checks import ACTIONS, Action
+    from verifier_actions import ACTIONS, Action
 
     assert set(ACTIONS) == set(Check)
     for check, actions in ACTIONS.items():
@@ -37,3 +37,17 @@ def test_the_rotation_accepts_what_starts_or_runs() -> None:
     """The rotation's refusal lists these; the verifier starts the startable ones."""
     assert STARTABLE | {ModelStatus.RUNNING} == RUNNABLE
     assert vars(preflight)["RUNNABLE"] is RUNNABLE
+
+
+def test_a_checks_result_is_its_actions_done() -> None:
+    """The result metric (ModelStartingAfterStart, ModelReadyAtOpening, ModelStoppedAfterClosing)
+    is 1 exactly for the statuses the table calls done: the rule is written once. (A closing
+    check that finds a version never started no longer reports it as not stopped.)"""
+    from verifier_actions import ACTIONS, Action
+    from verifier_outcome import Outcome
+
+    for check, actions in ACTIONS.items():
+        for status, todo in actions.items():
+            outcome = Outcome("tokyo-ginza", check, final_status=status)
+            assert outcome.ok() is (todo is Action.DONE), (check, status)
+    assert not Outcome("tokyo-ginza", Check.OPENING, final_status=None).ok()
