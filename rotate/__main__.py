@@ -27,6 +27,7 @@ from fleet.config import FleetConfig, StoreConfig
 from fleet.reading.errors import ConfigError
 from fleet.reading.loader import load_fleet
 from fleet.settings.arn import parse_version_arn
+from fleet.settings.rotation import ROTATE_SH_FLAGS, Refusal
 from rotate.cdk_json import EditError, read_cdk_json, replace_context_value, write_atomically
 from rotate.labels import (
     SummaryError,
@@ -72,17 +73,15 @@ def parse_args(argv: Sequence[str]) -> argparse.Namespace:
         help="skip the checks against AWS (existence, state, F1); diff against the template "
         "synthesized before the change",
     )
-    parser.add_argument(
-        "--accept-lower-f1",
-        action="store_true",
-        help="rotate although the new F1 is more than maxF1Drop below the current one",
-    )
-    for flag, what in (
-        ("--accept-missing-labels", "a label of the current version is missing from the new one"),
-        ("--accept-lower-label-f1", "a label's F1 is more than maxLabelF1Drop lower"),
-        ("--accept-canary-labels", "a canary label is not a label of the new version"),
-    ):
-        parser.add_argument(flag, action="store_true", help=f"rotate although {what}")
+    for refusal in ROTATE_SH_FLAGS:
+        parser.add_argument(
+            refusal.flag,
+            action="append_const",
+            const=refusal,
+            dest="accepted",
+            default=[],
+            help=f"rotate although {refusal.what}",
+        )
     parser.add_argument("--no-diff", action="store_true", help="do not run cdk diff afterwards")
     parser.add_argument("--cdk-json", type=Path, default=ROOT / "cdk.json", help=argparse.SUPPRESS)
     return parser.parse_args(argv)
@@ -127,12 +126,7 @@ def check_labels(
     labels = list(expected) or [figures.name for figures in after.values()]
     for line in min_confidence_advice(after, labels, s.min_confidence):
         print(f"rotate: minConfidence: {line}", file=sys.stderr)
-    flags = (
-        ("missing-labels", args.accept_missing_labels),
-        ("lower-label-f1", args.accept_lower_label_f1),
-        ("canary-labels", args.accept_canary_labels),
-    )
-    refused = unaccepted(result.refusals, [name for name, given in flags if given])
+    refused = unaccepted(result.refusals, args.accepted)
     if refused:
         raise RefusedError("; ".join(refused))
 
@@ -196,7 +190,7 @@ def main(
                 raise RefusedError(aws_problem(error, new.region)) from error
             found = describe(client, store.settings.project_arn, [current, new])
             current_info, new_info = check_online(
-                store, new, found, accept_lower_f1=args.accept_lower_f1
+                store, new, found, accept_lower_f1=Refusal.LOWER_F1 in args.accepted
             )
             print(side_by_side(current_info, new_info, current.version_name))
             reader = s3 or boto3.client(

@@ -12,12 +12,14 @@ from __future__ import annotations
 
 import json
 import unicodedata
-from collections.abc import Iterable, Mapping
+from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any, Protocol
 
 from botocore.exceptions import BotoCoreError, ClientError
+
+from fleet.settings.rotation import Refusal
 
 SUMMARY_VERSION = 1
 # A label evaluated on fewer test images than this gets a warning, not a refusal, for a drop.
@@ -148,9 +150,20 @@ class LabelChange:
 
 
 @dataclass(frozen=True)
+class Refused:
+    """One refusal: its kind (what accepts it) and why, in words."""
+
+    kind: Refusal
+    reason: str
+
+    def __str__(self) -> str:
+        return f"{self.reason} ({self.kind.flag})"
+
+
+@dataclass(frozen=True)
 class Comparison:
     changes: tuple[LabelChange, ...]  # worst change first
-    refusals: tuple[str, ...]  # one line each; the flag that accepts it is named
+    refusals: tuple[Refused, ...]  # one line each, naming the flag that accepts it
     warnings: tuple[str, ...]
     notes: tuple[str, ...]
 
@@ -172,14 +185,19 @@ def compare(
             c.f1_change if c.f1_change is not None else Decimal(0),
         )
     )
-    refusals, warnings, notes = [], [], []
+    refusals: list[Refused] = []
+    warnings: list[str] = []
+    notes: list[str] = []
     untold: list[str] = []  # labels whose summary gives no NumberOfTestingImages
     for change in changes:
         before, after = change.current, change.new
         if after is None and before is not None:
             refusals.append(
-                f"label {before.name!r} is missing from the new version: the register would "
-                "never see that product again (--accept-missing-labels)"
+                Refused(
+                    Refusal.MISSING_LABELS,
+                    f"label {before.name!r} is missing from the new version: the register "
+                    "would never see that product again",
+                )
             )
         elif before is None and after is not None:
             notes.append(f"label {after.name!r} is new in the new version")
@@ -198,7 +216,7 @@ def compare(
                     "to trust"
                 )
             else:
-                refusals.append(f"{drop} (--accept-lower-label-f1)")
+                refusals.append(Refused(Refusal.LOWER_LABEL_F1, drop))
     if untold:
         notes.append(
             f"test images: not given for {', '.join(repr(n) for n in untold)}: their drops are "
@@ -207,8 +225,11 @@ def compare(
     for label in expect_labels:
         if nfc(label) not in new:
             refusals.append(
-                f"canary label {label!r} is not a label of the new version: the canary would "
-                "fail at the next opening (--accept-canary-labels)"
+                Refused(
+                    Refusal.CANARY_LABELS,
+                    f"canary label {label!r} is not a label of the new version: the canary "
+                    "would fail at the next opening",
+                )
             )
     return Comparison(tuple(changes), tuple(refusals), tuple(warnings), tuple(notes))
 
@@ -335,8 +356,6 @@ def compare_versions(
     return result, after
 
 
-def unaccepted(refusals: Iterable[str], accepted: Iterable[str]) -> list[str]:
-    """The refusals that no accepted name ("missing-labels", "lower-label-f1", ...) lets
-    through: each refusal names its flag, --accept-<name>."""
-    flags = [f"--accept-{name}" for name in accepted]
-    return [r for r in refusals if not any(flag in r for flag in flags)]
+def unaccepted(refusals: Iterable[Refused], accepted: Collection[Refusal]) -> list[str]:
+    """The lines of the refusals whose kind is not accepted."""
+    return [str(r) for r in refusals if r.kind not in accepted]

@@ -35,9 +35,10 @@ from fleet.names import lookup_role_arn
 from fleet.reading.errors import ConfigError
 from fleet.reading.loader import load_fleet
 from fleet.settings.arn import parse_version_arn
+from fleet.settings.rotation import Refusal
 from rekognition_model_client.handle import parameter_name
 from rotate.cdk_json import EditError, read_cdk_json
-from rotate.labels import SummaryError, compare_versions, unaccepted
+from rotate.labels import Refused, SummaryError, compare_versions, unaccepted
 from rotate.preflight import RefusedError, check_online, describe
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -95,7 +96,7 @@ def deployed_version(ssm: Any, store_id: str) -> str | None:
     return arn
 
 
-def decide(store: StoreConfig, clients: Clients, accepted: frozenset[str]) -> list[str]:
+def decide(store: StoreConfig, clients: Clients, accepted: frozenset[Refusal]) -> list[str]:
     """One line per refusal the commit does not accept; [] when the store may go ahead."""
     s = store.settings
     deployed = deployed_version(clients.ssm, store.store_id)
@@ -105,7 +106,11 @@ def decide(store: StoreConfig, clients: Clients, accepted: frozenset[str]) -> li
     found = describe(clients.rekognition, s.project_arn, [current, s.model])
     try:
         current_info, new_info = check_online(
-            store, s.model, found, accept_lower_f1="lower-f1" in accepted, current_arn=deployed
+            store,
+            s.model,
+            found,
+            accept_lower_f1=Refusal.LOWER_F1 in accepted,
+            current_arn=deployed,
         )
     except RefusedError as error:
         return [f"store {store.store_id}: {error}"]
@@ -120,7 +125,7 @@ def decide(store: StoreConfig, clients: Clients, accepted: frozenset[str]) -> li
         )
     except SummaryError as error:
         # rotate.sh goes on with the overall F1; a pipeline has no operator to read that line.
-        unchecked = f"labels not checked: {error} (--accept-unchecked-labels)"
+        unchecked = Refused(Refusal.UNCHECKED_LABELS, f"labels not checked: {error}")
         return [f"store {store.store_id}: {r}" for r in unaccepted([unchecked], accepted)]
     return [f"store {store.store_id}: {r}" for r in unaccepted(result.refusals, accepted)]
 

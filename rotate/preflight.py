@@ -30,6 +30,7 @@ from botocore.exceptions import (
 
 from fleet.config import FleetConfig, StoreConfig
 from fleet.settings.arn import ModelVersion
+from fleet.settings.rotation import Refusal
 from model_status import RUNNABLE, ModelStatus
 from rotate.labels import drops_more_than, rounded_change
 
@@ -217,13 +218,13 @@ def check_online(
         if candidate.f1 is None:
             raise RefusedError(
                 f"{new.version_name} has no F1 score to compare with the current version's "
-                f"{current.f1:.3f}: pass --accept-lower-f1 if you have checked it otherwise"
+                f"{current.f1:.3f}: pass {Refusal.LOWER_F1.flag} if you have checked it otherwise"
             )
         if drops_more_than(current.f1, candidate.f1, s.max_f1_drop):
             raise RefusedError(
                 f"{new.version_name} has F1 {candidate.f1:.3f}, more than maxF1Drop "
                 f"{s.max_f1_drop} below the current version's {current.f1:.3f}: pass "
-                "--accept-lower-f1 to rotate anyway"
+                f"{Refusal.LOWER_F1.flag} to rotate anyway"
             )
     return current, candidate
 

@@ -66,6 +66,8 @@ def expected(field: FieldInfo) -> str:
         item = typing.get_args(inner)[0]
         if typing.get_origin(item) is typing.Literal:
             text = "a list of " + ", ".join(json.dumps(c) for c in typing.get_args(item))
+        elif isinstance(item, type) and issubclass(item, enum.Enum):
+            text = "a list of " + ", ".join(json.dumps(c.value) for c in item)
         else:
             text = f"a list of {getattr(item, '__name__', item)}"
     elif isinstance(inner, type) and issubclass(inner, enum.Enum):

@@ -4,6 +4,7 @@ into pipelines (fleet/pipeline/plan.py reads it)."""
 
 from __future__ import annotations
 
+import json
 import re
 from typing import Annotated, Any, Literal
 
@@ -11,6 +12,7 @@ from pydantic import BaseModel, BeforeValidator, Field, WithJsonSchema
 
 from fleet.settings.dashboard import AccountId, RegionCode
 from fleet.settings.fields import SETTINGS_MODEL_CONFIG, WHOLE_NUMBER, Emails, Expect, invalid
+from fleet.settings.rotation import Refusal
 
 _CONNECTION = re.compile(
     r"arn:(aws|aws-cn|aws-us-gov):(codeconnections|codestar-connections):"
@@ -98,9 +100,11 @@ class SourceSettings(BaseModel):
     branch: Branch = Field(default="main", description="The branch that deploys.")
 
 
-RotationFlag = Literal[
-    "lower-f1", "missing-labels", "lower-label-f1", "canary-labels", "unchecked-labels"
-]
+ACCEPT_ROTATIONS = (
+    'an object by store id: {"modelVersionArn": "<the new ARN>", "accept": ['
+    + " | ".join(json.dumps(r.value) for r in Refusal)
+    + ", ...]}"
+)
 
 
 class AcceptRotation(BaseModel):
@@ -111,10 +115,10 @@ class AcceptRotation(BaseModel):
     model_version_arn: str = Field(
         description="The version this acceptance is for (the store's modelVersionArn)."
     )
-    accept: tuple[RotationFlag, ...] = Field(
-        description='What is accepted: "lower-f1", "missing-labels", "lower-label-f1", '
-        '"canary-labels" (as rotate.sh\'s --accept-... flags), and "unchecked-labels": the '
-        "labels could not be compared (rotate.sh only says so; the pipeline refuses)."
+    accept: tuple[Refusal, ...] = Field(
+        description="What is accepted: "
+        + ", ".join(f'"{r.value}" ({r.what})' for r in Refusal)
+        + "; as rotate.sh's --accept-... flags."
     )
 
 
@@ -160,11 +164,7 @@ class PipelineSettings(BaseModel):
     )
     accept_rotations: Annotated[
         dict[str, AcceptRotation],
-        Expect(
-            'an object by store id: {"modelVersionArn": "<the new ARN>", "accept": '
-            '["lower-f1" | "missing-labels" | "lower-label-f1" | "canary-labels" | '
-            '"unchecked-labels", ...]}'
-        ),
+        Expect(ACCEPT_ROTATIONS),
     ] = Field(
         default_factory=dict,
         description="By store id: a refusal of the rotation check before the canary that this "

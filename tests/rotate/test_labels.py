@@ -9,7 +9,9 @@ from typing import Any
 
 import pytest
 
+from fleet.settings.rotation import Refusal
 from rotate.labels import (
+    Comparison,
     LabelFigures,
     SummaryError,
     compare,
@@ -17,6 +19,10 @@ from rotate.labels import (
     parse_summary,
     table,
 )
+
+
+def lines(result: Comparison) -> list[str]:
+    return [str(refused) for refused in result.refusals]
 
 
 def summary(*labels: tuple[str, float, float, int]) -> str:
@@ -82,10 +88,11 @@ def test_every_label_better_passes() -> None:
 def test_a_missing_label_is_refused_first() -> None:
     new = parse_summary(summary(("メロンパン", 0.97, 0.8, 40), ("あんぱん", 0.95, 0.8, 35)))
     result = compare(CURRENT, new, max_label_f1_drop=0.05)
-    assert result.refusals == (
+    assert lines(result) == [
         "label 'クロワッサン' is missing from the new version: the register would never see "
         "that product again (--accept-missing-labels)",
-    )
+    ]
+    assert [r.kind for r in result.refusals] == [Refusal.MISSING_LABELS]
     assert result.changes[0].name == "クロワッサン"
 
 
@@ -98,10 +105,10 @@ def test_a_label_worse_is_refused_and_sorted_worst_first() -> None:
         )
     )
     result = compare(CURRENT, new, max_label_f1_drop=0.05)
-    assert result.refusals == (
+    assert lines(result) == [
         "label 'あんぱん': F1 0.930 -> 0.850 (-0.080), more than maxLabelF1Drop 0.05 "
         "(--accept-lower-label-f1)",
-    )
+    ]
     assert [c.name for c in result.changes] == ["あんぱん", "クロワッサン", "メロンパン"]
     assert table(result).splitlines()[1] == (
         "あんぱん | 0.930 -> 0.850 (-0.080) | 0.930 -> 0.850 | 0.930 -> 0.850 | "
@@ -141,8 +148,8 @@ def test_a_canary_label_missing_from_the_new_version_is_refused() -> None:
     new = parse_summary(summary(("メロンパン", 0.96, 0.8, 40), ("クロワッサン", 0.91, 0.75, 30)))
     result = compare(CURRENT, new, max_label_f1_drop=0.05, expect_labels=["あんぱん"])
     assert any(
-        r.startswith("canary label 'あんぱん' is not a label of the new version")
-        for r in result.refusals
+        line.startswith("canary label 'あんぱん' is not a label of the new version")
+        for line in lines(result)
     )
 
 
@@ -237,7 +244,7 @@ def test_a_label_without_test_images_is_compared_without_the_few_images_allowanc
     after = parse_summary(raw_summary(unsaid))
     result = compare(before, after, max_label_f1_drop=0.05)
     assert len(result.refusals) == 1
-    assert "F1 0.950 -> 0.430 (-0.520)" in result.refusals[0]
+    assert "F1 0.950 -> 0.430 (-0.520)" in lines(result)[0]
     assert result.warnings == ()
     assert result.notes == (
         "test images: not given for 'bagel': their drops are judged without the few-images "

@@ -17,6 +17,7 @@ from botocore.response import StreamingBody
 from botocore.stub import Stubber
 
 from fleet.reading.loader import load_fleet
+from fleet.settings.rotation import Refusal
 from rotate import pipeline_check
 from rotate.pipeline_check import Clients, decide
 from tests.rotate.test_labels import summary
@@ -119,7 +120,7 @@ def test_an_accepted_refusal_goes_ahead(stubs: Stubs) -> None:
     stubs.deployed(OLD)
     stubs.versions()
     stubs.summaries(BEFORE, WORSE)
-    assert decide(TOKYO, stubs.clients, frozenset({"lower-label-f1"})) == []
+    assert decide(TOKYO, stubs.clients, frozenset({Refusal.LOWER_LABEL_F1})) == []
 
 
 def write_cdk_json(tmp_path: Path, accept: list[str] | None) -> Path:
@@ -176,7 +177,7 @@ def test_unchecked_labels_accepted_for_the_version_go_ahead(stubs: Stubs) -> Non
     stubs.deployed(OLD)
     stubs.versions()
     _deny_kms(stubs)
-    assert decide(TOKYO, stubs.clients, frozenset({"unchecked-labels"})) == []
+    assert decide(TOKYO, stubs.clients, frozenset({Refusal.UNCHECKED_LABELS})) == []
 
 
 def test_labels_the_check_cannot_judge_fail_the_pipeline(stubs: Stubs) -> None:

@@ -508,3 +508,18 @@ def test_crlf_line_endings_stay_crlf(rotation: Rotation) -> None:
     rotation.versions((CURRENT, "RUNNING", 0.94), (NEW, "STOPPED", 0.95))
     assert rotation.main(STORE, NEW, "--no-diff") == 0
     assert rotation.cdk_json.read_bytes() == crlf.replace(CURRENT.encode(), NEW.encode())
+
+
+def test_the_accept_flags_are_the_refusal_kinds() -> None:
+    """rotate.sh's --accept-* flags, cdk.json's acceptRotations and the refusal lines share one
+    type: every kind but the pipeline-only unchecked-labels is a flag of rotate.sh."""
+    from fleet.settings.rotation import ROTATE_SH_FLAGS, Refusal
+    from rotate.__main__ import parse_args
+
+    for refusal in Refusal:
+        given = [refusal.flag] if refusal in ROTATE_SH_FLAGS else []
+        if given:
+            args = parse_args(["tokyo-ginza", NEW, *given])
+            assert args.accepted == [refusal]
+    assert Refusal.UNCHECKED_LABELS not in ROTATE_SH_FLAGS
+    assert parse_args(["tokyo-ginza", NEW]).accepted == []

@@ -44,6 +44,7 @@ def test_a_checks_result_is_its_actions_done() -> None:
     is 1 exactly for the statuses the table calls done: the rule is written once. (A closing
     check that finds a version never started no longer reports it as not stopped.)"""
     from verifier_actions import ACTIONS, Action
+
     from verifier_outcome import Outcome
 
     for check, actions in ACTIONS.items():
