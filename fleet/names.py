@@ -1,12 +1,21 @@
-"""Names derived from a store id or an account; the report reads the templates with the same
-prefixes."""
+"""Every name the project gives or expects, written once: stacks, schedule groups, dashboards
+and pipelines derived from a store id, an account or an index; the tag and description suffix
+of everything it creates; the CDK bootstrap's roles and buckets it relies on. The report, the
+execution policy, the rotation and the pipeline's steps read names from here."""
 
 from __future__ import annotations
 
+APP_TAG = "rekognition-model-scheduler"
 STACK_PREFIX = "ModelSchedule-"
 GROUP_PREFIX = "model-schedule-"
 DASHBOARD_STACK_PREFIX = "ModelScheduleDashboard-"
-DASHBOARD_PREFIX = "rekognition-model-scheduler-"
+DASHBOARD_PREFIX = f"{APP_TAG}-"
+PIPELINE_PREFIX = "ModelSchedulePipeline-"
+# Every stack of the project: store, dashboard and pipeline stacks all start with this.
+STACKS_PATTERN = "ModelSchedule*"
+# The default qualifier of `cdk bootstrap`: the bootstrap's roles and buckets carry it.
+BOOTSTRAP_QUALIFIER = "hnb659fds"
+BOOTSTRAP_ASSETS_BUCKETS = f"cdk-{BOOTSTRAP_QUALIFIER}-assets-*"
 
 
 def stack_name(store_id: str) -> str:
@@ -30,9 +39,15 @@ def dashboard_name(account: str, page: int = 1) -> str:
     return f"{DASHBOARD_PREFIX}{account}{_page(page)}"
 
 
+def pipeline_name(index: int) -> str:
+    return f"{PIPELINE_PREFIX}{index}"
+
+
+def lookup_role_name(account: str, region: str) -> str:
+    return f"cdk-{BOOTSTRAP_QUALIFIER}-lookup-role-{account}-{region}"
+
+
 def lookup_role_arn(partition: str, account: str, region: str) -> str:
-    """The CDK bootstrap's lookup role (default qualifier), which a store account bootstrapped
-    with --trust-for-lookup <pipeline account> lets the pipeline assume. (The pipeline's alarm
-    check, scripts/check_wave_alarms.py, runs without the project installed and spells it
-    itself; a test keeps the two equal.)"""
-    return f"arn:{partition}:iam::{account}:role/cdk-hnb659fds-lookup-role-{account}-{region}"
+    """The CDK bootstrap's lookup role, which a store account bootstrapped with
+    --trust-for-lookup <pipeline account> lets the pipeline's steps assume."""
+    return f"arn:{partition}:iam::{account}:role/{lookup_role_name(account, region)}"

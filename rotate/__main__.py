@@ -24,6 +24,7 @@ from botocore.exceptions import BotoCoreError
 
 from fleet.calendar.zones import use_pinned_tzdata
 from fleet.config import FleetConfig, StoreConfig
+from fleet.names import stack_name
 from fleet.reading.errors import ConfigError
 from fleet.reading.loader import load_fleet
 from fleet.settings.arn import parse_version_arn
@@ -251,7 +252,7 @@ def main(
     if sharing:
         print(
             "      and, as they share the project: ./scripts/cdk deploy "
-            + " ".join(f"ModelSchedule-{s}" for s in sharing)
+            + " ".join(stack_name(s) for s in sharing)
         )
     dashboard = next(d for d in fleet.dashboards() if store.store_id in d.store_ids)
     print(

@@ -35,6 +35,8 @@ import time
 from pathlib import Path
 from typing import Any
 
+from fleet.names import PIPELINE_PREFIX
+
 ROOT = Path(__file__).resolve().parent.parent
 PROJECT_ARN = "arn:aws:rekognition:ap-northeast-1:111122223333:project/bread/1761900000000"
 TARGET = 3.0
@@ -245,7 +247,7 @@ def phases(stores: int, runs: int, control_tower: bool) -> dict[str, float]:
 def pipeline_lines(outdir: Path) -> list[tuple[str, int, int]]:
     """(pipeline, actions, stages) of every pipeline template the synth wrote."""
     found = []
-    for path in sorted(outdir.glob("ModelSchedulePipeline-*.template.json")):
+    for path in sorted(outdir.glob(f"{PIPELINE_PREFIX}*.template.json")):
         template = json.loads(path.read_text(encoding="utf-8"))
         for resource in template["Resources"].values():
             if resource["Type"] == "AWS::CodePipeline::Pipeline":

@@ -8,8 +8,8 @@ from aws_cdk import CfnOutput, Environment, Stack, Tags
 
 from constructs import Construct
 from fleet.config import AccountDashboard
+from fleet.names import APP_TAG
 from scheduler_constructs.fleet_dashboard import FleetDashboard
-from stacks.model_schedule_stack import APP_TAG
 
 
 class ModelScheduleDashboardStack(Stack):

@@ -11,6 +11,7 @@ from constructs import Construct
 from fleet.calendar.closures import describe_days
 from fleet.config import StoreConfig
 from fleet.handle import handle_of
+from fleet.names import APP_TAG
 from rekognition_model_client import handle as model_handle
 from scheduler_constructs.alarm_specs import StoreFacts
 from scheduler_constructs.checkout_access import CheckoutAccess
@@ -23,7 +24,6 @@ from scheduler_constructs.nag import acknowledge
 from scheduler_constructs.notifications import StoreNotifications
 from scheduler_constructs.store_alarms import StoreAlarms
 
-APP_TAG = "rekognition-model-scheduler"
 Check = verifier_contract.Check
 
 

@@ -24,12 +24,12 @@ from aws_cdk import aws_sns_subscriptions as subscriptions
 
 from constructs import Construct
 from fleet.config import AccountDashboard, FleetConfig, StoreConfig
-from fleet.names import lookup_role_arn
+from fleet.names import APP_TAG, lookup_role_arn
 from fleet.pipeline.plan import PipelinePlan, Wave, stage_id
 from fleet.settings.pipeline import PipelineSettings
 from scheduler_constructs.nag import Exemption, exempt
 from stacks.dashboard_stack import ModelScheduleDashboardStack
-from stacks.model_schedule_stack import APP_TAG, ModelScheduleStack
+from stacks.model_schedule_stack import ModelScheduleStack
 from stacks.pipeline_nag import acknowledge_generated
 
 # The pinned tools inside the pipeline: the same CDK CLI as package.json, the same set-up

@@ -15,9 +15,12 @@ import json
 import sys
 from typing import Any
 
+from fleet.names import BOOTSTRAP_ASSETS_BUCKETS, GROUP_PREFIX, STACKS_PATTERN
+from rekognition_model_client.handle import PARAMETER_PREFIX
+
 # CloudFormation names what these stacks do not name after the stack: "ModelSchedule-<store>-..."
 # and "ModelScheduleDashboard-<account>-...".
-STACKS = "ModelSchedule*"
+STACKS = STACKS_PATTERN
 
 # By resource type: the statement that lets CloudFormation manage it.
 BY_TYPE: dict[str, dict[str, Any]] = {
@@ -66,7 +69,7 @@ BY_TYPE: dict[str, dict[str, Any]] = {
             "scheduler:UntagResource",
             "scheduler:ListTagsForResource",
         ],
-        "Resource": "arn:{p}:scheduler:*:*:schedule-group/model-schedule-*",
+        "Resource": f"arn:{{p}}:scheduler:*:*:schedule-group/{GROUP_PREFIX}*",
     },
     "AWS::Scheduler::Schedule": {
         "Sid": "Schedules",
@@ -76,7 +79,7 @@ BY_TYPE: dict[str, dict[str, Any]] = {
             "scheduler:DeleteSchedule",
             "scheduler:GetSchedule",
         ],
-        "Resource": "arn:{p}:scheduler:*:*:schedule/model-schedule-*/*",
+        "Resource": f"arn:{{p}}:scheduler:*:*:schedule/{GROUP_PREFIX}*/*",
     },
     "AWS::Lambda::Function": {
         "Sid": "Functions",
@@ -209,14 +212,14 @@ BY_TYPE: dict[str, dict[str, Any]] = {
             "ssm:RemoveTagsFromResource",
             "ssm:ListTagsForResource",
         ],
-        "Resource": "arn:{p}:ssm:*:*:parameter/rekognition-model-scheduler/*",
+        "Resource": f"arn:{{p}}:ssm:*:*:parameter{PARAMETER_PREFIX}/*",
     },
 }
 # Lambda reads the function's code from the bootstrap's asset bucket with the caller's rights.
 ASSETS = {
     "Sid": "FunctionCode",
     "Action": ["s3:GetObject"],
-    "Resource": "arn:{p}:s3:::cdk-hnb659fds-assets-*/*",
+    "Resource": f"arn:{{p}}:s3:::{BOOTSTRAP_ASSETS_BUCKETS}/*",
 }
 
 

@@ -25,6 +25,7 @@ from functools import cached_property
 from math import ceil
 
 from fleet.config import FleetConfig, StoreConfig
+from fleet.names import pipeline_name
 from fleet.settings.pipeline import PipelineSettings
 
 MAX_ACTIONS = 500
@@ -149,10 +150,6 @@ class PipelinePlan:
             if wave.approval_after:
                 parts.append("approval")
         return f"{self.name}: {', '.join(parts)} ({self.actions} actions in {self.stages} stages)"
-
-
-def pipeline_name(index: int) -> str:
-    return f"ModelSchedulePipeline-{index}"
 
 
 def stage_id(text: str) -> str:
