@@ -252,3 +252,15 @@ def test_the_alarm_check_command_quotes_what_it_is_given() -> None:
         ]
         wave = json.loads(arguments[2])
         assert {place["partition"] for place in wave} == {"aws"}
+
+
+# The default fleet's pipeline stack, resource by resource (logical ID and type, in a file of
+# its own): a refactoring that moves a construct would replace resources (a new KMS key, an
+# e-mail subscription every approver re-confirms).
+PIPELINE_LOGICAL_IDS = Path(__file__).with_name("pipeline_logical_ids.json")
+
+
+def test_the_pipeline_stacks_logical_ids_are_pinned(assembly: cx_api.CloudAssembly) -> None:
+    pipeline = next(s for s in assembly.stacks if s.stack_name == "ModelSchedulePipeline-1")
+    found = sorted(f"{lid} {r['Type']}" for lid, r in pipeline.template["Resources"].items())
+    assert found == json.loads(PIPELINE_LOGICAL_IDS.read_text(encoding="utf-8"))
