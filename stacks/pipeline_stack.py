@@ -5,36 +5,33 @@ which stacks go where).
 
 Every store and dashboard stack it deploys is the flat app's, under the same stack name, so the
 first run updates the stacks deployed by hand; `./scripts/cdk deploy ModelSchedule-<store>`
-stays the break-glass path on the same CloudFormation stacks."""
+stays the break-glass path on the same CloudFormation stacks.
+
+Wiring only: the notifications are a construct (PipelineNotifications), the steps small
+functions (stacks/pipeline_steps.py), the programs the steps run a room of their own
+(pipeline_checks/)."""
 
 from __future__ import annotations
 
-import json
-import shlex
 from typing import Any
 
-from aws_cdk import CfnResource, Environment, RemovalPolicy, Stack, Stage, pipelines
-from aws_cdk import aws_codebuild as codebuild
+from aws_cdk import CfnResource, Environment, Stack, Stage, pipelines
 from aws_cdk import aws_codepipeline as codepipeline
-from aws_cdk import aws_codestarnotifications as notifications
-from aws_cdk import aws_iam as iam
-from aws_cdk import aws_kms as kms
-from aws_cdk import aws_sns as sns
-from aws_cdk import aws_sns_subscriptions as subscriptions
 
 from constructs import Construct
 from fleet.config import AccountDashboard, FleetConfig, StoreConfig
 from fleet.names import APP_TAG, lookup_role_arn
 from fleet.pipeline.plan import PipelinePlan, Wave, stage_id
 from fleet.settings.pipeline import PipelineSettings
-from scheduler_constructs.nag import Exemption, exempt
+from scheduler_constructs.pipeline_notifications import (
+    APPROVAL_NEEDED,
+    EXECUTION_FAILED,
+    PipelineNotifications,
+)
 from stacks.dashboard_stack import ModelScheduleDashboardStack
 from stacks.model_schedule_stack import ModelScheduleStack
 from stacks.pipeline_nag import acknowledge_generated
-
-# The pinned tools inside the pipeline: the same CDK CLI as package.json, the same set-up
-# (scripts/setup.sh installs Python packages and Node.js pinned) as a developer's machine.
-SYNTH_COMMAND = "./scripts/synth.sh --pipeline"
+from stacks.pipeline_steps import check_alarms_step, check_rotations_step, synth_step
 
 
 class ProjectStage(Stage):
@@ -93,15 +90,7 @@ class ModelSchedulePipelineStack(Stack):
             "Pipeline",
             pipeline_name=plan.name,
             pipeline_type=codepipeline.PipelineType.V2,
-            synth=pipelines.CodeBuildStep(
-                "Synth",
-                input=source,
-                commands=[SYNTH_COMMAND],
-                primary_output_directory="cdk.out",
-                build_environment=codebuild.BuildEnvironment(
-                    build_image=codebuild.LinuxBuildImage.STANDARD_7_0
-                ),
-            ),
+            synth=synth_step(source),
             cross_account_keys=True,
             enable_key_rotation=True,
             cli_version=cli_version,
@@ -115,14 +104,19 @@ class ModelSchedulePipelineStack(Stack):
         # The generated roles, policies and buckets exist only now; their findings' ids embed
         # logical IDs, so they are acknowledged from what was generated (pipeline_nag.py).
         self.pipeline.build_pipeline()
-        self._notify(
-            "Approvals",
-            settings.approval_emails,
-            "codepipeline-pipeline-manual-approval-needed",
-        )
-        self._notify(
-            "Failures", settings.failure_emails, "codepipeline-pipeline-pipeline-execution-failed"
-        )
+        for construct_id, emails, event in (
+            ("Approvals", settings.approval_emails, APPROVAL_NEEDED),
+            ("Failures", settings.failure_emails, EXECUTION_FAILED),
+        ):
+            if emails:
+                PipelineNotifications(
+                    self,
+                    construct_id,
+                    pipeline=self.pipeline.pipeline,
+                    pipeline_name=plan.name,
+                    event=event,
+                    emails=emails,
+                )
         acknowledge_generated(self, self.pipeline.pipeline)
         self._explain_to_cfn_lint()
 
@@ -143,46 +137,6 @@ class ModelSchedulePipelineStack(Stack):
             },
         )
 
-    def _notify(self, construct_id: str, emails: tuple[str, ...], event: str) -> None:
-        """An encrypted topic the pipeline's notification rule publishes to, and its e-mails."""
-        if not emails:
-            return
-        place = Construct(self, construct_id)
-        key = kms.Key(
-            place,
-            "Key",
-            description=f"Encrypts the {construct_id.lower()} topic of {self.plan.name}",
-            enable_key_rotation=True,
-            removal_policy=RemovalPolicy.DESTROY,
-        )
-        key.add_to_resource_policy(
-            iam.PolicyStatement(
-                actions=["kms:Decrypt", "kms:GenerateDataKey*"],
-                principals=[iam.ServicePrincipal("codestar-notifications.amazonaws.com")],
-                resources=["*"],  # in a key policy, "*" is this key
-            )
-        )
-        topic = sns.Topic(place, "Topic", master_key=key, enforce_ssl=True)
-        for email in emails:
-            subscription = topic.add_subscription(subscriptions.EmailSubscription(email))
-            exempt(
-                subscription,
-                Exemption(
-                    "A notice that the pipeline waits for approval or has failed is also shown "
-                    "by the pipeline itself; a dead-letter queue for undeliverable e-mail would "
-                    "be one more queue nobody reads.",
-                    findings=("Serverless-SNSRedrivePolicy",),
-                ),
-            )
-        notifications.NotificationRule(
-            place,
-            "Rule",
-            source=self.pipeline.pipeline,
-            events=[event],
-            targets=[topic],
-            detail_type=notifications.DetailType.BASIC,
-        )
-
     def _wave(
         self,
         app: Construct,
@@ -192,7 +146,7 @@ class ModelSchedulePipelineStack(Stack):
     ) -> None:
         post: list[pipelines.Step] = []
         if wave.projects:
-            check = self._check(wave)
+            check = self._check_alarms(wave)
             post.append(check)
             if wave.approval_after:
                 approve = pipelines.ManualApprovalStep(
@@ -206,8 +160,12 @@ class ModelSchedulePipelineStack(Stack):
                 approve.add_step_dependency(check)
                 post.append(approve)
         # Before the canary: the rotation pre-flight for every store of this pipeline whose
-        # version the commit changed (rotate/pipeline_check.py).
-        pre = [self._check_rotations()] if wave.approval_after else []
+        # version the commit changed (pipeline_checks/rotations.py).
+        pre = (
+            [check_rotations_step(self.source, self.plan.stores, self._lookup_roles(self.plan))]
+            if wave.approval_after
+            else []
+        )
         stage = self.pipeline.add_wave(
             stage_id(f"{self.plan.name}-{wave.name}"), pre=pre, post=post
         )
@@ -229,52 +187,20 @@ class ModelSchedulePipelineStack(Stack):
                 )
             )
 
-    def _check_rotations(self) -> pipelines.CodeBuildStep:
-        places = dict.fromkeys((p.account, p.region) for w in self.plan.waves for p in w.projects)
-        return pipelines.CodeBuildStep(
-            "CheckRotations",
-            input=self.source,
-            install_commands=["./scripts/setup.sh"],
-            commands=[
-                ".venv/bin/python -m rotate.pipeline_check --stores " + ",".join(self.plan.stores)
-            ],
-            build_environment=codebuild.BuildEnvironment(
-                build_image=codebuild.LinuxBuildImage.STANDARD_7_0
-            ),
-            role_policy_statements=[
-                iam.PolicyStatement(
-                    actions=["sts:AssumeRole"], resources=self._lookup_roles(places)
-                )
-            ],
+    def _lookup_roles(self, plan: PipelinePlan | Wave) -> list[str]:
+        """The lookup roles of the accounts and Regions of a pipeline's or a wave's stores."""
+        waves = plan.waves if isinstance(plan, PipelinePlan) else (plan,)
+        places = dict.fromkeys(
+            (p.scope.split(":")[1], p.account, p.region) for w in waves for p in w.projects
         )
+        return [lookup_role_arn(*place) for place in places]
 
-    def _lookup_roles(self, places: Any) -> list[str]:
-        return [lookup_role_arn(self.partition, a, r) for a, r in places]
-
-    def _check(self, wave: Wave) -> pipelines.CodeBuildStep:
-        places: dict[tuple[str, str], list[str]] = {}
+    def _check_alarms(self, wave: Wave) -> pipelines.CodeBuildStep:
+        # The stores' partition is the pipeline's (fleet.pipeline refuses others).
+        places: dict[tuple[str, str, str], list[str]] = {}
         for project in wave.projects:
-            places.setdefault((project.account, project.region), []).extend(project.stores)
-        # The stores' partition is the pipeline's (fleet.pipeline refuses others): aws-us-gov
-        # roles are not arn:aws roles.
-        partition = wave.projects[0].scope.split(":")[1]
-        body = json.dumps(
-            [
-                {"account": a, "region": r, "stores": s, "partition": partition}
-                for (a, r), s in places.items()
-            ],
-            separators=(",", ":"),
-        )
-        # Alarm names are free text (an apostrophe broke every wave's command): quoted for sh.
-        ignores = "".join(f" --ignore {shlex.quote(n)}" for n in self.settings.ignore_alarms)
-        roles = self._lookup_roles(places)
-        return pipelines.CodeBuildStep(
-            "CheckAlarms",
-            input=self.source,
-            # boto3 and its dependencies at the versions constraints.txt pins.
-            install_commands=["pip install --quiet -c constraints.txt boto3"],
-            commands=[f"python3 scripts/check_wave_alarms.py {shlex.quote(body)}{ignores}"],
-            role_policy_statements=[
-                iam.PolicyStatement(actions=["sts:AssumeRole"], resources=roles)
-            ],
+            place = (project.scope.split(":")[1], project.account, project.region)
+            places.setdefault(place, []).extend(project.stores)
+        return check_alarms_step(
+            self.source, places, self.settings.ignore_alarms, self._lookup_roles(wave)
         )

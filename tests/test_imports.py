@@ -10,7 +10,8 @@ from pathlib import Path
 
 from tests.synth import ROOT
 
-CODE = ["app.py", "fleet", "stacks", "constructs", "report", "rotate", "scripts", "lambda"]
+CODE = ["app.py", "fleet", "stacks", "constructs", "report", "rotate", "pipeline_checks", "scripts"]
+CODE += ["lambda"]
 CODE += ["client", "tests"]
 
 

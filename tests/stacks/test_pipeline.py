@@ -18,6 +18,7 @@ from aws_cdk import cx_api
 
 import app as app_module
 import scheduler_constructs.nag
+from stacks.pipeline_steps import CHECKS_INSTALL
 from tests.stacks.test_nag import RecordingValidations, findings
 from tests.synth import cli_context, default_fleet
 
@@ -190,15 +191,37 @@ def test_the_pipeline_synthesizes_with_the_developers_command(
     assert "./scripts/synth.sh --pipeline" in json.dumps(pipeline.template)
 
 
-def test_the_alarm_check_installs_boto3_with_its_pinned_dependencies(
+def build_commands(template: dict[str, Any]) -> dict[str, list[str]]:
+    """Each CodeBuild project's install and build commands, by the step it runs."""
+    found: dict[str, list[str]] = {}
+    for lid, resource in template["Resources"].items():
+        spec = resource.get("Properties", {}).get("Source", {}).get("BuildSpec")
+        if resource["Type"] == "AWS::CodeBuild::Project" and isinstance(spec, str):
+            phases = json.loads(spec)["phases"]
+            found[lid] = [
+                *phases.get("install", {}).get("commands", []),
+                *phases["build"]["commands"],
+            ]
+    return found
+
+
+def test_the_checks_are_installed_one_way_with_the_projects_pins(
     assembly: cx_api.CloudAssembly,
 ) -> None:
-    """The check runs without the project's set-up: boto3 and what it needs, as constraints.txt
-    pins them (with --no-deps, boto3 would not import)."""
+    """Both checks (the rotations before the canary, the alarms after each wave) install
+    pipeline_checks/requirements.txt under constraints.txt, with the client, and run as
+    modules of pipeline_checks/; neither runs the whole set-up."""
     pipeline = next(s for s in assembly.stacks if s.stack_name == "ModelSchedulePipeline-1")
-    text = json.dumps(pipeline.template)
-    assert "pip install --quiet -c constraints.txt boto3" in text
-    assert "--no-deps" not in text
+    checks = {
+        lid: commands
+        for lid, commands in build_commands(pipeline.template).items()
+        if "CheckAlarms" in lid or "CheckRotations" in lid
+    }
+    assert len(checks) == 4  # the rotation check, and the alarm check after each of 3 waves
+    for commands in checks.values():
+        assert commands[: len(CHECKS_INSTALL)] == CHECKS_INSTALL
+        assert "./scripts/setup.sh" not in commands
+        assert " -m pipeline_checks." in commands[-1]
 
 
 def test_projects_whose_stage_names_would_clash_or_overflow_synthesize() -> None:
@@ -233,14 +256,12 @@ def test_the_alarm_check_command_quotes_what_it_is_given() -> None:
     app = cdk.App(context=context, outdir=tempfile.mkdtemp(prefix="cdk.out."))
     app_module.build(app, context)
     [pipeline] = [s for s in app.synth().stacks if s.stack_name == "ModelSchedulePipeline-1"]
-    commands = []
-    for resource in pipeline.template["Resources"].values():
-        spec = resource.get("Properties", {}).get("Source", {}).get("BuildSpec")
-        if resource["Type"] == "AWS::CodeBuild::Project" and isinstance(spec, str):
-            phases = json.loads(spec)["phases"]
-            commands += [
-                c for c in phases["build"]["commands"] if "scripts/check_wave_alarms.py" in c
-            ]
+    commands = [
+        command
+        for step in build_commands(pipeline.template).values()
+        for command in step
+        if "pipeline_checks.alarms" in command
+    ]
     assert commands
     for command in commands:
         arguments = shlex.split(command)
@@ -250,7 +271,7 @@ def test_the_alarm_check_command_quotes_what_it_is_given() -> None:
             "--ignore",
             'say "hi" $HOME',
         ]
-        wave = json.loads(arguments[2])
+        wave = json.loads(arguments[4])
         assert {place["partition"] for place in wave} == {"aws"}
 
 

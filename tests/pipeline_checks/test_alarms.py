@@ -11,8 +11,8 @@ import boto3
 import pytest
 from botocore.stub import Stubber
 
-from scripts import check_wave_alarms
-from scripts.check_wave_alarms import Place
+from pipeline_checks import alarms
+from pipeline_checks.alarms import Place
 
 WAVE = json.dumps(
     [
@@ -76,7 +76,7 @@ def test_no_alarm_in_alarm_passes(accounts: Accounts, capsys: pytest.CaptureFixt
     """DescribeAlarms filters on ALARM: OK and INSUFFICIENT_DATA (right after a deploy) pass."""
     accounts.answers("111122223333", "us-west-2")
     accounts.answers("444455556666", "ap-southeast-2")
-    assert check_wave_alarms.main([WAVE], connect=accounts.connect) == 0
+    assert alarms.main([WAVE], connect=accounts.connect) == 0
     assert "no alarm in ALARM among the wave's 2 stores" in capsys.readouterr().out
 
 
@@ -90,19 +90,19 @@ def test_an_alarm_in_alarm_fails_the_wave(
         "sydney-central model in wrong state",
         "sydney-central-2 model in wrong state",  # another store, not in this wave
     )
-    assert check_wave_alarms.main([WAVE], connect=accounts.connect) == 1
+    assert alarms.main([WAVE], connect=accounts.connect) == 1
     out = capsys.readouterr().out.splitlines()
     assert out[0] == (
         "ALARM 444455556666 ap-southeast-2 sydney-central model in wrong state: Threshold crossed"
     )
-    assert out[1].startswith("check_wave_alarms: 1 alarm in ALARM among the wave's 2 stores")
+    assert out[1].startswith("alarm check: 1 alarm in ALARM among the wave's 2 stores")
 
 
 def test_an_ignored_alarm_passes(accounts: Accounts) -> None:
     accounts.answers("111122223333", "us-west-2")
     accounts.answers("444455556666", "ap-southeast-2", "sydney-central failed calls waiting")
     argv = [WAVE, "--ignore", "sydney-central failed calls waiting"]
-    assert check_wave_alarms.main(argv, connect=accounts.connect) == 0
+    assert alarms.main(argv, connect=accounts.connect) == 0
 
 
 def test_every_page_is_read(accounts: Accounts) -> None:
@@ -115,7 +115,7 @@ def test_every_page_is_read(accounts: Accounts) -> None:
     stub.add_response("describe_alarms", first, EXPECTED)
     stub.add_response("describe_alarms", second, {**EXPECTED, "NextToken": "page-2"})
     place = Place("111122223333", "us-west-2", ("seattle-pike-place",))
-    found = check_wave_alarms.check([place], set(), connect=accounts.connect)
+    found = alarms.check([place], set(), connect=accounts.connect)
     assert found == ["111122223333 us-west-2 seattle-pike-place schedule call failed: "]
 
 
@@ -123,27 +123,25 @@ def test_access_denied_is_one_line(accounts: Accounts, capsys: pytest.CaptureFix
     accounts.stub("111122223333", "us-west-2").add_client_error(
         "describe_alarms", "AccessDenied", "not allowed"
     )
-    assert check_wave_alarms.main([WAVE], connect=accounts.connect) == 2
+    assert alarms.main([WAVE], connect=accounts.connect) == 2
     out = capsys.readouterr().out
-    assert out.startswith("check_wave_alarms: could not read the alarms (is the store account")
+    assert out.startswith("alarm check: could not read the alarms (is the store account")
     assert len(out.splitlines()) == 1
     accounts.stubs.pop(("111122223333", "us-west-2")).deactivate()
 
 
 def test_a_malformed_wave_is_one_line(capsys: pytest.CaptureFixture[str]) -> None:
-    assert check_wave_alarms.main(['[{"account": "1"}]']) == 2
-    assert capsys.readouterr().out.startswith("check_wave_alarms: the wave is not")
+    assert alarms.main(['[{"account": "1"}]']) == 2
+    assert capsys.readouterr().out.startswith("alarm check: the wave is not")
 
 
 def test_the_lookup_role_is_the_bootstraps() -> None:
-    """The script spells it itself (it runs without the project installed): the same ARN."""
+    """fleet/names.py spells it once, for the pipeline's policies and its steps alike."""
     from fleet.names import lookup_role_arn
 
-    ours = check_wave_alarms.LOOKUP_ROLE.format(
-        partition="aws", account="111122223333", region="us-west-2"
-    )
-    assert ours == lookup_role_arn("aws", "111122223333", "us-west-2")
+    ours = lookup_role_arn("aws", "111122223333", "us-west-2")
     assert ours == "arn:aws:iam::111122223333:role/cdk-hnb659fds-lookup-role-111122223333-us-west-2"
+    assert vars(alarms)["lookup_role_arn"] is lookup_role_arn
 
 
 def test_throttling_that_outlasts_the_retries_is_named_as_such(
@@ -154,26 +152,26 @@ def test_throttling_that_outlasts_the_retries_is_named_as_such(
     accounts.stub("111122223333", "us-west-2").add_client_error(
         "describe_alarms", "Throttling", "Rate exceeded"
     )
-    assert check_wave_alarms.main([WAVE], connect=accounts.connect) == 2
+    assert alarms.main([WAVE], connect=accounts.connect) == 2
     out = capsys.readouterr().out
     assert out == (
-        "check_wave_alarms: CloudWatch DescribeAlarms stayed throttled in 111122223333 us-west-2 "
-        f"after {check_wave_alarms.ATTEMPTS} attempts with backoff (botocore's standard retries): "
+        "alarm check: CloudWatch DescribeAlarms stayed throttled in 111122223333 us-west-2 "
+        f"after {alarms.ATTEMPTS} attempts with backoff (botocore's standard retries): "
         "retry the stage in a few minutes\n"
     )
     accounts.stubs.pop(("111122223333", "us-west-2")).deactivate()
 
 
 def test_the_clients_retry_in_standard_mode() -> None:
-    retries: object = getattr(check_wave_alarms.RETRIES, "retries")  # noqa: B009
+    retries: object = getattr(alarms.RETRIES, "retries")  # noqa: B009
     assert retries == {
         "mode": "standard",
-        "max_attempts": check_wave_alarms.ATTEMPTS,
+        "max_attempts": alarms.ATTEMPTS,
     }
 
 
 def test_a_wave_in_another_partition_assumes_that_partitions_role() -> None:
-    [place] = check_wave_alarms.parse_wave(
+    [place] = alarms.parse_wave(
         '[{"account": "111122223333", "region": "cn-north-1", "stores": ["beijing"], '
         '"partition": "aws-cn"}]'
     )

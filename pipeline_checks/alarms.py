@@ -1,6 +1,6 @@
 """After a pipeline wave: fail when any store of the wave has an alarm in ALARM.
 
-    python scripts/check_wave_alarms.py '<wave JSON>' [--ignore "<alarm name>" ...]
+    python -m pipeline_checks.alarms '<wave JSON>' [--ignore "<alarm name>" ...]
 
 The wave JSON is what the pipeline writes into the step: [{"account", "region", "stores"}].
 The step runs in the pipeline account and reads each store account's alarms through the CDK
@@ -22,7 +22,7 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -30,10 +30,11 @@ import boto3
 from botocore.config import Config
 from botocore.exceptions import BotoCoreError, ClientError
 
+from fleet.names import lookup_role_arn
+
 if TYPE_CHECKING:
     from mypy_boto3_cloudwatch import CloudWatchClient
 
-LOOKUP_ROLE = "arn:{partition}:iam::{account}:role/cdk-hnb659fds-lookup-role-{account}-{region}"
 ATTEMPTS = 8
 RETRIES = Config(retries={"mode": "standard", "max_attempts": ATTEMPTS})
 THROTTLED = frozenset(
@@ -54,7 +55,7 @@ Connect = Callable[[Place], "CloudWatchClient"]
 
 
 def connect(place: Place) -> CloudWatchClient:
-    role = LOOKUP_ROLE.format(partition=place.partition, account=place.account, region=place.region)
+    role = lookup_role_arn(place.partition, place.account, place.region)
     credentials = boto3.client("sts", region_name=place.region, config=RETRIES).assume_role(
         RoleArn=role, RoleSessionName="wave-alarm-check"
     )["Credentials"]
@@ -68,15 +69,17 @@ def connect(place: Place) -> CloudWatchClient:
     )
 
 
-def alarms_in_alarm(cloudwatch: CloudWatchClient) -> Iterator[dict[str, Any]]:
+def alarms_in_alarm(cloudwatch: CloudWatchClient) -> Iterator[Mapping[str, object]]:
     """Every alarm of the account and Region that is in ALARM."""
     token: str | None = None
     while True:
-        page = cloudwatch.describe_alarms(
-            StateValue="ALARM",
-            AlarmTypes=["MetricAlarm", "CompositeAlarm"],
-            **({"NextToken": token} if token else {}),
-        )
+        request: dict[str, Any] = {
+            "StateValue": "ALARM",
+            "AlarmTypes": ["MetricAlarm", "CompositeAlarm"],
+        }
+        if token:
+            request["NextToken"] = token
+        page = cloudwatch.describe_alarms(**request)
         yield from page.get("MetricAlarms", [])
         yield from page.get("CompositeAlarms", [])
         token = page.get("NextToken")
@@ -126,23 +129,25 @@ def parse_wave(text: str) -> list[Place]:
 
 
 def main(argv: Sequence[str], connect: Connect = connect) -> int:
-    parser = argparse.ArgumentParser(prog="check_wave_alarms", description=__doc__.split("\n")[0])
+    parser = argparse.ArgumentParser(
+        prog="python -m pipeline_checks.alarms", description=__doc__.split("\n")[0]
+    )
     parser.add_argument("wave", help="the wave as JSON")
     parser.add_argument("--ignore", action="append", default=[], help="an alarm name to pass")
     args = parser.parse_args(argv)
     try:
         places = parse_wave(args.wave)
     except (ValueError, KeyError, TypeError) as error:
-        print(f"check_wave_alarms: the wave is not [{{account, region, stores}}]: {error}")
+        print(f"alarm check: the wave is not [{{account, region, stores}}]: {error}")
         return 2
     try:
         found = check(places, set(args.ignore), connect)
     except ThrottledError as error:
-        print(f"check_wave_alarms: {error}")
+        print(f"alarm check: {error}")
         return 2
     except (ClientError, BotoCoreError) as error:
         print(
-            "check_wave_alarms: could not read the alarms (is the store account bootstrapped "
+            "alarm check: could not read the alarms (is the store account bootstrapped "
             f"with --trust <pipeline account>?): {' '.join(str(error).split())}"
         )
         return 2
@@ -151,12 +156,12 @@ def main(argv: Sequence[str], connect: Connect = connect) -> int:
     stores = sum(len(p.stores) for p in places)
     if found:
         print(
-            f"check_wave_alarms: {len(found)} alarm{'s' if len(found) != 1 else ''} in ALARM "
+            f"alarm check: {len(found)} alarm{'s' if len(found) != 1 else ''} in ALARM "
             f"among the wave's {stores} stores: look at them before the next wave (a known "
             "unrelated one: fleet.pipeline.ignoreAlarms)"
         )
         return 1
-    print(f"check_wave_alarms: no alarm in ALARM among the wave's {stores} stores")
+    print(f"alarm check: no alarm in ALARM among the wave's {stores} stores")
     return 0
 
 

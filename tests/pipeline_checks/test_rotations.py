@@ -18,8 +18,8 @@ from botocore.stub import Stubber
 
 from fleet.reading.loader import load_fleet
 from fleet.settings.rotation import Refusal
-from rotate import pipeline_check
-from rotate.pipeline_check import Clients, decide
+from pipeline_checks import rotations
+from pipeline_checks.rotations import Clients, decide
 from tests.rotate.test_labels import summary
 from tests.synth import ROOT, TEST_TODAY, cli_context
 
@@ -144,7 +144,7 @@ def test_the_pipeline_step_decides(
     stubs.summaries(BEFORE, WORSE)
     path = write_cdk_json(tmp_path, accept)
     argv = ["--stores", "tokyo-ginza", "--cdk-json", str(path)]
-    assert pipeline_check.main(argv, connect=lambda store: stubs.clients) == status
+    assert rotations.main(argv, connect=lambda store: stubs.clients) == status
     out = capsys.readouterr().out
     if status:
         assert out.startswith("REFUSED store tokyo-ginza: label 'あんぱん'")
@@ -195,7 +195,7 @@ def test_a_deployed_handle_that_is_not_one_is_one_line_and_exit_2(
     name = "/rekognition-model-scheduler/tokyo-ginza/model"
     stubs.ssm.add_response("get_parameter", {"Parameter": {"Value": value}}, {"Name": name})
     argv = ["--stores", "tokyo-ginza", "--cdk-json", str(write_cdk_json(tmp_path, None))]
-    assert pipeline_check.main(argv, connect=lambda store: stubs.clients) == 2
+    assert rotations.main(argv, connect=lambda store: stubs.clients) == 2
     out = capsys.readouterr().out
     assert out.count("\n") == 1
     assert out.startswith(

@@ -1,7 +1,7 @@
 """Before a pipeline's canary: the rotation pre-flight for every store whose version the commit
 changed, since a commit can change `modelVersionArn:<store>` without ./scripts/rotate.sh.
 
-    python -m rotate.pipeline_check --stores tokyo-ginza,seattle-pike-place
+    python -m pipeline_checks.rotations --stores tokyo-ginza,seattle-pike-place
 
 "Changed" is against what is deployed: the store's model handle (the SSM parameter its stack
 publishes) names the version that runs. It reads, in each store's account through the CDK
@@ -30,6 +30,7 @@ from typing import Any
 import boto3
 from botocore.exceptions import BotoCoreError, ClientError
 
+from fleet.calendar.zones import use_pinned_tzdata
 from fleet.config import StoreConfig
 from fleet.names import lookup_role_arn
 from fleet.reading.errors import ConfigError
@@ -40,6 +41,9 @@ from rekognition_model_client.handle import parameter_name
 from rotate.cdk_json import EditError, read_cdk_json
 from rotate.labels import Refused, SummaryError, compare_versions, unaccepted
 from rotate.preflight import RefusedError, check_online, describe
+
+# The fleet's calendar is computed in the pinned zone rules, as the synth computes it.
+use_pinned_tzdata()
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -144,7 +148,7 @@ def check(stores: Sequence[StoreConfig], accepts: dict[str, Any], connect: Conne
 
 
 def main(argv: Sequence[str], connect: Connect = connect) -> int:
-    parser = argparse.ArgumentParser(prog="python -m rotate.pipeline_check")
+    parser = argparse.ArgumentParser(prog="python -m pipeline_checks.rotations")
     parser.add_argument("--stores", default="", help="comma-separated store ids (default all)")
     parser.add_argument("--cdk-json", type=Path, default=ROOT / "cdk.json", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
