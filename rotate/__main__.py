@@ -14,6 +14,7 @@ import subprocess
 import sys
 import tempfile
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -27,7 +28,7 @@ from fleet.config import FleetConfig, StoreConfig
 from fleet.names import stack_name
 from fleet.reading.errors import ConfigError
 from fleet.reading.loader import load_fleet
-from fleet.settings.arn import parse_version_arn
+from fleet.settings.arn import ModelVersion, parse_version_arn
 from fleet.settings.rotation import ROTATE_SH_FLAGS, Refusal
 from rotate.cdk_json import EditError, read_cdk_json, replace_context_value, write_atomically
 from rotate.labels import (
@@ -132,87 +133,97 @@ def check_labels(
         raise RefusedError("; ".join(refused))
 
 
-def main(
-    argv: Sequence[str],
-    *,
-    rekognition: RekognitionClient | None = None,
-    s3: Any = None,
-    run: Run = run_cdk,
-) -> int:
-    args = parse_args(argv)
-    path: Path = args.cdk_json
+@dataclass(frozen=True)
+class Rotation:
+    """What the operator asked, read from the arguments and cdk.json."""
+
+    args: argparse.Namespace
+    text: str  # cdk.json as stored
+    fleet: FleetConfig
+    store: StoreConfig
+    new: ModelVersion
+
+    @property
+    def key(self) -> str:
+        return f"modelVersionArn:{self.store.store_id}"
+
+
+class StopError(Exception):
+    """Ends the command: the exit status, after the lines already printed."""
+
+    def __init__(self, status: int) -> None:
+        super().__init__(status)
+        self.status = status
+
+
+def _say(line: str) -> None:
+    print(line, file=sys.stderr)
+
+
+def read(args: argparse.Namespace) -> Rotation:
+    """cdk.json, the fleet, the store and the new version; StopError(2) with one line each."""
     try:
-        text = read_cdk_json(path)
+        text = read_cdk_json(args.cdk_json)
     except EditError as error:
-        print(f"rotate: {error}", file=sys.stderr)
-        return 2
+        _say(f"rotate: {error}")
+        raise StopError(2) from error
     try:
         fleet = _fleet(json.loads(text)["context"])
     except ConfigError as error:
-        print("rotate: cdk.json has problems to fix first:", file=sys.stderr)
+        _say("rotate: cdk.json has problems to fix first:")
         for problem in error.problems:
-            print(f"  error: {problem}", file=sys.stderr)
-        return 2
+            _say(f"  error: {problem}")
+        raise StopError(2) from error
     store = next((s for s in fleet.stores if s.store_id == args.store), None)
     if store is None:
         known = ", ".join(s.store_id for s in fleet.stores)
-        print(
-            f"rotate: no store {args.store!r} in cdk.json; known stores: {known}", file=sys.stderr
-        )
-        return 2
+        _say(f"rotate: no store {args.store!r} in cdk.json; known stores: {known}")
+        raise StopError(2)
     try:
         new = parse_version_arn(args.new_arn)
     except ValueError as error:
-        print(f"rotate: {args.new_arn!r} {error}", file=sys.stderr)
-        return 2
+        _say(f"rotate: {args.new_arn!r} {error}")
+        raise StopError(2) from error
+    return Rotation(args, text, fleet, store, new)
+
+
+def check(rotation: Rotation, rekognition: RekognitionClient | None, s3: Any) -> str:
+    """Every check of the pre-flight; cdk.json's text with the one value changed.
+    RefusedError, EditError or ConfigError when it must not go ahead."""
+    args, store, new = rotation.args, rotation.store, rotation.new
     current = store.settings.model
-    if new.arn == current.arn:
-        print(f"rotate: {new.arn} is already store {store.store_id}'s version; nothing to change")
-        return 0
-
-    key = f"modelVersionArn:{store.store_id}"
-    try:
-        check_offline(fleet, store, new)
-        if args.offline:
-            print(
-                "rotate: warning: --offline: not checked that the version exists, that it finished "
-                "training in a state that starts, nor its F1 score against minF1Score and the "
-                "current version's; labels were not checked",
-                file=sys.stderr,
-            )
-        else:
-            try:
-                client = rekognition or boto3.client(
-                    "rekognition",
-                    region_name=new.region,
-                    config=CLIENT_CONFIG,
-                )
-            except BotoCoreError as error:  # a profile that does not exist fails here
-                raise RefusedError(aws_problem(error, new.region)) from error
-            found = describe(client, store.settings.project_arn, [current, new])
-            current_info, new_info = check_online(
-                store, new, found, accept_lower_f1=Refusal.LOWER_F1 in args.accepted
-            )
-            print(side_by_side(current_info, new_info, current.version_name))
-            reader = s3 or boto3.client(
-                "s3",
-                region_name=new.region,
-                config=CLIENT_CONFIG,
-            )
-            check_labels(store, current_info, new_info, reader, args)
-        edited = replace_context_value(text, key, current.arn, new.arn)
-        _fleet(json.loads(edited)["context"])  # the whole fleet must still be valid
-    except (RefusedError, EditError) as error:
-        print(f"rotate: refused: {error}; cdk.json is unchanged", file=sys.stderr)
-        return 1
-    except ConfigError as error:
-        print(
-            f"rotate: refused: {'; '.join(error.problems)}; cdk.json is unchanged", file=sys.stderr
+    check_offline(rotation.fleet, store, new)
+    if args.offline:
+        _say(
+            "rotate: warning: --offline: not checked that the version exists, that it finished "
+            "training in a state that starts, nor its F1 score against minF1Score and the "
+            "current version's; labels were not checked"
         )
-        return 1
+    else:
+        try:
+            client = rekognition or boto3.client(
+                "rekognition", region_name=new.region, config=CLIENT_CONFIG
+            )
+        except BotoCoreError as error:  # a profile that does not exist fails here
+            raise RefusedError(aws_problem(error, new.region)) from error
+        found = describe(client, store.settings.project_arn, [current, new])
+        current_info, new_info = check_online(
+            store, new, found, accept_lower_f1=Refusal.LOWER_F1 in args.accepted
+        )
+        print(side_by_side(current_info, new_info, current.version_name))
+        reader = s3 or boto3.client("s3", region_name=new.region, config=CLIENT_CONFIG)
+        check_labels(store, current_info, new_info, reader, args)
+    edited = replace_context_value(rotation.text, rotation.key, current.arn, new.arn)
+    _fleet(json.loads(edited)["context"])  # the whole fleet must still be valid
+    return edited
 
-    workdir = path.parent
-    stack = store.stack_name
+
+def edit(rotation: Rotation, edited: str, run: Run) -> None:
+    """Write the one value, and show the store's template diff (against the template before
+    the change when offline); StopError(1) when a synth or the diff fails."""
+    args, store = rotation.args, rotation.store
+    path: Path = args.cdk_json
+    workdir, stack = path.parent, store.stack_name
     with tempfile.TemporaryDirectory(prefix="rotate.") as scratch:
         before, after = Path(scratch) / "before", Path(scratch) / "after"
 
@@ -223,13 +234,11 @@ def main(
 
         diff = not args.no_diff
         if diff and args.offline and synth(before):
-            print(
-                "rotate: cdk synth failed before the change; cdk.json is unchanged", file=sys.stderr
-            )
-            return 1
+            _say("rotate: cdk synth failed before the change; cdk.json is unchanged")
+            raise StopError(1)
         write_atomically(path, edited)
-        print(f"rotate: cdk.json: {key} = {new.arn}")
-        print(f"        (was {current.arn})")
+        print(f"rotate: cdk.json: {rotation.key} = {rotation.new.arn}")
+        print(f"        (was {store.settings.model.arn})")
         if diff:
             if args.offline:
                 template = before / f"{stack}.template.json"
@@ -239,16 +248,21 @@ def main(
             else:
                 failed = run(["diff", "-c", f"store={store.store_id}", stack], workdir)
             if failed:
-                print("rotate: cdk diff failed (see above); cdk.json is changed", file=sys.stderr)
-                return 1
+                _say("rotate: cdk diff failed (see above); cdk.json is changed")
+                raise StopError(1)
 
+
+def show(rotation: Rotation) -> None:
+    """What to deploy next: the store's stack, the stacks sharing its project (their sweep
+    must know the new version), the account's dashboard."""
+    fleet, store = rotation.fleet, rotation.store
+    scope = store.settings.model.project_scope_arn
     sharing = [
         s.store_id
         for s in fleet.stores
-        if s.store_id != store.store_id
-        and s.settings.model.project_scope_arn == current.project_scope_arn
+        if s.store_id != store.store_id and s.settings.model.project_scope_arn == scope
     ]
-    print(f"\nNext: ./scripts/cdk deploy {stack}")
+    print(f"\nNext: ./scripts/cdk deploy {store.stack_name}")
     if sharing:
         print(
             "      and, as they share the project: ./scripts/cdk deploy "
@@ -263,6 +277,37 @@ def main(
         "Registers read the new handle within 60 s; the verifier's sweep stops the old version at "
         "the next opening or closing check."
     )
+
+
+def main(
+    argv: Sequence[str],
+    *,
+    rekognition: RekognitionClient | None = None,
+    s3: Any = None,
+    run: Run = run_cdk,
+) -> int:
+    """Read, check, edit, show; the exit status."""
+    try:
+        rotation = read(parse_args(argv))
+        current = rotation.store.settings.model
+        if rotation.new.arn == current.arn:
+            print(
+                f"rotate: {current.arn} is already store {rotation.store.store_id}'s version; "
+                "nothing to change"
+            )
+            return 0
+        try:
+            edited = check(rotation, rekognition, s3)
+        except (RefusedError, EditError) as error:
+            _say(f"rotate: refused: {error}; cdk.json is unchanged")
+            return 1
+        except ConfigError as error:
+            _say(f"rotate: refused: {'; '.join(error.problems)}; cdk.json is unchanged")
+            return 1
+        edit(rotation, edited, run)
+    except StopError as stop:
+        return stop.status
+    show(rotation)
     return 0
 
 

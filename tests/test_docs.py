@@ -59,3 +59,13 @@ def test_the_runbook_the_alarms_name_is_reachable() -> None:
     """Alarm descriptions and e-mails say "README.md, section 'Runbook'"."""
     assert "runbook" in anchors(ROOT / "README.md")
     assert "docs/operator.md#runbook" in links(ROOT / "README.md")
+
+
+@pytest.mark.parametrize("page", PAGES, ids=lambda p: str(p.relative_to(ROOT)))
+def test_every_test_file_a_page_names_exists(page: Path) -> None:
+    """A page that names a test file names one that is there (the manual once listed some that
+    had moved or never existed); the inventory of the tests goes by folder, not by file."""
+    tests = {path.name for path in (ROOT / "tests").rglob("test_*.py")}
+    tests |= {path.name for path in (ROOT / "client" / "tests").rglob("test_*.py")}
+    named = set(re.findall(r"\btest_\w+\.py\b", page.read_text(encoding="utf-8")))
+    assert named <= tests, sorted(named - tests)

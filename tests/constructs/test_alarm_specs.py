@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
 
 from scheduler_constructs import alarm_specs
 from scheduler_constructs.alarm_specs import SPECS, applying
+from tests.synth import ROOT
 
 
 def test_the_runbook_table_is_current() -> None:
@@ -32,8 +34,52 @@ def test_ids_and_names_are_unique_and_every_row_has_runbook_words() -> None:
         assert all((spec.what, spec.todo, spec.means, spec.do)), spec.id
 
 
-def test_the_docs_count_of_alarms_holds() -> None:
-    """'A store has seven, and an eighth with a canary.'"""
-    text = " ".join(alarm_specs.RUNBOOK_FILE.read_text(encoding="utf-8").split())
-    assert "A store has seven, and an eighth with a canary." in text
-    assert (len(applying(canary=False)), len(applying(canary=True))) == (7, 8)
+WORDS = [
+    "zero",
+    "one",
+    "two",
+    "three",
+    "four",
+    "five",
+    "six",
+    "seven",
+    "eight",
+    "nine",
+    "ten",
+    "eleven",
+    "twelve",
+]
+ORDINALS = [
+    "zeroth",
+    "first",
+    "second",
+    "third",
+    "fourth",
+    "fifth",
+    "sixth",
+    "seventh",
+    "eighth",
+    "ninth",
+    "tenth",
+]
+
+
+def test_the_docs_count_the_alarms_of_the_table() -> None:
+    """Every count of a store's alarms in the README and the manual is the table's: "seven
+    alarms (eight with a canary)", "A store has seven, and an eighth with a canary"."""
+    plain, with_canary = len(applying(canary=False)), len(applying(canary=True))
+    assert with_canary == plain + 1  # the canary's own alarm
+    texts = [ROOT / "README.md", *sorted((ROOT / "docs").glob("*.md"))]
+    found = 0
+    for path in texts:
+        text = " ".join(path.read_text(encoding="utf-8").split())
+        for number, canary in re.findall(r"\b(\w+) alarms \((\w+) with a canary\)", text):
+            assert (number, canary) == (WORDS[plain], WORDS[with_canary]), path.name
+            found += 1
+        for number, canary in re.findall(r"\((\w+), (\w+) with a canary\)", text):
+            assert (number, canary) == (WORDS[plain], WORDS[with_canary]), path.name
+            found += 1
+        for number, nth in re.findall(r"A store has (\w+), and an (\w+) with a canary", text):
+            assert (number, nth) == (WORDS[plain], ORDINALS[with_canary]), path.name
+            found += 1
+    assert found >= 4  # README twice, the operator's page twice

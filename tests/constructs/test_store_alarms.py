@@ -1,5 +1,5 @@
-"""StoreAlarms alone: seven alarms named after the store, each notifying the topic, and the
-cost guard's metric math over the intervals it is given."""
+"""StoreAlarms alone: the alarm table's alarms named after the store, each notifying the topic,
+and the cost guard's metric math over the intervals it is given."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from aws_cdk import aws_sqs as sqs
 from aws_cdk.assertions import Match, Template
 
 import verifier_contract
-from scheduler_constructs.alarm_specs import StoreFacts
+from scheduler_constructs.alarm_specs import StoreFacts, applying
 from scheduler_constructs.cost_guard_math import billing_outside_hours_expression
 from scheduler_constructs.store_alarms import StoreAlarms
 
@@ -34,11 +34,11 @@ def build(stack: cdk.Stack, *, canary: bool = False) -> StoreAlarms:
     )
 
 
-def test_seven_alarms_named_after_the_store_notify_the_topic(stack: cdk.Stack) -> None:
+def test_the_tables_alarms_named_after_the_store_notify_the_topic(stack: cdk.Stack) -> None:
     alarms = build(stack).alarms
     template = Template.from_stack(stack)
-    template.resource_count_is("AWS::CloudWatch::Alarm", 7)
-    assert len(alarms) == 7
+    template.resource_count_is("AWS::CloudWatch::Alarm", len(applying(canary=False)))
+    assert len(alarms) == len(applying(canary=False))
     topic = [{"Ref": template.get_resource_id("AWS::SNS::Topic")}]
     template.all_resources_properties(
         "AWS::CloudWatch::Alarm",
@@ -88,7 +88,7 @@ def test_with_a_canary_an_eighth_alarm_watches_the_answers(stack: cdk.Stack) -> 
     """ModelAnswersAtOpening below 1 (the minimum of the period), from the contract's metric."""
     build(stack, canary=True)
     template = Template.from_stack(stack)
-    template.resource_count_is("AWS::CloudWatch::Alarm", 8)
+    template.resource_count_is("AWS::CloudWatch::Alarm", len(applying(canary=True)))
     template.has_resource_properties(
         "AWS::CloudWatch::Alarm",
         {
