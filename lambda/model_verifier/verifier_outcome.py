@@ -1,5 +1,5 @@
-"""What one check found and did (Outcome), the function's settings, and the error a person has
-to look at. The outcome becomes the metrics, the e-mail and the return value."""
+"""What one check found and did (Outcome), and the error a person has to look at. The outcome
+becomes the metrics, the e-mail and the return value."""
 
 from __future__ import annotations
 
@@ -25,13 +25,7 @@ SUBJECT_LENGTH = 90
 LOGGER = logging.getLogger("model_verifier")
 LOGGER.setLevel(logging.INFO)
 
-RUNNING, STARTING, STOPPING, STOPPED, FAILED = (
-    ModelStatus.RUNNING,
-    ModelStatus.STARTING,
-    ModelStatus.STOPPING,
-    ModelStatus.STOPPED,
-    ModelStatus.FAILED,
-)
+RUNNING, STARTING, STOPPING = ModelStatus.RUNNING, ModelStatus.STARTING, ModelStatus.STOPPING
 
 
 class VerifierError(Exception):
