@@ -144,9 +144,28 @@ class StoreConfig:
         return self._schedules(self.settings.start_offset, self._start_moves)
 
     @cached_property
+    def _stop_moves(self) -> Moves:
+        return self._after_gap(self.settings.stop_offset)
+
+    @cached_property
     def stop_schedules(self) -> Plan:
-        offset = self.settings.stop_offset
-        return self._schedules(offset, self._after_gap(offset))
+        return self._schedules(self.settings.stop_offset, self._stop_moves)
+
+    def running_window(
+        self, day: date, *, closures: bool = True
+    ) -> tuple[datetime, datetime] | None:
+        """When the store's schedules start and stop its model for its opening on `day`
+        (instants in UTC, daylight-saving compensations included; in a repeated hour the first
+        occurrence, as report/awscron.py reads a cron); None on a day it does not open, or
+        whose start or stop a gap swallows after the horizon. With `closures=False`, as if
+        it opened on every day of its open weekdays (an ordinary week)."""
+        opens = self._opens_and_not_closed if closures else self._opens_on
+        if not opens(day):
+            return None
+        s = self.settings
+        start = self._fires_at(s.start_offset, self._start_moves, day, later=False)
+        stop = self._fires_at(s.stop_offset, self._stop_moves, day, later=False)
+        return None if start is None or stop is None else (start, stop)
 
     @cached_property
     def start_check_schedules(self) -> Plan | None:
@@ -209,7 +228,7 @@ class StoreConfig:
                 "stop",
                 s.stop,
                 s.stop_offset,
-                self._after_gap(s.stop_offset),
+                self._stop_moves,
                 self._opens_and_not_closed,
             ),
             (

@@ -74,7 +74,7 @@ def numbers(values: Iterable[int]) -> str:
     return ",".join(parts)
 
 
-def _cron(minute_of_day: int, dom: str, month: str, dow: str, year: str) -> str:
+def cron_at(minute_of_day: int, dom: str, month: str, dow: str, year: str) -> str:
     hour, minute = divmod(minute_of_day, 60)
     expression = f"cron({minute} {hour} {dom} {month} {dow} {year})"
     # Far below the limit by construction (31 days at most); a guard against a future change.
@@ -141,7 +141,7 @@ def action_schedules(
             CronSchedule(
                 f"{year}{month:02d}",
                 f"-{year}-{month:02d}",
-                _cron(when.minute_of_day, dom, str(month), "?", str(year)),
+                cron_at(when.minute_of_day, dom, str(month), "?", str(year)),
                 f"{time} on days {dom} of {year}-{month:02d}",
                 f"closed {describe_days(tuple(d - timedelta(days=shift) for d in closed_days))}",
             )
@@ -154,7 +154,7 @@ def action_schedules(
             CronSchedule(
                 f"Dst{day:%Y%m%d}",
                 f"-dst-{day.isoformat()}",
-                _cron(
+                cron_at(
                     local.hour * 60 + local.minute,
                     str(local.day),
                     str(local.month),

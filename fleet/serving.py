@@ -1,0 +1,189 @@
+"""Serving groups (issue 28, the window): stores of one account and Region that share one model
+version. On each day at least one member opens, the group's model runs from the earliest member
+start to the latest member stop, each member with its own hours, open days, closures, lead, lag
+and time zone: one contiguous window (a gap between members' windows runs through).
+
+This module computes that window day by day over the calendar horizon, from each member's own
+schedules (daylight-saving compensations included), and writes it into cron expressions in the
+group's time zone, clock-free like a store's (fleet/calendar/cron.py): for each usual time of
+an ordinary week a weekly cron, and within the horizon the days that differ (every member
+closed; a member's hours or a daylight-saving change moving the earliest start or the latest
+stop) as skipped days and one-off crons. Outside the horizon the weekly crons fire."""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, replace
+from datetime import UTC, date, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from fleet.calendar.cron import CRON_YEARS, CronSchedule, action_schedules, cron_at, numbers
+from fleet.calendar.weekly import MINUTES_PER_DAY, Weekday, format_minutes
+from fleet.config import Plan, StoreConfig
+
+Window = tuple[datetime, datetime]
+
+
+@dataclass(frozen=True)
+class GroupDay:
+    """One day the group runs: from the earliest start to the latest stop of the members open
+    that day (instants in UTC), and who they are."""
+
+    day: date
+    start: datetime
+    stop: datetime
+    members: tuple[str, ...]
+
+
+def _days(first: date, last: date) -> list[date]:
+    return [first + timedelta(days=n) for n in range((last - first).days + 1)]
+
+
+def group_days(members: Sequence[StoreConfig], *, closures: bool = True) -> dict[date, GroupDay]:
+    """The group's running window on each day of the horizon at least one member opens (with
+    `closures=False`, as in an ordinary week: every member opens on each of its weekdays)."""
+    horizon = members[0].horizon
+    found = {}
+    for day in _days(horizon.first, horizon.last):
+        windows = {
+            m.store_id: w for m in members if (w := m.running_window(day, closures=closures))
+        }
+        if windows:
+            found[day] = GroupDay(
+                day,
+                min(w[0] for w in windows.values()),
+                max(w[1] for w in windows.values()),
+                tuple(windows),
+            )
+    return found
+
+
+def _offset(day: date, instant: datetime, zone: ZoneInfo) -> int:
+    """Minutes from local midnight of `day` to `instant`'s wall-clock time in `zone`."""
+    local = instant.astimezone(zone).replace(tzinfo=None)
+    return int((local - datetime(day.year, day.month, day.day)) // timedelta(minutes=1))
+
+
+def _fires(day: date, offset: int, zone: ZoneInfo) -> datetime | None:
+    """The instant a cron at `offset` minutes from midnight of `day` fires (None in a gap; in a
+    repeated hour the first occurrence)."""
+    local = datetime(day.year, day.month, day.day) + timedelta(minutes=offset)
+    instant = local.replace(tzinfo=zone).astimezone(UTC)
+    return instant if instant.astimezone(zone).replace(tzinfo=None) == local else None
+
+
+def encode(
+    actual: Mapping[date, datetime],
+    ordinary: Mapping[date, datetime],
+    zone_name: str,
+    first: date,
+    last: date,
+) -> Plan:
+    """Cron schedules in `zone_name` that fire at each of `actual`'s instants (by the day they
+    belong to) and on no other day of [first, last], and weekly outside it at the usual time of
+    each weekday of `ordinary` (the same instants in an ordinary week).
+
+    Each time of day the group fires at gets its own schedules: a usual time, the weekly cron of
+    its weekdays with the days it does not fire skipped (action_schedules, as a store's closed
+    days); any time, the days it fires at it on other weekdays, one cron a month listing them
+    (a season when two members' zones change their offsets apart is a few crons, not one a
+    day)."""
+    zone = ZoneInfo(zone_name)
+    by_weekday: dict[Weekday, Counter[int]] = {}
+    for day, instant in ordinary.items():
+        by_weekday.setdefault(Weekday(day.weekday()), Counter())[_offset(day, instant, zone)] += 1
+    # The most frequent time of each weekday (the earlier of equals).
+    usual = {wd: min(c, key=lambda o: (-c[o], o)) for wd, c in by_weekday.items()}
+    at: dict[int, set[date]] = {}
+    for day, when in actual.items():
+        if first <= day <= last:
+            offset = _offset(day, when, zone)
+            assert _fires(day, offset, zone) == when, (day, when)
+            at.setdefault(offset, set()).add(day)
+    offsets = sorted(set(usual.values()) | set(at))
+    plan: list[CronSchedule] = []
+    for offset in offsets:
+        weekdays = frozenset(wd for wd, o in usual.items() if o == offset)
+        days = at.get(offset, set())
+        schedules: list[CronSchedule] = []
+        if weekdays:
+            skipped = [
+                d for d in _days(first, last) if Weekday(d.weekday()) in weekdays and d not in days
+            ]
+            schedules += action_schedules(
+                offset=offset, open_days=weekdays, closed=skipped, moves={}
+            )
+        others = sorted(d for d in days if Weekday(d.weekday()) not in weekdays)
+        schedules += _month_lists(offset, others)
+        plan += [_at(s, offset) for s in schedules] if len(offsets) > 1 else schedules
+    return plan
+
+
+def _month_lists(offset: int, days: Sequence[date]) -> list[CronSchedule]:
+    """One cron a month firing at `offset` on exactly these days (by the day they belong to: a
+    time the evening before, or after midnight, fires on the day before, or after)."""
+    shift, minute = divmod(offset, MINUTES_PER_DAY)
+    by_month: dict[tuple[int, int], list[int]] = {}
+    for day in days:
+        fires = day + timedelta(days=shift)
+        if fires.year in CRON_YEARS:
+            by_month.setdefault((fires.year, fires.month), []).append(fires.day)
+    found = []
+    for (year, month), fire_days in sorted(by_month.items()):
+        listed = numbers(fire_days)
+        found.append(
+            CronSchedule(
+                f"Also{year}{month:02d}",
+                f"-also-{year}-{month:02d}",
+                cron_at(minute, listed, str(month), "?", str(year)),
+                f"{format_minutes(minute)} on days {listed} of {year}-{month:02d}",
+                "the members' hours on these days",
+            )
+        )
+    return found
+
+
+def _at(schedule: CronSchedule, offset: int) -> CronSchedule:
+    """With more than one time of day, each time's schedules are named after it (in minutes
+    from the previous day's midnight: an evening-before time stays apart from the same time of
+    the day itself)."""
+    time = f"{offset + MINUTES_PER_DAY:04d}"
+    return replace(
+        schedule, key=f"At{time}{schedule.key}", name_suffix=f"-at-{time}{schedule.name_suffix}"
+    )
+
+
+@dataclass(frozen=True)
+class GroupPlan:
+    """A group's start and stop schedules, in its time zone."""
+
+    time_zone: str
+    days: Mapping[date, GroupDay]
+    start: Plan
+    stop: Plan
+
+
+def group_plan(members: Sequence[StoreConfig], time_zone: str | None = None) -> GroupPlan:
+    """The group's schedules, in `time_zone` (default: its first member's)."""
+    zone_name = time_zone or members[0].settings.timezone
+    horizon = members[0].horizon
+    actual = group_days(members)
+    ordinary = group_days(members, closures=False)
+
+    def instants(
+        pick: Callable[[GroupDay], datetime], days: Mapping[date, GroupDay]
+    ) -> dict[date, datetime]:
+        return {day: pick(d) for day, d in days.items()}
+
+    start, stop = (
+        encode(
+            instants(pick, actual),
+            instants(pick, ordinary),
+            zone_name,
+            horizon.first,
+            horizon.last,
+        )
+        for pick in (lambda d: d.start, lambda d: d.stop)
+    )
+    return GroupPlan(zone_name, actual, start, stop)
