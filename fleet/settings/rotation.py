@@ -1,6 +1,6 @@
 """What the rotation pre-flight may refuse, and what accepts each: one type for rotate.sh's
 --accept-* flags, the pipeline's fleet.pipeline.acceptRotations.<store>.accept and the checks
-themselves (rotate/preflight.py, rotate/labels.py, rotate/pipeline_check.py)."""
+themselves (rotate/preflight.py, rotate/labels.py, pipeline_checks/rotations.py)."""
 
 from __future__ import annotations
 
