@@ -224,11 +224,14 @@ def test_the_checks_are_installed_one_way_with_the_projects_pins(
         assert " -m pipeline_checks." in commands[-1]
 
 
-def test_projects_whose_stage_names_would_clash_or_overflow_synthesize() -> None:
-    """Two projects named bread-x and bread_x in one account and Region were one construct
-    name, and a project name of 60 characters a stage name over CodePipeline's 100: both
-    crashed the synth."""
+@pytest.fixture(scope="module")
+def awkward_pipeline() -> dict[str, Any]:
+    """The pipeline of a fleet with what once broke it, synthesized once for the tests below:
+    projects named bread-x and bread_x in one account and Region (one construct name), a
+    project name of 60 characters (a stage name over CodePipeline's 100), and ignored alarm
+    names with an apostrophe, quotes and a dollar sign (every wave's command)."""
     fleet = default_fleet()
+    fleet["pipeline"]["ignoreAlarms"] = ["tokyo-ginza baker's alarm", 'say "hi" $HOME']
     context = cli_context(fleet=fleet, pipeline=True)
     seattle = fleet["stores"]["seattle-pike-place"]
     for i, project in enumerate(["bread-x", "bread_x", "p" * 60]):
@@ -239,7 +242,15 @@ def test_projects_whose_stage_names_would_clash_or_overflow_synthesize() -> None
     app = cdk.App(context=context, outdir=tempfile.mkdtemp(prefix="cdk.out."))
     app_module.build(app, context)
     [pipeline] = [s for s in app.synth().stacks if s.stack_name == "ModelSchedulePipeline-1"]
-    resources = pipeline.template["Resources"].values()
+    template: dict[str, Any] = pipeline.template
+    return template
+
+
+def test_projects_whose_stage_names_would_clash_or_overflow_synthesize(
+    awkward_pipeline: dict[str, Any],
+) -> None:
+    """Both crashed the synth; each store's actions are named within 100 characters."""
+    resources = awkward_pipeline["Resources"].values()
     (resource,) = (r for r in resources if r["Type"] == "AWS::CodePipeline::Pipeline")
     actions = [a["Name"] for s in resource["Properties"]["Stages"] for a in s["Actions"]]
     for store in ("extra-0", "extra-1", "extra-2"):
@@ -247,18 +258,12 @@ def test_projects_whose_stage_names_would_clash_or_overflow_synthesize() -> None
         assert len(deploy) <= 100
 
 
-def test_the_alarm_check_command_quotes_what_it_is_given() -> None:
-    """An ignored alarm name with an apostrophe broke every wave's command: each argument is
-    quoted for the shell, and the wave names its partition (aws-cn roles are not arn:aws)."""
-    fleet = default_fleet()
-    fleet["pipeline"]["ignoreAlarms"] = ["tokyo-ginza baker's alarm", 'say "hi" $HOME']
-    context = cli_context(fleet=fleet, pipeline=True)
-    app = cdk.App(context=context, outdir=tempfile.mkdtemp(prefix="cdk.out."))
-    app_module.build(app, context)
-    [pipeline] = [s for s in app.synth().stacks if s.stack_name == "ModelSchedulePipeline-1"]
+def test_the_alarm_check_command_quotes_what_it_is_given(awkward_pipeline: dict[str, Any]) -> None:
+    """Each argument is quoted for the shell, and the wave names its partition (aws-us-gov
+    roles are not arn:aws roles)."""
     commands = [
         command
-        for step in build_commands(pipeline.template).values()
+        for step in build_commands(awkward_pipeline).values()
         for command in step
         if "pipeline_checks.alarms" in command
     ]
