@@ -180,12 +180,15 @@ class StoreConfig:
         return self._schedules(offset, self._after_gap(offset))
 
     @cached_property
+    def _closing_check_moves(self) -> Moves:
+        return self._after_gap(self.settings.closing_check_offset, skip_closed=False)
+
+    @cached_property
     def closing_check_schedules(self) -> Plan:
         """On every weekday in openDays, closed dates included: it finds the model stopped, or
         stops one that someone left running."""
         offset = self.settings.closing_check_offset
-        moves = self._after_gap(offset, skip_closed=False)
-        return self._schedules(offset, moves, skip_closed=False)
+        return self._schedules(offset, self._closing_check_moves, skip_closed=False)
 
     # --- the rule between a day's stop and the next start, on the real firings
 
@@ -235,7 +238,7 @@ class StoreConfig:
                 "closing check",
                 s.closing_check,
                 s.closing_check_offset,
-                self._after_gap(s.closing_check_offset, skip_closed=False),
+                self._closing_check_moves,
                 self._opens_on,
             ),
         )
@@ -245,9 +248,7 @@ class StoreConfig:
             for back in range(-1, 4)
         }
         if any(shortest_gap(weekly, s.start) < margin for _, weekly, *_ in actions):
-            days: Iterable[date] = (
-                h.first + timedelta(days=n) for n in range((h.last - h.first).days + 1)
-            )
+            days: Iterable[date] = h.days()
         else:
             days = sorted(d for d in near_gaps if d in h)
         for day in days:

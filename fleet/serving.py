@@ -19,6 +19,7 @@ from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from fleet.calendar.cron import CRON_YEARS, CronSchedule, action_schedules, cron_at, numbers
+from fleet.calendar.horizon import Horizon
 from fleet.calendar.weekly import MINUTES_PER_DAY, Weekday, format_minutes
 from fleet.config import Plan, StoreConfig
 
@@ -36,16 +37,12 @@ class GroupDay:
     members: tuple[str, ...]
 
 
-def _days(first: date, last: date) -> list[date]:
-    return [first + timedelta(days=n) for n in range((last - first).days + 1)]
-
-
 def group_days(members: Sequence[StoreConfig], *, closures: bool = True) -> dict[date, GroupDay]:
     """The group's running window on each day of the horizon at least one member opens (with
     `closures=False`, as in an ordinary week: every member opens on each of its weekdays)."""
     horizon = members[0].horizon
     found = {}
-    for day in _days(horizon.first, horizon.last):
+    for day in horizon.days():
         windows = {
             m.store_id: w for m in members if (w := m.running_window(day, closures=closures))
         }
@@ -77,11 +74,10 @@ def encode(
     actual: Mapping[date, datetime],
     ordinary: Mapping[date, datetime],
     zone_name: str,
-    first: date,
-    last: date,
+    horizon: Horizon,
 ) -> Plan:
     """Cron schedules in `zone_name` that fire at each of `actual`'s instants (by the day they
-    belong to) and on no other day of [first, last], and weekly outside it at the usual time of
+    belong to) and on no other day of the horizon, and weekly outside it at the usual time of
     each weekday of `ordinary` (the same instants in an ordinary week).
 
     Each time of day the group fires at gets its own schedules: a usual time, the weekly cron of
@@ -97,7 +93,7 @@ def encode(
     usual = {wd: min(c, key=lambda o: (-c[o], o)) for wd, c in by_weekday.items()}
     at: dict[int, set[date]] = {}
     for day, when in actual.items():
-        if first <= day <= last:
+        if day in horizon:
             offset = _offset(day, when, zone)
             assert _fires(day, offset, zone) == when, (day, when)
             at.setdefault(offset, set()).add(day)
@@ -109,7 +105,7 @@ def encode(
         schedules: list[CronSchedule] = []
         if weekdays:
             skipped = [
-                d for d in _days(first, last) if Weekday(d.weekday()) in weekdays and d not in days
+                d for d in horizon.days() if Weekday(d.weekday()) in weekdays and d not in days
             ]
             schedules += action_schedules(
                 offset=offset, open_days=weekdays, closed=skipped, moves={}
@@ -181,8 +177,7 @@ def group_plan(members: Sequence[StoreConfig], time_zone: str | None = None) -> 
             instants(pick, actual),
             instants(pick, ordinary),
             zone_name,
-            horizon.first,
-            horizon.last,
+            horizon,
         )
         for pick in (lambda d: d.start, lambda d: d.stop)
     )

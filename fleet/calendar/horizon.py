@@ -36,6 +36,10 @@ class Horizon:
     def reminder_day(self) -> date:
         return self.last - timedelta(days=REMINDER_DAYS)
 
+    def days(self) -> list[date]:
+        """Every day of the horizon, in order."""
+        return [self.first + timedelta(days=n) for n in range((self.last - self.first).days + 1)]
+
     def __contains__(self, day: object) -> bool:
         return isinstance(day, date) and self.first <= day <= self.last
 
