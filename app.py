@@ -73,6 +73,9 @@ def build(app: cdk.App, context: Mapping[str, Any] | None = None) -> list[Stack]
     )
     # A store nobody hears from is the synth's concern, not the other tools' (rotate.sh...).
     unheard = fleet.unheard_warning()
+    if fleet.groups:
+        # Until the group's stack lands: members would otherwise each schedule the shared version.
+        raise ConfigError(["fleet.groups: serving groups are read but not yet synthesized"])
     for warning in [*fleet.warnings, *([unheard] if unheard else [])]:
         print(f"rekognition-model-scheduler: warning: {warning}", file=sys.stderr)
     if fleet.pipeline_synth and fleet.pipeline is not None:

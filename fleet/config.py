@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from functools import cached_property
 from zoneinfo import ZoneInfo
 
 import verifier_contract
-from fleet.calendar.cron import CronSchedule, action_schedules
+from fleet.calendar.cron import Plan, action_schedules
 from fleet.calendar.dst import (
     Moves,
     exists,
@@ -21,12 +21,19 @@ from fleet.calendar.dst import (
 )
 from fleet.calendar.horizon import REMINDER_DAYS, Horizon
 from fleet.calendar.weekly import Weekday, format_minutes, shortest_gap
-from fleet.names import dashboard_name, dashboard_stack_name, schedule_group_name, stack_name
+from fleet.names import (
+    dashboard_name,
+    dashboard_stack_name,
+    schedule_group_name,
+    serving_stack_name,
+    stack_name,
+)
+from fleet.serving import GroupPlan, group_plan, window_problem
 from fleet.settings.dashboard import DashboardSettings
+from fleet.settings.group import GroupSettings
 from fleet.settings.pipeline import PipelineSettings
-from fleet.settings.store import RETRY_MARGIN_MINUTES, StoreSettings
+from fleet.settings.store import CLOSING_CHECK_DELAY_MINUTES, RETRY_MARGIN_MINUTES, StoreSettings
 
-Plan = Sequence[CronSchedule]
 Check = verifier_contract.Check
 
 
@@ -66,14 +73,20 @@ class StoreConfig:
     horizon: Horizon
     # Days in the horizon the store would open by weekday but is closed.
     closed_days: tuple[date, ...]
+    # The serving group whose model the store uses (its settings hold the group's model
+    # settings); None: the store runs a model version of its own.
+    group_id: str | None = None
 
     @classmethod
-    def of(cls, store_id: str, settings: StoreSettings, horizon: Horizon) -> StoreConfig:
+    def of(
+        cls, store_id: str, settings: StoreSettings, horizon: Horizon, group_id: str | None = None
+    ) -> StoreConfig:
         return cls(
             store_id=store_id,
             settings=settings,
             horizon=horizon,
             closed_days=settings.closed_days(horizon),
+            group_id=group_id,
         )
 
     @property
@@ -167,6 +180,18 @@ class StoreConfig:
         stop = self._fires_at(s.stop_offset, self._stop_moves, day, later=False)
         return None if start is None or stop is None else (start, stop)
 
+    def opening_at(self, day: date, *, closures: bool = True) -> datetime | None:
+        """When the store opens on `day` (UTC; where a gap swallows the opening, after it, as
+        its opening check fires), or None on a day it does not open."""
+        opens = self._opens_and_not_closed if closures else self._opens_on
+        if not opens(day):
+            return None
+        return self._fires_at(self.settings.opens, self._opening_moves, day, later=False)
+
+    @cached_property
+    def _opening_moves(self) -> Moves:
+        return self._after_gap(self.settings.opens)
+
     @cached_property
     def start_check_schedules(self) -> Plan | None:
         offset = self.settings.start_check_offset
@@ -176,8 +201,7 @@ class StoreConfig:
 
     @cached_property
     def opening_check_schedules(self) -> Plan:
-        offset = self.settings.opens
-        return self._schedules(offset, self._after_gap(offset))
+        return self._schedules(self.settings.opens, self._opening_moves)
 
     @cached_property
     def _closing_check_moves(self) -> Moves:
@@ -292,6 +316,66 @@ class StoreConfig:
         return f"open {format_minutes(s.opens)}-{format_minutes(s.closes)} {s.timezone}"
 
 
+@dataclass(frozen=True)
+class GroupConfig:
+    """A serving group: its id, its validated settings, and its members (each holding the
+    group's model settings), in cdk.json's order. Its schedules are in its first member's
+    time zone."""
+
+    group_id: str
+    settings: GroupSettings
+    members: tuple[StoreConfig, ...]
+
+    @property
+    def stack_name(self) -> str:
+        return serving_stack_name(self.group_id)
+
+    @property
+    def schedule_group_name(self) -> str:
+        return schedule_group_name(self.group_id)
+
+    @property
+    def horizon(self) -> Horizon:
+        return self.members[0].horizon
+
+    @property
+    def time_zone(self) -> str:
+        return self.members[0].settings.timezone
+
+    @property
+    def member_ids(self) -> tuple[str, ...]:
+        return tuple(m.store_id for m in self.members)
+
+    @cached_property
+    def windows(self) -> GroupPlan:
+        """Each day's running window and the schedules that keep it (fleet/serving.py)."""
+        return group_plan(
+            self.members,
+            self.time_zone,
+            start_check_minutes=self.settings.start_check_minutes,
+            closing_check_minutes=CLOSING_CHECK_DELAY_MINUTES,
+        )
+
+    @cached_property
+    def plan(self) -> StorePlan:
+        w = self.windows
+        checks = [CheckPlan(Check.START, w.start_check)] if w.start_check else []
+        checks.append(CheckPlan(Check.OPENING, w.opening_check))
+        checks.append(CheckPlan(Check.CLOSING, w.closing_check))
+        return StorePlan(w.start, w.stop, tuple(checks))
+
+    @property
+    def schedule_count(self) -> int:
+        return self.plan.schedule_count
+
+    def window_problem(self) -> str | None:
+        margin = self.settings.maximum_event_age_minutes + RETRY_MARGIN_MINUTES
+        return window_problem(self.windows, margin, CLOSING_CHECK_DELAY_MINUTES)
+
+    def describe(self) -> str:
+        return f"serving group of {', '.join(self.member_ids)}"
+
+
 def _show(instant: datetime, zone: ZoneInfo) -> str:
     return f"{instant.astimezone(zone):%Y-%m-%d %H:%M %Z}"
 
@@ -343,6 +427,8 @@ class FleetConfig:
     pipeline: PipelineSettings | None = None
     # -c pipeline=true: synthesize the pipeline stacks (which hold the stores' stacks).
     pipeline_synth: bool = False
+    # Serving groups, in cdk.json's order; their members are among `stores`.
+    groups: tuple[GroupConfig, ...] = ()
 
     def dashboards(self) -> tuple[AccountDashboard, ...]:
         """Per account of the fleet, in the order its first store appears in cdk.json, one
@@ -388,6 +474,18 @@ class FleetConfig:
     @property
     def selected(self) -> tuple[StoreConfig, ...]:
         return tuple(s for s in self.stores if s.store_id in self.selected_ids)
+
+    @property
+    def selected_groups(self) -> tuple[GroupConfig, ...]:
+        """The groups a selection needs: those of its members (a member's stack depends on its
+        group's), and those named in it."""
+        chosen = set(self.selected_ids)
+        return tuple(
+            g for g in self.groups if g.group_id in chosen or chosen.intersection(g.member_ids)
+        )
+
+    def group_of(self, store: StoreConfig) -> GroupConfig | None:
+        return next((g for g in self.groups if g.group_id == store.group_id), None)
 
     def protected_versions(self, store: StoreConfig) -> tuple[str, ...]:
         """Every store's current version in `store`'s project: the sweep never stops these."""

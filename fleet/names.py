@@ -7,6 +7,7 @@ from __future__ import annotations
 
 APP_TAG = "rekognition-model-scheduler"
 STACK_PREFIX = "ModelSchedule-"
+SERVING_STACK_PREFIX = "ModelServing-"
 GROUP_PREFIX = "model-schedule-"
 DASHBOARD_STACK_PREFIX = "ModelScheduleDashboard-"
 DASHBOARD_PREFIX = f"{APP_TAG}-"
@@ -22,8 +23,14 @@ def stack_name(store_id: str) -> str:
     return f"{STACK_PREFIX}{store_id}"
 
 
-def schedule_group_name(store_id: str) -> str:
-    return f"{GROUP_PREFIX}{store_id}"
+def serving_stack_name(group_id: str) -> str:
+    """A serving group's stack (group ids and store ids are one namespace)."""
+    return f"{SERVING_STACK_PREFIX}{group_id}"
+
+
+def schedule_group_name(owner_id: str) -> str:
+    """The schedule group of a store or a serving group."""
+    return f"{GROUP_PREFIX}{owner_id}"
 
 
 def _page(page: int) -> str:

@@ -16,28 +16,50 @@ from collections import Counter
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, timedelta
+from typing import Protocol
 from zoneinfo import ZoneInfo
 
-from fleet.calendar.cron import CRON_YEARS, CronSchedule, action_schedules, cron_at, numbers
+from fleet.calendar.cron import (
+    CRON_YEARS,
+    CronSchedule,
+    Plan,
+    action_schedules,
+    cron_at,
+    numbers,
+)
 from fleet.calendar.horizon import Horizon
 from fleet.calendar.weekly import MINUTES_PER_DAY, Weekday, format_minutes
-from fleet.config import Plan, StoreConfig
 
 Window = tuple[datetime, datetime]
+
+
+class Member(Protocol):
+    """What the group's window needs of a member (fleet/config.py's StoreConfig)."""
+
+    @property
+    def store_id(self) -> str: ...
+
+    @property
+    def horizon(self) -> Horizon: ...
+
+    def running_window(self, day: date, *, closures: bool = True) -> Window | None: ...
+
+    def opening_at(self, day: date, *, closures: bool = True) -> datetime | None: ...
 
 
 @dataclass(frozen=True)
 class GroupDay:
     """One day the group runs: from the earliest start to the latest stop of the members open
-    that day (instants in UTC), and who they are."""
+    that day (instants in UTC), the earliest opening among them, and who they are."""
 
     day: date
     start: datetime
     stop: datetime
+    opens: datetime
     members: tuple[str, ...]
 
 
-def group_days(members: Sequence[StoreConfig], *, closures: bool = True) -> dict[date, GroupDay]:
+def group_days(members: Sequence[Member], *, closures: bool = True) -> dict[date, GroupDay]:
     """The group's running window on each day of the horizon at least one member opens (with
     `closures=False`, as in an ordinary week: every member opens on each of its weekdays)."""
     horizon = members[0].horizon
@@ -47,10 +69,16 @@ def group_days(members: Sequence[StoreConfig], *, closures: bool = True) -> dict
             m.store_id: w for m in members if (w := m.running_window(day, closures=closures))
         }
         if windows:
+            openings = [
+                opening
+                for m in members
+                if m.store_id in windows and (opening := m.opening_at(day, closures=closures))
+            ]
             found[day] = GroupDay(
                 day,
                 min(w[0] for w in windows.values()),
                 max(w[1] for w in windows.values()),
+                min(openings, default=min(w[1] for w in windows.values())),
                 tuple(windows),
             )
     return found
@@ -150,35 +178,100 @@ def _at(schedule: CronSchedule, offset: int) -> CronSchedule:
     )
 
 
+def later(day: date, instant: datetime, minutes: int, zone: ZoneInfo) -> datetime:
+    """`minutes` after `instant` by the wall clock of `zone`, as a store's check after its start
+    or stop is (a cron at that time of day); where that time is in a gap, the real minutes."""
+    fired = _fires(day, _offset(day, instant, zone) + minutes, zone)
+    return fired if fired is not None and fired > instant else instant + timedelta(minutes=minutes)
+
+
 @dataclass(frozen=True)
 class GroupPlan:
-    """A group's start and stop schedules, in its time zone."""
+    """A group's schedules, in its time zone: the start and the stop, and the verifier's checks
+    (a while after the start when that comes before the first opening, at the first opening, and
+    after the stop: on every day a member would open by weekday, as a store's closing check)."""
 
     time_zone: str
     days: Mapping[date, GroupDay]
+    ordinary: Mapping[date, GroupDay]
     start: Plan
     stop: Plan
+    start_check: Plan
+    opening_check: Plan
+    closing_check: Plan
 
 
-def group_plan(members: Sequence[StoreConfig], time_zone: str | None = None) -> GroupPlan:
-    """The group's schedules, in `time_zone` (default: its first member's)."""
-    zone_name = time_zone or members[0].settings.timezone
+def group_plan(
+    members: Sequence[Member],
+    time_zone: str,
+    *,
+    start_check_minutes: int,
+    closing_check_minutes: int,
+) -> GroupPlan:
+    """The group's schedules, in `time_zone` (its first member's)."""
+    zone = ZoneInfo(time_zone)
     horizon = members[0].horizon
     actual = group_days(members)
     ordinary = group_days(members, closures=False)
 
-    def instants(
-        pick: Callable[[GroupDay], datetime], days: Mapping[date, GroupDay]
-    ) -> dict[date, datetime]:
-        return {day: pick(d) for day, d in days.items()}
+    def start_check(d: GroupDay) -> datetime | None:
+        fires = later(d.day, d.start, start_check_minutes, zone)
+        return fires if fires < d.opens else None
 
-    start, stop = (
-        encode(
-            instants(pick, actual),
-            instants(pick, ordinary),
-            zone_name,
-            horizon,
+    def closing_check(d: GroupDay) -> datetime:
+        return later(d.day, d.stop, closing_check_minutes, zone)
+
+    def plan(pick: Callable[[GroupDay], datetime | None], *, every_day: bool = False) -> Plan:
+        def instants(days: Mapping[date, GroupDay]) -> dict[date, datetime]:
+            return {day: when for day, d in days.items() if (when := pick(d)) is not None}
+
+        return encode(
+            instants(ordinary if every_day else actual), instants(ordinary), time_zone, horizon
         )
-        for pick in (lambda d: d.start, lambda d: d.stop)
+
+    return GroupPlan(
+        time_zone=time_zone,
+        days=actual,
+        ordinary=ordinary,
+        start=plan(lambda d: d.start),
+        stop=plan(lambda d: d.stop),
+        start_check=plan(start_check),
+        opening_check=plan(lambda d: d.opens),
+        closing_check=plan(closing_check, every_day=True),
     )
-    return GroupPlan(zone_name, actual, start, stop)
+
+
+def window_problem(plan: GroupPlan, margin_minutes: int, closing_check_minutes: int) -> str | None:
+    """A group's start must come `margin_minutes` (maximumEventAgeMinutes + 60) before its stop,
+    and its stop and closing check as long before the next start, on the real firings (a
+    retried start must not land after the stop, nor a retried stop or the check on the model
+    starting for the next day). The first day that breaks it, in words."""
+    zone = ZoneInfo(plan.time_zone)
+    margin = timedelta(minutes=margin_minutes)
+    for days in (plan.days, plan.ordinary):
+        ordered = sorted(days.values(), key=lambda d: d.day)
+        for d, following in zip(ordered, [*ordered[1:], None], strict=True):
+            if d.stop - d.start < margin:
+                return (
+                    f"on {d.day.isoformat()} the group's model would run only from "
+                    f"{_show(d.start, zone)} to {_show(d.stop, zone)}, less than "
+                    f"maximumEventAgeMinutes + 60 = {margin_minutes} min"
+                )
+            if following is None:
+                continue
+            check = later(d.day, d.stop, closing_check_minutes, zone)
+            for name, instant in (("stop", d.stop), ("closing check", check)):
+                if following.start - instant < margin:
+                    return (
+                        f"the group's {name} of {d.day.isoformat()} fires at "
+                        f"{_show(instant, zone)}, less than maximumEventAgeMinutes + 60 = "
+                        f"{margin_minutes} min before its start of {following.day.isoformat()} "
+                        f"at {_show(following.start, zone)} (the members' earliest start and "
+                        "latest stop): shorten a member's lead or lag, or the group's "
+                        "maximumEventAgeMinutes"
+                    )
+    return None
+
+
+def _show(instant: datetime, zone: ZoneInfo) -> str:
+    return f"{instant.astimezone(zone):%Y-%m-%d %H:%M %Z}"

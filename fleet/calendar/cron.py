@@ -22,7 +22,7 @@ in March changes only what covers March.
 from __future__ import annotations
 
 import calendar
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 
@@ -55,6 +55,10 @@ class CronSchedule:
     def describe(self, label: str, time_zone: str) -> str:
         note = f"; {self.note}" if self.note else ""
         return f"{label} {self.covers} ({time_zone}){note}"
+
+
+# Every schedule of one action: a weekly cron, and the calendar's exceptions to it.
+Plan = Sequence[CronSchedule]
 
 
 def numbers(values: Iterable[int]) -> str:

@@ -23,6 +23,7 @@ from pydantic.fields import FieldInfo
 from fleet.reading.loader import NOW_KEY, SELECT_KEY, STORE_ID
 from fleet.settings.describe import context_key_only, default, expected, model_in
 from fleet.settings.fleet import BLOCKS, FleetSettings
+from fleet.settings.group import BOTH_OWN, GROUP_KEY, GROUP_OWNED
 from fleet.settings.store import StoreSettings
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -61,6 +62,18 @@ def cdk_json_schema(model: type[StoreSettings] = StoreSettings) -> dict[str, Any
         "properties": in_fleet,
         "additionalProperties": False,
     }
+    definitions["store"] = {
+        "type": "object",
+        "description": "One store: its settings, and the serving group it joins (if any).",
+        "properties": {**_refer(in_fleet), GROUP_KEY: _group_key()},
+        "additionalProperties": False,
+    }
+    definitions["groupSettings"] = {
+        "type": "object",
+        "description": "One serving group: the settings of the model its members share.",
+        "properties": _refer({k: v for k, v in in_fleet.items() if k in GROUP_OWNED}),
+        "additionalProperties": False,
+    }
     # The fleet part, from the one model whose fields are the blocks (fleet/settings/fleet.py):
     # a new block appears here without a line written for it.
     fleet = _without_titles(FleetSettings.model_json_schema(by_alias=True, mode="validation"))
@@ -73,11 +86,18 @@ def cdk_json_schema(model: type[StoreSettings] = StoreSettings) -> dict[str, Any
         "type": "object",
         "description": fleet["properties"]["stores"]["description"],
         "propertyNames": {"pattern": f"^{_store_id_pattern()}$"},
-        "additionalProperties": {"$ref": "#/$defs/storeSettings"},
+        "additionalProperties": {"$ref": "#/$defs/store"},
         "minProperties": 1,
+    }
+    fleet["properties"]["groups"] = {
+        "type": "object",
+        "description": fleet["properties"]["groups"]["description"],
+        "propertyNames": {"pattern": f"^{_store_id_pattern()}$"},
+        "additionalProperties": {"$ref": "#/$defs/groupSettings"},
     }
     definitions["fleet"] = fleet
     per_store = {f"^{key}:{_store_id_pattern()}$": properties[key] for key in properties}
+    per_store[f"^{GROUP_KEY}:{_store_id_pattern()}$"] = _group_key()
     return {
         "$schema": "https://json-schema.org/draft/2020-12/schema",
         "title": "cdk.json of rekognition-model-scheduler",
@@ -107,6 +127,27 @@ def cdk_json_schema(model: type[StoreSettings] = StoreSettings) -> dict[str, Any
     }
 
 
+def _refer(properties: dict[str, Any]) -> dict[str, Any]:
+    """The same settings, each a reference to its declaration in storeSettings."""
+    return {k: {"$ref": f"#/$defs/storeSettings/properties/{k}"} for k in properties}
+
+
+def _group_key() -> dict[str, Any]:
+    return {
+        "type": ["string", "null"],
+        "pattern": f"^{_store_id_pattern()}$",
+        "description": "The serving group (fleet.groups) whose model version the store shares; "
+        "null: none. Not in fleet.defaults.",
+    }
+
+
+def _owner(key: str) -> str:
+    """Who a setting belongs to when a store is a member of a serving group."""
+    if key in BOTH_OWN:
+        return "both"
+    return "group" if key in GROUP_OWNED else "store"
+
+
 def _cell(text: str) -> str:
     return text.replace("|", "\\|").replace("\n", " ")
 
@@ -117,7 +158,11 @@ def settings_table(
     """The reference's table: one row per setting, in the schema's order; then the horizon's
     settings (`fleet.horizon`), the dashboards' (`fleet.dashboard`) and the raised quotas
     (`fleet.quotas`)."""
-    rows = ["| setting | what | value | default |", "|---|---|---|---|"]
+    owners = model is StoreSettings
+    rows = [
+        "| setting | what | value | default |" + (" in a serving group |" if owners else ""),
+        "|---|---|---|---|" + ("---|" if owners else ""),
+    ]
     for name, field in model.model_fields.items():
         key = prefix + (field.alias or name)
         value = expected(field)
@@ -127,6 +172,7 @@ def settings_table(
         rows.append(
             f"| `{key}` | {_cell(field.description or '')} | {_cell(value)} | "
             f"{'required' if fallback is None else f'`{fallback}`'} |"
+            + (f" {_owner(key)} |" if owners else "")
         )
     table = "\n".join(rows)
     if dashboard:

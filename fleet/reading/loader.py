@@ -20,15 +20,16 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
 from functools import cache
-from typing import Any
+from typing import Any, TypeVar
 
-from pydantic import TypeAdapter, ValidationError
+from pydantic import BaseModel, TypeAdapter, ValidationError
 from pydantic_core import ErrorDetails
 
 from fleet.calendar.closures import ended_long_ago
 from fleet.calendar.horizon import Horizon
-from fleet.config import FleetConfig, StoreConfig
+from fleet.config import FleetConfig, GroupConfig, StoreConfig
 from fleet.handle import handle_of
+from fleet.names import serving_stack_name
 from fleet.pipeline.plan import PlanError, fleet_pipelines
 from fleet.reading.blocks import Stores, cross_check, read_blocks
 from fleet.reading.errors import ConfigError
@@ -36,6 +37,14 @@ from fleet.reading.problems import SETTINGS, Problems, as_object, check_keys, me
 from fleet.settings.describe import adds_up, context_key_only, expected, nested_keys
 from fleet.settings.fields import suggest
 from fleet.settings.fleet import FleetSettings
+from fleet.settings.group import (
+    GROUP_KEY,
+    GROUP_ONLY,
+    GROUP_OWNED,
+    GROUP_SETTINGS_MODEL,
+    GroupLayer,
+    GroupSettings,
+)
 from fleet.settings.store import RuleError, StoreLayer, StoreSettings
 from rekognition_model_client import handle as model_handle
 
@@ -45,6 +54,8 @@ NOW_KEY = "now"
 CONTROL_TOWER_KEY = "controlTowerChecks"
 PIPELINE_KEY = "pipeline"
 APP_KEYS = (FLEET_KEY, SELECT_KEY, NOW_KEY, CONTROL_TOWER_KEY, PIPELINE_KEY)
+
+BaseModelT = TypeVar("BaseModelT", bound=BaseModel)
 
 STORE_ID = re.compile(r"[a-z](?:[a-z0-9-]{0,38}[a-z0-9])?", flags=re.ASCII)
 
@@ -76,25 +87,40 @@ def _from_cli(value: Any) -> Any:
 
 
 def _context_overrides(
-    context: Mapping[str, Any], store_ids: list[str], problems: Problems
-) -> dict[str, dict[str, Any]]:
-    """Top-level `<setting>:<store-id>` keys, by store; complain about ones that look like ours."""
+    context: Mapping[str, Any],
+    store_ids: list[str],
+    group_ids: list[str],
+    problems: Problems,
+) -> tuple[dict[str, dict[str, Any]], dict[str, Any]]:
+    """Top-level `<setting>:<store-id>` and `<setting>:<group-id>` keys, by store or group, and
+    `group:<store-id>` joins; complain about ones that look like ours."""
     known = list(SETTINGS)
-    overrides: dict[str, dict[str, Any]] = {sid: {} for sid in store_ids}
+    overrides: dict[str, dict[str, Any]] = {oid: {} for oid in [*store_ids, *group_ids]}
+    joins: dict[str, Any] = {}
+    owners = ", ".join(store_ids) + (f"; groups: {', '.join(group_ids)}" if group_ids else "")
     for key, value in context.items():
         if key in APP_KEYS or key.startswith(_FOREIGN_PREFIXES):
             continue
-        setting, sep, store_id = key.partition(":")
+        setting, sep, owner = key.partition(":")
         if not sep:
             problems.add_key(
                 key,
                 f"unknown context key{suggest(key, list(APP_KEYS))}; this app reads "
                 f"{', '.join(repr(k) for k in APP_KEYS)} and <setting>:<store-id> keys",
             )
+        elif setting == GROUP_KEY:
+            if owner in store_ids:
+                joins[owner] = value
+            else:
+                problems.add_key(
+                    key,
+                    f"no store {owner!r} in fleet.stores{suggest(owner, store_ids)}: a store "
+                    f"joins a serving group with -c group:<store-id>=<group-id>",
+                )
         elif setting in known:
-            if store_id in overrides:
+            if owner in overrides:
                 try:
-                    overrides[store_id][setting] = _from_cli(value)
+                    overrides[owner][setting] = _from_cli(value)
                 except json.JSONDecodeError as error:
                     problems.add(
                         key,
@@ -103,26 +129,28 @@ def _context_overrides(
                         f"quotes: -c '{key}=[\"...\"]'",
                     )
             else:
+                where = "fleet.stores or fleet.groups" if group_ids else "fleet.stores"
                 problems.add_key(
                     key,
-                    f"no store {store_id!r} in fleet.stores{suggest(store_id, store_ids)}; "
-                    f"known stores: {', '.join(store_ids)}",
+                    f"no store {owner!r} in {where}{suggest(owner, [*store_ids, *group_ids])}; "
+                    f"known stores: {owners}",
                 )
-        elif store_id in overrides or setting.lower() in (k.lower() for k in known):
+        elif owner in overrides or setting.lower() in (k.lower() for k in known):
             problems.add_key(
                 key,
                 f"unknown setting {setting!r}{suggest(setting, known)}; valid settings: "
                 f"{', '.join(known)}",
             )
-    return overrides
+    return overrides, joins
 
 
-def _check_store_id(store_id: str, problems: Problems) -> bool:
-    if STORE_ID.fullmatch(store_id):
+def _check_id(owner_id: str, where: str, problems: Problems) -> bool:
+    if STORE_ID.fullmatch(owner_id):
         return True
+    kind = "store" if where.startswith("fleet.stores.") else "group"
     problems.add_key(
-        f"fleet.stores.{store_id}",
-        "a store id is 1 to 40 lowercase letters, digits and hyphens, starting with a letter and "
+        where,
+        f"a {kind} id is 1 to 40 lowercase letters, digits and hyphens, starting with a letter and "
         "not ending with a hyphen (it becomes part of the stack and schedule group names)",
     )
     return False
@@ -169,14 +197,19 @@ def _null_message(key: str, where: str) -> str:
     return f"cannot be null (only {', '.join(NULLABLE)} may be): give {expected(field)}{instead}"
 
 
-def _parse_store(
-    store_id: str,
-    layers: list[tuple[str, Mapping[str, Any]]],
+Layers = list[tuple[str, Mapping[str, Any]]]
+
+
+def _validated(
+    model: type[BaseModelT],
+    owner: str,
+    layers: Layers,
     problems: Problems,
     horizon: Horizon,
     today: date,
-) -> StoreConfig | None:
-    """Merge the layers (lowest first, each with its `where` template) and validate the store."""
+) -> tuple[BaseModelT, dict[str, _Given]] | None:
+    """Merge the layers (lowest first, each with its `where` template) and validate them with
+    `model` (a store's settings or a group's); `owner` is "store <id>" or "group <id>"."""
     given: dict[str, _Given] = {}
     added: dict[str, list[_Given]] = {}
     nulled: set[str] = set()  # reported already: not "missing" as well
@@ -214,22 +247,39 @@ def _parse_store(
                     )
         data[key] = parsed
     try:
-        settings = StoreSettings.model_validate(data, context=context)
+        settings = model.model_validate(data, context=context)
     except ValidationError as error:
         for detail in error.errors(include_url=False):
             if not (detail["type"] == "missing" and detail["loc"][0] in nulled):
-                _report(detail, store_id, given, problems)
+                _report(detail, owner, given, problems)
         return None
     if problems.count > before:
         return None
+    return settings, given
+
+
+def _parse_store(
+    store_id: str,
+    layers: Layers,
+    problems: Problems,
+    horizon: Horizon,
+    today: date,
+    group_id: str | None = None,
+) -> StoreConfig | None:
+    """A store's settings from its layers (a member's include its group's), and its calendar."""
+    validated = _validated(StoreSettings, f"store {store_id}", layers, problems, horizon, today)
+    if validated is None:
+        return None
+    settings, given = validated
     _warn_short_lead(settings, given.get("startLeadMinutes"), problems)
-    store = StoreConfig.of(store_id, settings, horizon)
-    clash = store.stop_after_start_problem()
+    store = StoreConfig.of(store_id, settings, horizon, group_id)
+    # A member's schedules are its group's: the group's window is checked instead.
+    clash = None if group_id else store.stop_after_start_problem()
     if clash is not None:
         problems.add_key(f"fleet.stores.{store_id}", clash)
         return None
     count = store.schedule_count
-    if count > MAX_SCHEDULES_PER_STORE:
+    if count > MAX_SCHEDULES_PER_STORE and group_id is None:
         problems.add_key(
             f"fleet.stores.{store_id}",
             f"the store needs {count} schedules in {horizon.describe()}, over the "
@@ -262,16 +312,14 @@ def _warn_short_lead(settings: StoreSettings, entry: _Given | None, problems: Pr
     )
 
 
-def _report(
-    detail: ErrorDetails, store_id: str, given: dict[str, _Given], problems: Problems
-) -> None:
+def _report(detail: ErrorDetails, owner: str, given: dict[str, _Given], problems: Problems) -> None:
     violation = (detail.get("ctx") or {}).get("error")
     if isinstance(violation, RuleError):
         # A rule of several settings fails for this store: say which store when inherited.
         entry = given[violation.setting]
         where = entry.where
         if where.startswith("fleet.defaults."):
-            where = f"{where} (inherited by store {store_id})"
+            where = f"{where} (inherited by {owner})"
         problems.add(where, entry.value, str(violation))
         return
     key = str(detail["loc"][0])
@@ -287,38 +335,228 @@ def _report(
         )
         return
     if detail["type"] == "missing":
+        kind, owner_id = owner.split(" ", 1)
         if context_key_only(field):
             example = (field.examples or ["..."])[0]
             problems.add_key(
-                f"{key}:{store_id}",
-                f"missing: set it in cdk.json context or as -c {key}:{store_id}={example}",
+                f"{key}:{owner_id}",
+                f"missing: set it in cdk.json context or as -c {key}:{owner_id}={example}",
             )
         else:
             problems.add_key(
-                f"fleet.stores.{store_id}.{key}",
-                f"not set: set it in fleet.defaults or in fleet.stores.{store_id}",
+                f"fleet.{kind}s.{owner_id}.{key}",
+                f"not set: set it in fleet.defaults or in fleet.{kind}s.{owner_id}",
             )
         return
     problems.add(given[key].where, given[key].value, message(detail, field))
 
 
-def _selected(context: Mapping[str, Any], store_ids: list[str], problems: Problems) -> list[str]:
+def _selected(
+    context: Mapping[str, Any], store_ids: list[str], group_ids: list[str], problems: Problems
+) -> list[str]:
+    """The stores and groups `-c store=a,b` names (a member brings its group along)."""
     value = context.get(SELECT_KEY)
     if value is None:
-        return store_ids
+        return [*store_ids, *group_ids]
+    known = ", ".join(store_ids) + (f"; groups: {', '.join(group_ids)}" if group_ids else "")
     if not isinstance(value, str) or not value.strip():
-        problems.add(SELECT_KEY, value, f"must name a store: one of {', '.join(store_ids)}")
+        problems.add(SELECT_KEY, value, f"must name a store: one of {known}")
         return []
     chosen = [v.strip() for v in value.split(",")]
-    for store_id in chosen:
-        if store_id not in store_ids:
+    for owner in chosen:
+        if owner not in store_ids and owner not in group_ids:
             problems.add(
                 SELECT_KEY,
                 value,
-                f"no store {store_id!r}{suggest(store_id, store_ids)}; known stores: "
-                f"{', '.join(store_ids)}",
+                f"no store {owner!r}{suggest(owner, [*store_ids, *group_ids])}; known stores: "
+                f"{known}",
             )
     return chosen
+
+
+def _store_objects(
+    stores: Mapping[str, Any], problems: Problems
+) -> tuple[dict[str, dict[str, Any]], dict[str, Any]]:
+    """Each store's object (its keys checked), and the groups the objects join."""
+    objects: dict[str, dict[str, Any]] = {}
+    written: dict[str, Any] = {}
+    for store_id, body in stores.items():
+        where = f"fleet.stores.{store_id}"
+        if not _check_id(store_id, where, problems):
+            continue
+        store_obj = as_object(body, where, problems)
+        if store_obj is None:
+            continue
+        if GROUP_KEY in store_obj:
+            written[store_id] = store_obj[GROUP_KEY]
+        store_obj = {k: v for k, v in store_obj.items() if k != GROUP_KEY}
+        check_keys(StoreLayer, store_obj, where, problems)
+        objects[store_id] = store_obj
+    return objects, written
+
+
+def _membership(
+    written: Mapping[str, Any], joins: Mapping[str, Any], group_ids: list[str], problems: Problems
+) -> dict[str, str | None]:
+    """Each member store's group (`-c group:<store-id>=` over its object's `group`; null: none),
+    or None for a store whose group is unknown (said here; the store is not read further)."""
+    found: dict[str, str | None] = {}
+    for store_id in dict.fromkeys([*written, *joins]):
+        where, value = (
+            (f"{GROUP_KEY}:{store_id}", _from_cli(joins[store_id]))
+            if store_id in joins
+            else (f"fleet.stores.{store_id}.{GROUP_KEY}", written[store_id])
+        )
+        if value is None:
+            continue
+        if isinstance(value, str) and value in group_ids:
+            found[store_id] = value
+            continue
+        declared = (
+            f"known groups: {', '.join(group_ids)}"
+            if group_ids
+            else "declare it in fleet.groups first"
+        )
+        problems.add(
+            where,
+            value,
+            f"is no serving group of fleet.groups{suggest(str(value), group_ids)}; {declared}",
+        )
+        found[store_id] = None
+    return found
+
+
+GroupParts = tuple[GroupSettings, Layers]
+
+
+def _parse_group(
+    group_id: str,
+    body: Any,
+    defaults: Mapping[str, Any],
+    overrides: Mapping[str, Any],
+    store_ids: list[str],
+    membership: Mapping[str, str | None],
+    problems: Problems,
+    horizon: Horizon,
+    today: date,
+) -> GroupParts | None:
+    """A group's settings (defaults, its object, `-c <setting>:<group-id>`), and those layers,
+    which its members take the group's settings from."""
+    where = f"fleet.groups.{group_id}"
+    if not _check_id(group_id, where, problems):
+        return None
+    if group_id in store_ids:
+        problems.add_key(
+            where,
+            f"is also a store of fleet.stores: group and store ids are one namespace (stacks "
+            f"{serving_stack_name(group_id)} and ModelSchedule-<id>, schedule group "
+            f"model-schedule-<id>): rename the group",
+        )
+        return None
+    group_obj = as_object(body, where, problems)
+    if group_obj is None:
+        return None
+    before = problems.count
+    for key, place in [
+        *((k, f"{where}.{k}") for k in group_obj),
+        *((k, f"{k}:{group_id}") for k in overrides),
+    ]:
+        if key in SETTINGS and key not in GROUP_OWNED:
+            problems.add_key(
+                place,
+                f"is each member store's own setting, not the group's (the group's model runs "
+                f"from its members' earliest start to their latest stop): set {key} in "
+                "fleet.defaults or on the members",
+            )
+    group_obj = {k: v for k, v in group_obj.items() if k not in SETTINGS or k in GROUP_OWNED}
+    check_keys(GroupLayer, group_obj, where, problems)
+    if group_id not in membership.values():
+        problems.add_key(
+            where,
+            f'has no members: add "{GROUP_KEY}": "{group_id}" to the stores that share its '
+            "model (fleet.stores.<store-id>), or remove the group",
+        )
+    if problems.count > before:
+        return None
+    layers: Layers = [
+        ("fleet.defaults.{key}", {k: v for k, v in defaults.items() if k in GROUP_OWNED}),
+        (where + ".{key}", group_obj),
+        ("{key}:" + group_id, {k: v for k, v in overrides.items() if k in GROUP_OWNED}),
+    ]
+    validated = _validated(
+        GROUP_SETTINGS_MODEL, f"group {group_id}", layers, problems, horizon, today
+    )
+    return None if validated is None else (validated[0], layers)
+
+
+def _member_layers(
+    store_id: str, group_id: str, own: Layers, group_layers: Layers, problems: Problems
+) -> Layers | None:
+    """A member's layers: the group's settings from the group's layers, the rest its own. A
+    group setting written on the member is refused; one it inherits from fleet.defaults is the
+    group's anyway."""
+    before = problems.count
+    for template, layer in own[1:]:
+        for key, value in layer.items():
+            if key not in GROUP_ONLY:
+                continue
+            place = template.format(key=key)
+            if key == "modelVersionArn":
+                problems.add(
+                    place,
+                    value,
+                    f"store {store_id} is a member of serving group {group_id} and runs the "
+                    f"group's version (modelVersionArn:{group_id}): remove this key, or the "
+                    "store's group",
+                )
+                continue
+            problems.add(
+                place,
+                value,
+                f"store {store_id} is a member of serving group {group_id}, which holds its "
+                f"model's settings: set {key} in fleet.groups.{group_id} (or -c "
+                f"{key}:{group_id}=...), and remove it here",
+            )
+    if problems.count > before:
+        return None
+    defaults_template, defaults = own[0]
+    return [
+        (defaults_template, {k: v for k, v in defaults.items() if k not in GROUP_ONLY}),
+        *((t, {k: v for k, v in layer.items() if k in GROUP_ONLY}) for t, layer in group_layers),
+        *own[1:],
+    ]
+
+
+def _groups(
+    groups: Mapping[str, GroupParts],
+    stores: list[StoreConfig],
+    membership: Mapping[str, str | None],
+    problems: Problems,
+) -> tuple[GroupConfig, ...]:
+    """The groups whose settings and members all validated, their windows checked."""
+    found = []
+    for group_id, (settings, _) in groups.items():
+        members = tuple(s for s in stores if s.group_id == group_id)
+        if len(members) < list(membership.values()).count(group_id):
+            continue  # a member's problems are said already
+        group = GroupConfig(group_id=group_id, settings=settings, members=members)
+        where = f"fleet.groups.{group_id}"
+        clash = group.window_problem()
+        if clash is not None:
+            problems.add_key(where, clash)
+            continue
+        count = group.schedule_count
+        if count > MAX_SCHEDULES_PER_STORE:
+            problems.add_key(
+                where,
+                f"the group needs {count} schedules in {group.horizon.describe()}, over the "
+                f"{MAX_SCHEDULES_PER_STORE} a stack may hold (CloudFormation allows 500 "
+                "resources): its members' different hours and closed days each add schedules; "
+                "shorten fleet.horizon, or give the members more alike calendars",
+            )
+            continue
+        found.append(group)
+    return tuple(found)
 
 
 def _notice_now(context: Mapping[str, Any], problems: Problems) -> None:
@@ -378,35 +616,64 @@ def load_fleet(context: Mapping[str, Any], *, today: date) -> FleetConfig:
     warning = horizon.clock_warning(today)
     if warning:
         problems.warn(warning)
+    groups_obj = (
+        (as_object(fleet["groups"], "fleet.groups", problems) or {}) if "groups" in fleet else {}
+    )
+    if GROUP_KEY in defaults:
+        problems.add_key(
+            f"fleet.defaults.{GROUP_KEY}",
+            "a store joins a serving group in its own object (fleet.stores.<store-id>.group) or "
+            "with -c group:<store-id>=<group-id>, never for every store: remove it here",
+        )
+    defaults = {k: v for k, v in defaults.items() if k != GROUP_KEY}
     check_keys(StoreLayer, defaults, "fleet.defaults", problems)
     store_ids = list(stores)
-    overrides = _context_overrides(context, store_ids, problems)
-    selected = _selected(context, store_ids, problems)
+    group_ids = list(groups_obj)
+    overrides, joins = _context_overrides(context, store_ids, group_ids, problems)
+    selected = _selected(context, store_ids, group_ids, problems)
+    store_objs, written = _store_objects(stores, problems)
+    membership = _membership(written, joins, group_ids, problems)
 
-    parsed: list[StoreConfig] = []
-    for store_id, body in stores.items():
-        where = f"fleet.stores.{store_id}"
-        if not _check_store_id(store_id, problems):
-            continue
-        store_obj = as_object(body, where, problems)
-        if store_obj is None:
-            continue
-        check_keys(StoreLayer, store_obj, where, problems)
-        store = _parse_store(
-            store_id,
-            [
-                ("fleet.defaults.{key}", defaults),
-                (where + ".{key}", store_obj),
-                ("{key}:" + store_id, overrides[store_id]),
-            ],
+    groups: dict[str, GroupParts] = {}
+    for group_id, body in groups_obj.items():
+        group = _parse_group(
+            group_id,
+            body,
+            defaults,
+            overrides[group_id],
+            store_ids,
+            membership,
             problems,
             horizon,
             today,
         )
+        if group is not None:
+            groups[group_id] = group
+
+    parsed: list[StoreConfig] = []
+    for store_id, store_obj in store_objs.items():
+        where = f"fleet.stores.{store_id}"
+        if store_id in membership and membership[store_id] is None:
+            continue
+        member_of = membership.get(store_id)
+        own: Layers = [
+            ("fleet.defaults.{key}", defaults),
+            (where + ".{key}", store_obj),
+            ("{key}:" + store_id, overrides[store_id]),
+        ]
+        layers: Layers | None = own
+        if member_of is not None:
+            if member_of not in groups:
+                continue  # the group's own problems are said already
+            layers = _member_layers(store_id, member_of, own, groups[member_of][1], problems)
+        if layers is None:
+            continue
+        store = _parse_store(store_id, layers, problems, horizon, today, member_of)
         if store is not None:
             parsed.append(store)
 
-    _check_versions_are_not_shared(parsed, problems)
+    serving = _groups(groups, parsed, membership, problems)
+    _check_versions_are_not_shared(parsed, serving, problems)
     cross_check(blocks, Stores(store_ids, parsed), problems)
     if problems.lines:
         raise ConfigError(problems.lines)
@@ -420,6 +687,7 @@ def load_fleet(context: Mapping[str, Any], *, today: date) -> FleetConfig:
         warnings=tuple(problems.warnings),
         pipeline=blocks.pipeline,
         pipeline_synth=pipeline_synth,
+        groups=serving,
     )
     pipeline = blocks.pipeline
     if pipeline_synth and pipeline is None:
@@ -437,17 +705,23 @@ def load_fleet(context: Mapping[str, Any], *, today: date) -> FleetConfig:
     return config
 
 
-def _check_versions_are_not_shared(stores: list[StoreConfig], problems: Problems) -> None:
-    """A model version runs once: a store's stop would stop it for the other store too."""
+def _check_versions_are_not_shared(
+    stores: list[StoreConfig], groups: tuple[GroupConfig, ...], problems: Problems
+) -> None:
+    """A model version runs once: a store's or group's stop would stop it for the other too."""
+    owners = [(f"group {g.group_id!r}", g.group_id, g.settings.model.arn) for g in groups]
+    owners += [(f"store {s.store_id!r}", s.store_id, s.settings.model.arn) for s in stores]
     first_user: dict[str, str] = {}
-    for store in stores:
-        arn = store.settings.model.arn
-        other = first_user.setdefault(arn, store.store_id)
-        if other != store.store_id:
+    for name, owner_id, arn in owners:
+        if any(s.store_id == owner_id and s.group_id for s in stores):
+            continue
+        other = first_user.setdefault(arn, name)
+        if other != name:
             problems.add(
-                f"modelVersionArn:{store.store_id}",
+                f"modelVersionArn:{owner_id}",
                 arn,
-                f"is also the model of store {other!r}: each store's schedule would start and stop "
-                "it for the other store too; give each store its own model version (copy it, or "
-                "train another version in the project)",
+                f"is also the model of {other}: each one's schedule would start and stop it for "
+                "the other too; give each its own model version (copy it, or train another "
+                "version in the project), or make the stores members of one serving group "
+                "(fleet.groups)",
             )

@@ -28,6 +28,11 @@ class FleetSettings(BaseModel):
         default_factory=dict, description="Settings every store inherits."
     )
     stores: dict[str, Any] = Field(description="The stores, by store id.")
+    groups: dict[str, Any] = Field(
+        default_factory=dict,
+        description="Serving groups, by group id: stores of one account and Region that share "
+        "one model version (a store joins one with `group`).",
+    )
     horizon: HorizonSettings = Field(description="The calendar horizon, `fleet.horizon` (required)")
     dashboard: DashboardSettings = Field(
         default_factory=DashboardSettings,
@@ -47,4 +52,6 @@ class FleetSettings(BaseModel):
 
 
 # The blocks, in the order the reference documents them: every field holding a settings model.
-BLOCKS = tuple(name for name in FleetSettings.model_fields if name not in ("defaults", "stores"))
+BLOCKS = tuple(
+    name for name in FleetSettings.model_fields if name not in ("defaults", "stores", "groups")
+)

@@ -56,6 +56,19 @@ class RuleError(ValueError):
         self.setting = setting
 
 
+def project_rule(project_arn: str, model: ModelVersion) -> None:
+    """The version belongs to the project (a store's rule, and a serving group's)."""
+    try:
+        check_project_of(project_arn, model)
+    except ValueError as error:
+        raise RuleError("projectArn", str(error)) from error
+
+
+def units_rule(minimum: int, maximum: int | None) -> None:
+    if maximum is not None and maximum < minimum:
+        raise RuleError("maxInferenceUnits", f"must be at least minInferenceUnits ({minimum})")
+
+
 class StoreSettings(BaseModel):
     """Everything one store can set. Validated with context={"horizon": <fleet.horizon>}."""
 
@@ -233,20 +246,12 @@ class StoreSettings(BaseModel):
 
     @model_validator(mode="after")
     def _rule_project_of_the_version(self) -> Self:
-        try:
-            check_project_of(self.project_arn, self.model)
-        except ValueError as error:
-            raise RuleError("projectArn", str(error)) from error
+        project_rule(self.project_arn, self.model)
         return self
 
     @model_validator(mode="after")
     def _rule_units_range(self) -> Self:
-        maximum = self.max_inference_units
-        if maximum is not None and maximum < self.min_inference_units:
-            raise RuleError(
-                "maxInferenceUnits",
-                f"must be at least minInferenceUnits ({self.min_inference_units})",
-            )
+        units_rule(self.min_inference_units, self.max_inference_units)
         return self
 
     @model_validator(mode="after")

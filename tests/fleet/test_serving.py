@@ -86,7 +86,9 @@ def fired(plan: GroupPlan, schedules: Any, begin: datetime, end: datetime) -> li
 
 
 def check(members: list[StoreConfig]) -> GroupPlan:
-    plan = group_plan(members)
+    plan = group_plan(
+        members, members[0].settings.timezone, start_check_minutes=5, closing_check_minutes=15
+    )
     horizon = members[0].horizon
     # Away from the horizon's edges, where the weekly crons of the years around it take over.
     begin = datetime.combine(horizon.first + timedelta(days=2), datetime.min.time(), UTC)

@@ -12,9 +12,9 @@ from zoneinfo import ZoneInfo
 import pytest
 from aws_cron_expression_validator.validator import AWSCronExpressionValidator
 
-from fleet.calendar.cron import MAX_EXPRESSION, action_schedules, numbers
+from fleet.calendar.cron import MAX_EXPRESSION, Plan, action_schedules, numbers
 from fleet.calendar.weekly import ALL_DAYS, Weekday
-from fleet.config import Plan, StoreConfig
+from fleet.config import StoreConfig
 from fleet.handle import handle_of
 from fleet.reading.loader import load_fleet
 from report.awscron import occurrences
