@@ -33,6 +33,7 @@ from fleet.reading.errors import ConfigError
 from fleet.reading.loader import load_fleet
 from stacks.dashboard_stack import ModelScheduleDashboardStack
 from stacks.model_schedule_stack import ModelScheduleStack
+from stacks.model_serving_stack import ModelServingStack
 from stacks.pipeline_stack import ModelSchedulePipelineStack
 
 EXIT_BAD_CONFIG = 2
@@ -73,9 +74,6 @@ def build(app: cdk.App, context: Mapping[str, Any] | None = None) -> list[Stack]
     )
     # A store nobody hears from is the synth's concern, not the other tools' (rotate.sh...).
     unheard = fleet.unheard_warning()
-    if fleet.groups:
-        # Until the group's stack lands: members would otherwise each schedule the shared version.
-        raise ConfigError(["fleet.groups: serving groups are read but not yet synthesized"])
     for warning in [*fleet.warnings, *([unheard] if unheard else [])]:
         print(f"rekognition-model-scheduler: warning: {warning}", file=sys.stderr)
     if fleet.pipeline_synth and fleet.pipeline is not None:
@@ -108,10 +106,21 @@ def build(app: cdk.App, context: Mapping[str, Any] | None = None) -> list[Stack]
 
 def flat_stacks(app: cdk.App, fleet: FleetConfig) -> list[Stack]:
     """The stores' stacks and the accounts' dashboards, each deployed on its own."""
-    stacks: list[Stack] = [
-        ModelScheduleStack(app, store=store, protected_versions=fleet.protected_versions(store))
-        for store in fleet.selected
-    ]
+    serving = {
+        group.group_id: ModelServingStack(
+            app, group=group, protected_versions=fleet.protected_versions(group.members[0])
+        )
+        for group in fleet.selected_groups
+    }
+    stacks: list[Stack] = list(serving.values())
+    for store in fleet.selected:
+        stack = ModelScheduleStack(
+            app, store=store, protected_versions=fleet.protected_versions(store)
+        )
+        if store.group_id is not None:
+            # The group's model runs before its members' handles name it.
+            stack.add_stack_dependency(serving[store.group_id])
+        stacks.append(stack)
     if fleet.whole_fleet:
         # A `-c store=` selection is about those stores: `cdk deploy -c store=x` deploys one.
         stacks += [ModelScheduleDashboardStack(app, dashboard=d) for d in fleet.dashboards()]

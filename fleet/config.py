@@ -29,10 +29,12 @@ from fleet.names import (
     stack_name,
 )
 from fleet.serving import GroupPlan, group_plan, window_problem
+from fleet.settings.arn import ModelVersion
 from fleet.settings.dashboard import DashboardSettings
 from fleet.settings.group import GroupSettings
 from fleet.settings.pipeline import PipelineSettings
 from fleet.settings.store import CLOSING_CHECK_DELAY_MINUTES, RETRY_MARGIN_MINUTES, StoreSettings
+from verifier_contract import StaleVersions
 
 Check = verifier_contract.Check
 
@@ -61,6 +63,55 @@ class StorePlan:
         """Every schedule of the store's stack, the horizon's reminder included."""
         plans = [self.start, self.stop, *(c.schedules for c in self.checks)]
         return sum(len(plan) for plan in plans) + 1
+
+
+@dataclass(frozen=True)
+class ModelRunner:
+    """What runs one model version on a calendar, and who hears of it: a store with a version of
+    its own, or a serving group (its id in place of the store's in every name)."""
+
+    owner_id: str
+    schedule_group_name: str
+    model: ModelVersion
+    project_arn: str
+    time_zone: str
+    plan: StorePlan
+    horizon: Horizon
+    min_inference_units: int
+    max_inference_units: int | None
+    maximum_retry_attempts: int
+    maximum_event_age_minutes: int
+    notify_emails: tuple[str, ...]
+    stale_versions: StaleVersions
+    # The canary's question, with the threshold it asks with.
+    canary: verifier_contract.Canary | None
+
+
+def _runner(
+    owner_id: str,
+    settings: StoreSettings | GroupSettings,
+    *,
+    time_zone: str,
+    plan: StorePlan,
+    horizon: Horizon,
+) -> ModelRunner:
+    s = settings
+    return ModelRunner(
+        owner_id=owner_id,
+        schedule_group_name=schedule_group_name(owner_id),
+        model=s.model,
+        project_arn=s.project_arn,
+        time_zone=time_zone,
+        plan=plan,
+        horizon=horizon,
+        min_inference_units=s.min_inference_units,
+        max_inference_units=s.max_inference_units,
+        maximum_retry_attempts=s.maximum_retry_attempts,
+        maximum_event_age_minutes=s.maximum_event_age_minutes,
+        notify_emails=tuple(s.notify_emails),
+        stale_versions=StaleVersions(s.stale_versions),
+        canary=s.canary.for_check(s.min_confidence) if s.canary else None,
+    )
 
 
 @dataclass(frozen=True)
@@ -311,6 +362,11 @@ class StoreConfig:
     def schedule_count(self) -> int:
         return self.plan.schedule_count
 
+    @property
+    def runner(self) -> ModelRunner:
+        s = self.settings
+        return _runner(self.store_id, s, time_zone=s.timezone, plan=self.plan, horizon=self.horizon)
+
     def describe_hours(self) -> str:
         s = self.settings
         return f"open {format_minutes(s.opens)}-{format_minutes(s.closes)} {s.timezone}"
@@ -367,6 +423,16 @@ class GroupConfig:
     @property
     def schedule_count(self) -> int:
         return self.plan.schedule_count
+
+    @property
+    def runner(self) -> ModelRunner:
+        return _runner(
+            self.group_id,
+            self.settings,
+            time_zone=self.time_zone,
+            plan=self.plan,
+            horizon=self.horizon,
+        )
 
     def window_problem(self) -> str | None:
         margin = self.settings.maximum_event_age_minutes + RETRY_MARGIN_MINUTES
@@ -434,7 +500,8 @@ class FleetConfig:
         """Per account of the fleet, in the order its first store appears in cdk.json, one
         dashboard per STORES_PER_DASHBOARD stores."""
         by_account: dict[str, list[StoreConfig]] = {}
-        for store in self.stores:
+        # A member's model is its group's, whose rows come with Serving groups (2).
+        for store in (s for s in self.stores if s.group_id is None):
             by_account.setdefault(store.settings.model.account, []).append(store)
         found = []
         for account, stores in by_account.items():

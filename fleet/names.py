@@ -12,8 +12,11 @@ GROUP_PREFIX = "model-schedule-"
 DASHBOARD_STACK_PREFIX = "ModelScheduleDashboard-"
 DASHBOARD_PREFIX = f"{APP_TAG}-"
 PIPELINE_PREFIX = "ModelSchedulePipeline-"
-# Every stack of the project: store, dashboard and pipeline stacks all start with this.
+# Every stack of the project: store, dashboard and pipeline stacks start with the first,
+# serving groups' stacks with the second.
 STACKS_PATTERN = "ModelSchedule*"
+SERVING_STACKS_PATTERN = f"{SERVING_STACK_PREFIX}*"
+STACK_PATTERNS = (STACKS_PATTERN, SERVING_STACKS_PATTERN)
 # The default qualifier of `cdk bootstrap`: the bootstrap's roles and buckets carry it.
 BOOTSTRAP_QUALIFIER = "hnb659fds"
 BOOTSTRAP_ASSETS_BUCKETS = f"cdk-{BOOTSTRAP_QUALIFIER}-assets-*"

@@ -31,6 +31,10 @@ for path in assembly_templates(Path("cdk.out")):
     stack = path.name.removesuffix(".template.json") + ":"
     if "DashboardName" in outputs:
         print(stack, "dashboard", outputs["DashboardName"], "of", outputs["Stores"])
+    elif "Members" in outputs:
+        print(stack, outputs["StartSchedule"] + ";", outputs["StopSchedule"] + "; members", outputs["Members"])
+    elif "ServingGroup" in outputs:
+        print(stack, "member of serving group", outputs["ServingGroup"])
     else:
         print(stack, outputs.get("StartSchedule", "?") + ";", outputs.get("StopSchedule", "?"))
 PY

@@ -6,32 +6,24 @@ from typing import Any
 
 from aws_cdk import CfnOutput, Environment, Stack, Tags
 
-import verifier_contract
 from constructs import Construct
 from fleet.calendar.closures import describe_days
 from fleet.config import StoreConfig
 from fleet.handle import handle_of
-from fleet.names import APP_TAG
+from fleet.names import APP_TAG, serving_stack_name
 from rekognition_model_client import handle as model_handle
-from scheduler_constructs.alarm_specs import StoreFacts
 from scheduler_constructs.checkout_access import CheckoutAccess
 from scheduler_constructs.cost_guard_math import allowed_intervals
-from scheduler_constructs.dead_letter_queue import SchedulerDeadLetterQueue
-from scheduler_constructs.horizon_reminder import HorizonReminder
-from scheduler_constructs.model_schedule import ModelSchedule
-from scheduler_constructs.model_verifier import ModelVerifier
-from scheduler_constructs.nag import acknowledge
-from scheduler_constructs.notifications import StoreNotifications
-from scheduler_constructs.store_alarms import StoreAlarms
-
-Check = verifier_contract.Check
+from stacks.model_runner import RunnerParts, run_model
 
 
 class ModelScheduleStack(Stack):
     """Lives where the model lives: a universal target calls the API in the schedule's own region
     and account, so the environment comes from the model version ARN, never from the CLI's.
 
-    Wiring only: each step builds one construct from the store's settings and plan."""
+    Wiring only. A store with a version of its own runs it here (stacks/model_runner.py); a
+    member of a serving group keeps what is the store's: its model handle, its checkout's
+    client policy and its outputs (its group's stack runs the model)."""
 
     def __init__(
         self,
@@ -42,133 +34,35 @@ class ModelScheduleStack(Stack):
         **kwargs: Any,
     ) -> None:
         model = store.settings.model
+        runs = (
+            f"Starts and stops the Rekognition Custom Labels model of store {store.store_id}"
+            if store.group_id is None
+            else f"Publishes the model of store {store.store_id}, a member of serving group "
+            f"{store.group_id}"
+        )
         super().__init__(
             scope,
             store.stack_name,
             env=Environment(account=model.account, region=model.region),
-            description=(
-                f"Starts and stops the Rekognition Custom Labels model of store {store.store_id} "
-                f"({store.describe_hours()}) - {APP_TAG}"
-            ),
+            description=f"{runs} ({store.describe_hours()}) - {APP_TAG}",
             **kwargs,
         )
         Tags.of(self).add(f"{APP_TAG}:store", store.store_id)
         self.store = store
-
-        dead_letters = SchedulerDeadLetterQueue(self, "DeadLetters")
-        schedule = self._model_schedule(dead_letters)
-        notifications = self._notifications(dead_letters)
-        verifier = self._verifier(protected_versions, schedule, notifications, dead_letters)
-        schedule.allow_invoking_verifier(verifier.function_arn)
-        self._horizon_reminder(schedule, notifications, dead_letters)
-        schedule.allow_publishing_to(notifications.topic_arn, notifications.key_arn)
-        self._alarms(notifications, dead_letters, verifier)
+        if store.group_id is not None:
+            checkout = self._checkout()
+            for output_id, value in member_outputs(store, checkout):
+                CfnOutput(self, output_id, value=value)
+            return
+        parts = run_model(
+            self,
+            store.runner,
+            protected_versions=protected_versions,
+            allowed_utc=tuple(allowed_intervals(store.settings)),
+        )
         checkout = self._checkout()
-        for output_id, value in outputs(store, schedule, dead_letters, notifications, checkout):
+        for output_id, value in outputs(store, parts, checkout):
             CfnOutput(self, output_id, value=value)
-        acknowledge(
-            schedule.policy,
-            f"AwsSolutions-IAM5[Resource::{model.project_scope_arn}]",
-            "Scoped to one Rekognition project. The version ARN ends in a timestamp that changes "
-            "with every rotation, and DescribeProjectVersions takes the project ARN, so "
-            "project/<name>/* is the narrowest scope that survives a model rotation.",
-        )
-
-    def _model_schedule(self, dead_letters: SchedulerDeadLetterQueue) -> ModelSchedule:
-        store, settings = self.store, self.store.settings
-        return ModelSchedule(
-            self,
-            "ModelSchedule",
-            group_name=store.schedule_group_name,
-            model=settings.model,
-            time_zone=settings.timezone,
-            start=store.plan.start,
-            stop=store.plan.stop,
-            min_inference_units=settings.min_inference_units,
-            max_inference_units=settings.max_inference_units,
-            retry_attempts=settings.maximum_retry_attempts,
-            max_event_age_minutes=settings.maximum_event_age_minutes,
-            dead_letter_arn=dead_letters.queue_arn,
-        )
-
-    def _notifications(self, dead_letters: SchedulerDeadLetterQueue) -> StoreNotifications:
-        settings = self.store.settings
-        notifications = StoreNotifications(
-            self,
-            "Notifications",
-            store_id=self.store.store_id,
-            emails=settings.notify_emails,
-            dead_letter_arn=dead_letters.queue_arn,
-            location=settings.model.location,
-        )
-        if settings.notify_emails:
-            dead_letters.accept_undeliverable_mail_from(notifications.topic_arn)
-        return notifications
-
-    def _verifier(
-        self,
-        protected_versions: tuple[str, ...],
-        schedule: ModelSchedule,
-        notifications: StoreNotifications,
-        dead_letters: SchedulerDeadLetterQueue,
-    ) -> ModelVerifier:
-        store, model = self.store, self.store.settings.model
-        return ModelVerifier(
-            self,
-            "Verifier",
-            store_id=store.store_id,
-            project_scope_arn=model.project_scope_arn,
-            event=verifier_event(store, protected_versions),
-            time_zone=store.settings.timezone,
-            checks=store.plan.checks,
-            group_name=schedule.group_name,
-            scheduler_role_arn=schedule.role_arn,
-            topic_arn=notifications.topic_arn,
-            key_arn=notifications.key_arn,
-            dead_letter_arn=dead_letters.queue_arn,
-            partition=model.partition,
-        )
-
-    def _horizon_reminder(
-        self,
-        schedule: ModelSchedule,
-        notifications: StoreNotifications,
-        dead_letters: SchedulerDeadLetterQueue,
-    ) -> None:
-        HorizonReminder(
-            self,
-            "HorizonReminder",
-            store_id=self.store.store_id,
-            horizon=self.store.horizon,
-            time_zone=self.store.settings.timezone,
-            group_name=schedule.group_name,
-            role_arn=schedule.role_arn,
-            topic_arn=notifications.topic_arn,
-            dead_letter_arn=dead_letters.queue_arn,
-        )
-
-    def _alarms(
-        self,
-        notifications: StoreNotifications,
-        dead_letters: SchedulerDeadLetterQueue,
-        verifier: ModelVerifier,
-    ) -> None:
-        store, settings = self.store, self.store.settings
-        StoreAlarms(
-            self,
-            "Alarms",
-            store=StoreFacts(
-                store_id=store.store_id,
-                group_name=store.schedule_group_name,
-                dead_letter_queue_name=dead_letters.queue_name,
-                verifier_function_name=verifier.function_name,
-                project_name=settings.model.project_name,
-                version_name=settings.model.version_name,
-                allowed_utc=tuple(allowed_intervals(settings)),
-                canary=settings.canary is not None,
-            ),
-            topic_arn=notifications.topic_arn,
-        )
 
     def _checkout(self) -> CheckoutAccess:
         store, model = self.store, self.store.settings.model
@@ -183,33 +77,22 @@ class ModelScheduleStack(Stack):
         )
 
 
-def verifier_event(
-    store: StoreConfig, protected_versions: tuple[str, ...]
-) -> verifier_contract.VerifierEvent:
-    """The verifier's event for the store; each check schedule sends it with its own check."""
-    settings = store.settings
-    return verifier_contract.VerifierEvent(
-        check=Check.OPENING,
-        store=store.store_id,
-        model_version_arn=settings.model.arn,
-        project_arn=settings.project_arn,
-        min_inference_units=settings.min_inference_units,
-        max_inference_units=settings.max_inference_units,
-        protected_versions=protected_versions,
-        stale_versions=verifier_contract.StaleVersions(settings.stale_versions),
-        canary=(settings.canary.for_check(settings.min_confidence) if settings.canary else None),
-    )
+def member_outputs(store: StoreConfig, checkout: CheckoutAccess) -> list[tuple[str, str]]:
+    """A member's outputs: its group, its closed days, and where its checkout reads."""
+    return [
+        ("ServingGroup", f"{store.group_id} (stack {serving_stack_name(store.group_id or '')})"),
+        ("ClosedDays", describe_days(store.closed_days) or "none"),
+        ("ModelHandleParameter", model_handle.parameter_name(store.store_id)),
+        ("CheckoutClientPolicyArn", checkout.client_policy_arn),
+    ]
 
 
 def outputs(
-    store: StoreConfig,
-    schedule: ModelSchedule,
-    dead_letters: SchedulerDeadLetterQueue,
-    notifications: StoreNotifications,
-    checkout: CheckoutAccess,
+    store: StoreConfig, parts: RunnerParts, checkout: CheckoutAccess
 ) -> list[tuple[str, str]]:
     """The stack's outputs: what the schedules do in words, and where to find things."""
     settings, zone, horizon = store.settings, store.settings.timezone, store.horizon
+    schedule, dead_letters, notifications = parts.schedule, parts.dead_letters, parts.notifications
     found = [
         ("StartSchedule", f"start {settings.start.describe()} ({zone})"),
         ("StopSchedule", f"stop {settings.stop.describe()} ({zone})"),

@@ -12,7 +12,8 @@ hour more lenient at the edges of the window for part of the year.
 
 from __future__ import annotations
 
-from datetime import datetime
+from collections.abc import Iterable
+from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from fleet.calendar.weekly import MINUTES_PER_DAY, MINUTES_PER_WEEK
@@ -61,6 +62,27 @@ def allowed_intervals(store: StoreSettings) -> list[Interval]:
                 pieces.append((start, end))
             else:  # wraps past Sunday 24:00 UTC
                 pieces.extend([(start, MINUTES_PER_WEEK), (0, end)])
+    return _merge(pieces)
+
+
+def window_intervals(
+    windows: Iterable[tuple[datetime, datetime]], after_stop_minutes: int
+) -> list[Interval]:
+    """UTC minutes of the week inside any of these running windows (instants), each widened
+    after its stop: a serving group's, from its days over the calendar horizon, which cover
+    every UTC offset its members' zones use and runs through the gaps between its members."""
+    pieces: list[Interval] = []
+    for start, stop in windows:
+        utc = start.astimezone(UTC)
+        begin = utc.weekday() * MINUTES_PER_DAY + utc.hour * 60 + utc.minute
+        length = (stop - start) // timedelta(minutes=1) + after_stop_minutes
+        if length >= MINUTES_PER_WEEK:
+            return [(0, MINUTES_PER_WEEK)]
+        end = begin + length
+        if end <= MINUTES_PER_WEEK:
+            pieces.append((begin, end))
+        else:  # wraps past Sunday 24:00 UTC
+            pieces.extend([(begin, MINUTES_PER_WEEK), (0, end - MINUTES_PER_WEEK)])
     return _merge(pieces)
 
 

@@ -15,12 +15,12 @@ import json
 import sys
 from typing import Any
 
-from fleet.names import BOOTSTRAP_ASSETS_BUCKETS, GROUP_PREFIX, STACKS_PATTERN
+from fleet.names import BOOTSTRAP_ASSETS_BUCKETS, GROUP_PREFIX, STACK_PATTERNS
 from rekognition_model_client.handle import PARAMETER_PREFIX
 
 # CloudFormation names what these stacks do not name after the stack: "ModelSchedule-<store>-..."
 # and "ModelScheduleDashboard-<account>-...".
-STACKS = STACKS_PATTERN
+STACKS = "{stacks}"  # each of STACK_PATTERNS: a store's or dashboard's, a serving group's
 
 # By resource type: the statement that lets CloudFormation manage it.
 BY_TYPE: dict[str, dict[str, Any]] = {
@@ -227,7 +227,12 @@ def execution_policy(partition: str = "aws") -> dict[str, Any]:
     statements = []
     for statement in [*BY_TYPE.values(), ASSETS]:
         resource = str(statement["Resource"]).replace("{p}", partition)
-        statements.append({**statement, "Effect": "Allow", "Resource": resource})
+        named: str | list[str] = (
+            [resource.replace(STACKS, pattern) for pattern in STACK_PATTERNS]
+            if STACKS in resource
+            else resource
+        )
+        statements.append({**statement, "Effect": "Allow", "Resource": named})
     return {"Version": "2012-10-17", "Statement": statements}
 
 

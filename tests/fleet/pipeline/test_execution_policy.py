@@ -31,10 +31,28 @@ def test_it_fits_an_iam_managed_policy() -> None:
 def test_only_key_creation_is_on_every_resource() -> None:
     """A wildcard resource only where the action has none to name (kms:CreateKey)."""
     for statement in execution_policy("aws-cn")["Statement"]:
-        resource = statement["Resource"]
-        assert resource == "*" or resource.startswith("arn:aws-cn:"), statement["Sid"]
-        if resource == "*":
-            assert statement["Sid"] == "Keys"
+        resources = statement["Resource"]
+        for resource in resources if isinstance(resources, list) else [resources]:
+            assert resource == "*" or resource.startswith("arn:aws-cn:"), statement["Sid"]
+            if resource == "*":
+                assert statement["Sid"] == "Keys"
+
+
+def test_a_serving_groups_stack_and_resources_are_allowed() -> None:
+    """What CloudFormation names after a stack (roles, functions, queues...) is allowed for
+    ModelServing-<group> as for ModelSchedule-<store>, and its resource types are covered."""
+    from tests.groups import grouped_context
+    from tests.synth import synth
+
+    templates = synth(grouped_context())
+    types = {r["Type"] for r in templates["ModelServing-tokyo"]["Resources"].values()} - {
+        "AWS::CDK::Metadata"
+    }
+    assert types <= set(BY_TYPE), sorted(types - set(BY_TYPE))
+    by_sid = {s["Sid"]: s["Resource"] for s in execution_policy()["Statement"]}
+    assert "arn:aws:iam::*:role/ModelServing-*" in by_sid["Roles"]
+    assert "arn:aws:lambda:*:*:function:ModelServing-*" in by_sid["Functions"]
+    assert "arn:aws:sqs:*:*:ModelServing-*" in by_sid["Queues"]
 
 
 def test_the_command_prints_it(capsys: Any) -> None:
