@@ -24,8 +24,7 @@ from botocore.config import Config
 from botocore.exceptions import BotoCoreError
 
 from fleet.calendar.zones import use_pinned_tzdata
-from fleet.config import FleetConfig, StoreConfig
-from fleet.names import stack_name
+from fleet.config import FleetConfig, GroupConfig, StoreConfig
 from fleet.reading.errors import ConfigError
 from fleet.reading.loader import load_fleet
 from fleet.settings.arn import ModelVersion, parse_version_arn
@@ -67,7 +66,7 @@ def run_cdk(arguments: Sequence[str], cwd: Path) -> int:
 
 def parse_args(argv: Sequence[str]) -> argparse.Namespace:
     parser = argparse.ArgumentParser(prog="./scripts/rotate.sh", description=__doc__.split("\n")[2])
-    parser.add_argument("store", help="the store id, e.g. tokyo-ginza")
+    parser.add_argument("store", help="the store or serving group id, e.g. tokyo-ginza")
     parser.add_argument("new_arn", metavar="new-model-version-arn")
     parser.add_argument(
         "--offline",
@@ -140,12 +139,36 @@ class Rotation:
     args: argparse.Namespace
     text: str  # cdk.json as stored
     fleet: FleetConfig
+    # The store, or a serving group's first member (its settings hold the group's model's).
     store: StoreConfig
     new: ModelVersion
+    group: GroupConfig | None = None
+
+    @property
+    def owner_id(self) -> str:
+        return self.group.group_id if self.group else self.store.store_id
+
+    @property
+    def owner(self) -> str:
+        return f"group {self.owner_id}" if self.group else f"store {self.owner_id}"
 
     @property
     def key(self) -> str:
-        return f"modelVersionArn:{self.store.store_id}"
+        return f"modelVersionArn:{self.owner_id}"
+
+    @property
+    def stacks(self) -> list[str]:
+        """What the rotation changes: the store's stack, or the group's and its members'."""
+        if self.group is None:
+            return [self.store.stack_name]
+        return [self.group.stack_name, *(m.stack_name for m in self.group.members)]
+
+    @property
+    def selection(self) -> str:
+        """`-c store=` for those stacks."""
+        if self.group is None:
+            return self.store.store_id
+        return ",".join([self.group.group_id, *self.group.member_ids])
 
 
 class StopError(Exception):
@@ -174,17 +197,33 @@ def read(args: argparse.Namespace) -> Rotation:
         for problem in error.problems:
             _say(f"  error: {problem}")
         raise StopError(2) from error
-    store = next((s for s in fleet.stores if s.store_id == args.store), None)
+    group = next((g for g in fleet.groups if g.group_id == args.store), None)
+    store = (
+        group.members[0]
+        if group
+        else next((s for s in fleet.stores if s.store_id == args.store), None)
+    )
     if store is None:
         known = ", ".join(s.store_id for s in fleet.stores)
-        _say(f"rotate: no store {args.store!r} in cdk.json; known stores: {known}")
+        groups = f"; serving groups: {', '.join(g.group_id for g in fleet.groups)}"
+        _say(
+            f"rotate: no store {args.store!r} in cdk.json; known stores: {known}"
+            f"{groups if fleet.groups else ''}"
+        )
+        raise StopError(2)
+    if group is None and store.group_id is not None:
+        _say(
+            f"rotate: store {store.store_id} is a member of serving group {store.group_id} and "
+            f"runs the group's version: rotate the group, ./scripts/rotate.sh {store.group_id} "
+            f"{args.new_arn}"
+        )
         raise StopError(2)
     try:
         new = parse_version_arn(args.new_arn)
     except ValueError as error:
         _say(f"rotate: {args.new_arn!r} {error}")
         raise StopError(2) from error
-    return Rotation(args, text, fleet, store, new)
+    return Rotation(args, text, fleet, store, new, group)
 
 
 def check(rotation: Rotation, rekognition: RekognitionClient | None, s3: Any) -> str:
@@ -219,17 +258,17 @@ def check(rotation: Rotation, rekognition: RekognitionClient | None, s3: Any) ->
 
 
 def edit(rotation: Rotation, edited: str, run: Run) -> None:
-    """Write the one value, and show the store's template diff (against the template before
-    the change when offline); StopError(1) when a synth or the diff fails."""
+    """Write the one value, and show the template diff of each stack it changes (against the
+    templates before the change when offline); StopError(1) when a synth or a diff fails."""
     args, store = rotation.args, rotation.store
     path: Path = args.cdk_json
-    workdir, stack = path.parent, store.stack_name
+    workdir = path.parent
     with tempfile.TemporaryDirectory(prefix="rotate.") as scratch:
         before, after = Path(scratch) / "before", Path(scratch) / "after"
 
         def synth(out: Path) -> int:
             return run(
-                ["synth", "--quiet", "-c", f"store={store.store_id}", "-o", str(out)], workdir
+                ["synth", "--quiet", "-c", f"store={rotation.selection}", "-o", str(out)], workdir
             )
 
         diff = not args.no_diff
@@ -241,38 +280,55 @@ def edit(rotation: Rotation, edited: str, run: Run) -> None:
         print(f"        (was {store.settings.model.arn})")
         if diff:
             if args.offline:
-                template = before / f"{stack}.template.json"
-                failed = synth(after) or run(
-                    ["diff", "--app", str(after), "--template", str(template), stack], workdir
+                failed = synth(after) or next(
+                    (
+                        code
+                        for stack in rotation.stacks
+                        if (
+                            code := run(
+                                [
+                                    "diff",
+                                    "--app",
+                                    str(after),
+                                    "--template",
+                                    str(before / f"{stack}.template.json"),
+                                    stack,
+                                ],
+                                workdir,
+                            )
+                        )
+                    ),
+                    0,
                 )
             else:
-                failed = run(["diff", "-c", f"store={store.store_id}", stack], workdir)
+                failed = run(
+                    ["diff", "-c", f"store={rotation.selection}", *rotation.stacks], workdir
+                )
             if failed:
                 _say("rotate: cdk diff failed (see above); cdk.json is changed")
                 raise StopError(1)
 
 
 def show(rotation: Rotation) -> None:
-    """What to deploy next: the store's stack, the stacks sharing its project (their sweep
-    must know the new version), the account's dashboard."""
+    """What to deploy next: the store's (or the group's and its members') stacks, the stacks
+    sharing its project (their sweep must know the new version), the account's dashboard."""
     fleet, store = rotation.fleet, rotation.store
     scope = store.settings.model.project_scope_arn
+    mine = set(rotation.stacks)
     sharing = [
-        s.store_id
+        s.stack_name
         for s in fleet.stores
-        if s.store_id != store.store_id and s.settings.model.project_scope_arn == scope
+        if s.stack_name not in mine and s.settings.model.project_scope_arn == scope
     ]
-    print(f"\nNext: ./scripts/cdk deploy {store.stack_name}")
+    print(f"\nNext: ./scripts/cdk deploy {' '.join(rotation.stacks)}")
     if sharing:
+        print("      and, as they share the project: ./scripts/cdk deploy " + " ".join(sharing))
+    dashboard = next((d for d in fleet.dashboards() if store.store_id in d.store_ids), None)
+    if dashboard is not None:
         print(
-            "      and, as they share the project: ./scripts/cdk deploy "
-            + " ".join(stack_name(s) for s in sharing)
+            "      and the account's dashboard, which shows the version's inference units: "
+            f"./scripts/cdk deploy {dashboard.stack_name}"
         )
-    dashboard = next(d for d in fleet.dashboards() if store.store_id in d.store_ids)
-    print(
-        "      and the account's dashboard, which shows the version's inference units: "
-        f"./scripts/cdk deploy {dashboard.stack_name}"
-    )
     print(
         "Registers read the new handle within 60 s; the verifier's sweep stops the old version at "
         "the next opening or closing check."
@@ -291,10 +347,7 @@ def main(
         rotation = read(parse_args(argv))
         current = rotation.store.settings.model
         if rotation.new.arn == current.arn:
-            print(
-                f"rotate: {current.arn} is already store {rotation.store.store_id}'s version; "
-                "nothing to change"
-            )
+            print(f"rotate: {current.arn} is already {rotation.owner}'s version; nothing to change")
             return 0
         try:
             edited = check(rotation, rekognition, s3)

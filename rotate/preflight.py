@@ -125,7 +125,10 @@ def check_offline(fleet: FleetConfig, store: StoreConfig, new: ModelVersion) -> 
             "store to another project, change projectArn too, by hand)"
         )
     for other in fleet.stores:
-        if other.store_id != store.store_id and other.settings.model.arn == new.arn:
+        same = other.store_id == store.store_id or (
+            store.group_id is not None and other.group_id == store.group_id
+        )
+        if not same and other.settings.model.arn == new.arn:
             raise RefusedError(
                 f"{new.arn} is the current version of store {other.store_id}: each store's "
                 "schedule would start and stop it for the other; train or copy another version"
