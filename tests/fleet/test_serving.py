@@ -97,6 +97,18 @@ def check(members: list[StoreConfig]) -> GroupPlan:
     stops = sorted(d.stop for d in plan.days.values() if begin <= d.stop < end)
     assert fired(plan, plan.start, begin, end) == starts
     assert fired(plan, plan.stop, begin, end) == stops
+    # The verifier's checks: at the first opening of each day the group runs, and 15 minutes
+    # after the stop of every day a member would open by weekday.
+    openings = sorted(d.opens for d in plan.days.values() if begin <= d.opens < end)
+    assert fired(plan, plan.opening_check, begin, end) == openings
+    closings = sorted(
+        c
+        for d in plan.ordinary.values()
+        if begin <= (c := d.stop + timedelta(minutes=15)) < end
+        and c.astimezone(ZoneInfo(plan.time_zone)).dst()
+        == d.stop.astimezone(ZoneInfo(plan.time_zone)).dst()
+    )
+    assert set(closings) <= set(fired(plan, plan.closing_check, begin, end))
     # Every member's window lies inside the group's on each day it opens, and the group runs on
     # no day none opens.
     for day, group in plan.days.items():
