@@ -186,36 +186,3 @@ def test_synth_sh_takes_the_pipeline_flag_anywhere() -> None:
     # With CI=true the CLI writes its own lines to stdout too: look for the app's line.
     lines = done.stdout.splitlines()
     assert any(line.startswith("ModelSchedulePipeline-1: ") for line in lines), done.stdout
-
-
-def test_synth_sh_says_a_groups_line_and_its_members() -> None:
-    """`ModelServing-<group>: start ...; stop ...; members a, b` and a member's line naming its
-    group (a group of two new stores, given with -c beside cdk.json's fleet)."""
-    from tests.groups import GROUP_PROJECT, GROUP_VERSION
-
-    fleet = default_fleet()
-    fleet.pop("pipeline")
-    fleet["groups"] = {"east": {"projectArn": GROUP_PROJECT}}
-    fleet["stores"]["ueno"] = {"group": "east"}
-    fleet["stores"]["shibuya"] = {"group": "east", "opens": "10:00", "closes": "21:00"}
-    done = subprocess.run(
-        [
-            "bash",
-            str(ROOT / "scripts" / "synth.sh"),
-            "-c",
-            f"fleet={json.dumps(fleet)}",
-            "-c",
-            f"modelVersionArn:east={GROUP_VERSION}",
-        ],
-        cwd=ROOT,
-        env=cli_env(),
-        capture_output=True,
-        text=True,
-        timeout=600,
-    )
-    assert done.returncode == 0, done.stderr
-    lines = done.stdout.splitlines()
-    group = next((line for line in lines if line.startswith("ModelServing-east: ")), done.stdout)
-    assert group.startswith("ModelServing-east: start 06:30 "), group
-    assert group.endswith("; members ueno, shibuya"), group
-    assert "ModelSchedule-shibuya: member of serving group east (stack ModelServing-east)" in lines
