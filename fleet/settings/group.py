@@ -13,12 +13,11 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any, Self
 
-from pydantic import BaseModel, ConfigDict, Field, create_model, model_validator
+from pydantic import BaseModel, ConfigDict, create_model, model_validator
 
 from fleet.settings.arn import ModelVersion
-from fleet.settings.describe import context_key_only
 from fleet.settings.fields import SETTINGS_MODEL_CONFIG, CanarySetting
-from fleet.settings.store import StoreSettings, project_rule, units_rule
+from fleet.settings.store import StoreSettings, layer_model, project_rule, units_rule
 from verifier_contract import StaleVersions
 
 # The key a store joins a group with: in its object or as `-c group:<store-id>=<group-id>`.
@@ -103,16 +102,4 @@ def _group_settings() -> type[GroupSettings]:
 GROUP_SETTINGS_MODEL = _group_settings()
 
 
-def _layer() -> type[BaseModel]:
-    """A group's object in cdk.json (or the group part of fleet.defaults): any of its settings
-    but those given only as context keys, each optional, and nothing else."""
-    fields: dict[str, Any] = {
-        name: (Any, Field(default=None, alias=field.alias or name))
-        for name, field in GROUP_SETTINGS_MODEL.model_fields.items()
-        if not context_key_only(field)
-    }
-    config = ConfigDict(extra="forbid", validate_by_alias=True, validate_by_name=False)
-    return create_model("GroupLayer", __config__=config, **fields)
-
-
-GroupLayer = _layer()
+GroupLayer = layer_model(GROUP_SETTINGS_MODEL, "GroupLayer")

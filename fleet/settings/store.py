@@ -324,17 +324,17 @@ class StoreSettings(BaseModel):
         )
 
 
-def _layer() -> type[BaseModel]:
-    """One layer of a store's settings as cdk.json writes it (fleet.defaults, or a store's
-    object): any of the settings that may be written there, each optional, and nothing else
-    (extra="forbid"). The values are checked once the layers are merged."""
+def layer_model(model: type[BaseModel], model_name: str) -> type[BaseModel]:
+    """One layer of `model`'s settings as cdk.json writes it (fleet.defaults, a store's or a
+    group's object): any of the settings that may be written there, each optional, and nothing
+    else (extra="forbid"). The values are checked once the layers are merged."""
     fields: dict[str, Any] = {
         name: (Any, Field(default=None, alias=field.alias or name))
-        for name, field in StoreSettings.model_fields.items()
+        for name, field in model.model_fields.items()
         if not context_key_only(field)
     }
     config = ConfigDict(extra="forbid", validate_by_alias=True, validate_by_name=False)
-    return create_model("StoreLayer", __config__=config, **fields)
+    return create_model(model_name, __config__=config, **fields)
 
 
-StoreLayer = _layer()
+StoreLayer = layer_model(StoreSettings, "StoreLayer")
