@@ -12,8 +12,8 @@ from aws_cdk import Stack
 
 import verifier_contract
 from fleet.config import ModelRunner
+from fleet.utc_week import Interval
 from scheduler_constructs.alarm_specs import StoreFacts
-from scheduler_constructs.cost_guard_math import Interval
 from scheduler_constructs.dead_letter_queue import SchedulerDeadLetterQueue
 from scheduler_constructs.horizon_reminder import HorizonReminder
 from scheduler_constructs.model_schedule import ModelSchedule

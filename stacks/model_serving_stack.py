@@ -11,7 +11,8 @@ from constructs import Construct
 from fleet.calendar.cron import Plan
 from fleet.config import GroupConfig
 from fleet.names import APP_TAG
-from scheduler_constructs.cost_guard_math import GRACE_MINUTES, window_intervals
+from fleet.utc_week import window_week
+from scheduler_constructs.cost_guard_math import GRACE_MINUTES
 from stacks.model_runner import RunnerParts, run_model
 
 
@@ -45,7 +46,7 @@ class ModelServingStack(Stack):
             self,
             group.runner,
             protected_versions=protected_versions,
-            allowed_utc=tuple(window_intervals(windows, after_stop)),
+            allowed_utc=tuple(window_week(windows, after_stop)),
         )
         for output_id, value in outputs(group, parts):
             CfnOutput(self, output_id, value=value)

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import verifier_contract
-from scheduler_constructs.cost_guard_math import Interval
+from fleet.utc_week import Interval
 
 RUNBOOK = "Runbook: README.md, section 'Runbook' of rekognition-model-scheduler."
 PERIOD_SECONDS = 5 * 60

@@ -10,9 +10,9 @@ from __future__ import annotations
 from aws_cdk import aws_cloudwatch as cloudwatch
 
 from constructs import Construct
+from fleet.utc_week import Interval
 from scheduler_constructs.alarm_specs import PERIOD_SECONDS, AlarmSpec, Metric, StoreFacts, applying
 from scheduler_constructs.cost_guard_math import (
-    Interval,
     billing_outside_hours_expression,
     minute_of_week_expression,
 )

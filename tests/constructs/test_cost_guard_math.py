@@ -10,11 +10,11 @@ import pytest
 
 from fleet.reading.loader import load_fleet
 from fleet.settings.store import StoreSettings
+from fleet.utc_week import utc_offsets
 from scheduler_constructs.cost_guard_math import (
     allowed_intervals,
     billing_outside_hours_expression,
     minute_of_week_expression,
-    utc_offsets,
 )
 from tests.synth import TEST_TODAY, cli_context
 

@@ -11,8 +11,8 @@ import pytest
 from aws_cdk.assertions import Template
 
 from fleet.reading.loader import load_fleet
+from fleet.utc_week import window_week
 from rekognition_model_client import ModelHandle
-from scheduler_constructs.cost_guard_math import window_intervals
 from tests.groups import GROUP, GROUP_VERSION, grouped_context
 from tests.synth import TEST_TODAY, synth
 
@@ -141,7 +141,7 @@ def test_the_cost_guard_allows_the_gap_between_members_windows() -> None:
     fleet = load_fleet(grouped_context(), today=TEST_TODAY)
     (group,) = fleet.groups
     windows = [(d.start, d.stop) for d in group.windows.ordinary.values()]
-    allowed = window_intervals(windows, 90)
+    allowed = window_week(windows, 90)
     monday_noon_jst = 0 * 1440 + 3 * 60  # 12:00 JST is 03:00 UTC
     assert any(a <= monday_noon_jst < b for a, b in allowed)
     sunday_22_jst = 6 * 1440 + 13 * 60  # Sunday 22:00 JST: after every stop and its retries
