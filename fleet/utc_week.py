@@ -82,7 +82,8 @@ def window_week(
 
 
 def peak(weeks: Sequence[Sequence[Interval]]) -> tuple[int, int, tuple[int, ...]]:
-    """The most weeks inside at one minute, the first such minute, and which weeks (indices)."""
+    """The most weeks inside at one minute, a minute when they are (not Monday 00:00 UTC, where
+    the week is cut, if another minute has as many), and which weeks (indices)."""
     events: list[tuple[int, int, int]] = []
     for index, week in enumerate(weeks):
         for start, end in week:
@@ -91,12 +92,15 @@ def peak(weeks: Sequence[Sequence[Interval]]) -> tuple[int, int, tuple[int, ...]
     # Ends sort before starts at the same minute: [start, end) intervals that touch do not meet.
     events.sort(key=lambda e: (e[0], e[1]))
     inside: set[int] = set()
-    best: tuple[int, int, tuple[int, ...]] = (0, 0, ())
+    found: list[tuple[int, int, tuple[int, ...]]] = []
     for minute, step, index in events:
         if step > 0:
             inside.add(index)
-            if len(inside) > best[0]:
-                best = (len(inside), minute, tuple(sorted(inside)))
+            found.append((len(inside), minute, tuple(sorted(inside))))
         else:
             inside.discard(index)
-    return best
+    if not found:
+        return (0, 0, ())
+    most = max(count for count, _, _ in found)
+    at_most = [f for f in found if f[0] == most]
+    return next((f for f in at_most if f[1] > 0), at_most[0])

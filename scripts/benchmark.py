@@ -128,7 +128,9 @@ def generated_context(stores: int, **extra: Any) -> dict[str, Any]:
             "111122223333": {
                 "iamRoles": 5000,
                 "iamManagedPolicies": 5000,
-                "regions": {"ap-northeast-1": {"scheduleGroups": 5000}},
+                "regions": {
+                    "ap-northeast-1": {"scheduleGroups": 5000, "runningModels": max(stores, 2)}
+                },
             }
         }
     }

@@ -64,7 +64,13 @@ def test_no_exec_and_no_import_by_file_path() -> None:
 # fleet/ by floor, from the bottom: each floor imports only the floors below it.
 FLEET_FLOORS = [
     ("fleet/settings", "fleet/calendar"),
-    ("fleet/serving.py", "fleet/utc_week.py", "fleet/config.py", "fleet/names.py", "fleet/handle.py"),
+    (
+        "fleet/serving.py",
+        "fleet/utc_week.py",
+        "fleet/config.py",
+        "fleet/names.py",
+        "fleet/handle.py",
+    ),
     ("fleet/pipeline",),
     ("fleet/reading",),
 ]

@@ -13,10 +13,10 @@ from pydantic import BaseModel, ValidationError
 from pydantic.fields import FieldInfo
 from pydantic_core import ErrorDetails
 
-from fleet.config import StoreConfig
+from fleet.config import GroupConfig, StoreConfig
 from fleet.pipeline.plan import MAX_STORES_PER_PIPELINE
 from fleet.reading.problems import Problems, as_object, message
-from fleet.reading.quotas import declaration_problems, quota_problems
+from fleet.reading.quotas import declaration_problems, quota_problems, rekognition_problems
 from fleet.settings.describe import model_in
 from fleet.settings.fields import suggest
 from fleet.settings.fleet import BLOCKS, FleetSettings
@@ -129,11 +129,12 @@ def _model_at(model: type[BaseModel], path: list[str]) -> type[BaseModel]:
 
 @dataclass(frozen=True)
 class Stores:
-    """What the cross-checks know of the stores: every id in cdk.json's order, and those that
-    validated (with their versions)."""
+    """What the cross-checks know of the stores: every id in cdk.json's order, those that
+    validated (with their versions), and the serving groups that did."""
 
     ids: list[str]
     parsed: list[StoreConfig]
+    groups: tuple[GroupConfig, ...] = ()
 
     @property
     def versions(self) -> dict[str, str]:
@@ -154,8 +155,9 @@ def _check_dashboard(fleet: FleetSettings, stores: Stores, problems: Problems) -
 
 def _check_quotas(fleet: FleetSettings, stores: Stores, problems: Problems) -> None:
     # A quota declared where it cannot be read is said once, not checked against as well.
-    found = declaration_problems(stores.parsed, fleet.quotas) or quota_problems(
-        stores.parsed, fleet.quotas
+    found = declaration_problems(stores.parsed, fleet.quotas) or (
+        quota_problems(stores.parsed, stores.groups, fleet.quotas)
+        + rekognition_problems(stores.parsed, stores.groups, fleet.quotas)
     )
     for where, line in found:
         problems.add_key(where, line)

@@ -674,7 +674,7 @@ def load_fleet(context: Mapping[str, Any], *, today: date) -> FleetConfig:
 
     serving = _groups(groups, parsed, membership, problems)
     _check_versions_are_not_shared(parsed, serving, problems)
-    cross_check(blocks, Stores(store_ids, parsed), problems)
+    cross_check(blocks, Stores(store_ids, parsed, serving), problems)
     if problems.lines:
         raise ConfigError(problems.lines)
     config = FleetConfig(

@@ -24,6 +24,10 @@ def account_of(count: int, *, canary_every: int = 3) -> tuple[AccountDashboard, 
     template = fleet["stores"]["tokyo-ginza"]
     fleet.pop("pipeline", None)  # a generated fleet: no pipeline, no canary store
     fleet["stores"] = {}
+    # Each store runs a version of its own at the same hours: the running-models quota raised.
+    fleet["quotas"] = {
+        "accounts": {"111122223333": {"regions": {"ap-northeast-1": {"runningModels": count}}}}
+    }
     context = cli_context(fleet=fleet)
     for n in range(count):
         store = {k: v for k, v in template.items() if k != "canary"}

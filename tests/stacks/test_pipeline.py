@@ -232,6 +232,10 @@ def awkward_pipeline() -> dict[str, Any]:
     names with an apostrophe, quotes and a dollar sign (every wave's command)."""
     fleet = default_fleet()
     fleet["pipeline"]["ignoreAlarms"] = ["tokyo-ginza baker's alarm", 'say "hi" $HOME']
+    # Four stores' versions at the same hours in us-west-2: the running-models quota raised.
+    fleet["quotas"] = {
+        "accounts": {"111122223333": {"regions": {"us-west-2": {"runningModels": 4}}}}
+    }
     context = cli_context(fleet=fleet, pipeline=True)
     seattle = fleet["stores"]["seattle-pike-place"]
     for i, project in enumerate(["bread-x", "bread_x", "p" * 60]):

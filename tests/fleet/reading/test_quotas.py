@@ -28,18 +28,20 @@ def test_what_a_store_creates_is_what_its_template_holds(
 
 def stores(count: int, account: str = "111122223333", region: str = "us-west-2") -> list[Any]:
     model = SimpleNamespace(account=account, region=region)
-    return [SimpleNamespace(settings=SimpleNamespace(model=model)) for _ in range(count)]
+    return [
+        SimpleNamespace(settings=SimpleNamespace(model=model), group_id=None) for _ in range(count)
+    ]
 
 
 def test_the_defaults_hold_497_stores_in_one_account_and_region() -> None:
     """2 roles a store and the bootstrap's 5 in the Region: 999 of 1,000."""
-    assert quota_problems(cast(list[StoreConfig], stores(497)), QuotaSettings()) == []
+    assert quota_problems(cast(list[StoreConfig], stores(497)), (), QuotaSettings()) == []
 
 
 def test_the_bootstrap_and_the_execution_policy_are_counted_each_said_with_how_to_raise_it() -> (
     None
 ):
-    lines = quota_problems(cast(list[StoreConfig], stores(501)), QuotaSettings())
+    lines = quota_problems(cast(list[StoreConfig], stores(501)), (), QuotaSettings())
     assert [where for where, _ in lines] == ["fleet.stores"] * 3
     roles, policies, groups = (line for _, line in lines)
     assert roles == (
@@ -56,7 +58,7 @@ def test_the_bootstrap_and_the_execution_policy_are_counted_each_said_with_how_t
 def test_the_bootstrap_counts_in_every_region_of_the_account() -> None:
     """Two Regions: the bootstrap's 5 roles twice, 496 + 2 x 5 = 1,002 over 1,000."""
     fleet = stores(248) + stores(248, region="us-east-1")
-    [(_, line)] = quota_problems(cast(list[StoreConfig], fleet), QuotaSettings())
+    [(_, line)] = quota_problems(cast(list[StoreConfig], fleet), (), QuotaSettings())
     assert "1002 IAM roles (2 each from its 496 stores, 10 from the CDK bootstrap in its 2 " in line
 
 
@@ -65,7 +67,7 @@ def test_schedule_groups_count_per_region() -> None:
     raised = QuotaSettings.model_validate(
         {"accounts": {"111122223333": {"iamRoles": 2000, "iamManagedPolicies": 2000}}}
     )
-    assert quota_problems(cast(list[StoreConfig], fleet), raised) == []
+    assert quota_problems(cast(list[StoreConfig], fleet), (), raised) == []
 
 
 def test_a_raised_quota_is_declared_per_account() -> None:
@@ -87,7 +89,7 @@ def test_a_raised_quota_is_declared_per_account() -> None:
 def test_the_flat_form_holds_for_a_fleet_in_one_account_and_region() -> None:
     """What fleets declared before the per-account shape keeps its meaning where it has one."""
     raised = QuotaSettings.model_validate({"iamRoles": 2000, "scheduleGroups": 800})
-    assert quota_problems(cast(list[StoreConfig], stores(700)), raised) == [
+    assert quota_problems(cast(list[StoreConfig], stores(700)), (), raised) == [
         (
             "fleet.stores",
             "account 111122223333 would get 2101 IAM customer managed policies (3 each from its "
@@ -152,3 +154,20 @@ def test_bad_quotas_are_one_line(quotas: Any, says: str) -> None:
         load_fleet(cli_context(fleet=fleet), today=TEST_TODAY)
     assert len(caught.value.problems) == 1, caught.value.problems
     assert caught.value.problems[0].startswith(says), caught.value.problems[0]
+
+
+def test_a_group_counts_as_a_store_and_its_members_as_their_client_policies() -> None:
+    """450 groups of 2 roles and 2 policies, 600 members of 1 policy: 1,500 + 1 policies."""
+    model = SimpleNamespace(account="111122223333", region="us-west-2")
+    groups = [SimpleNamespace(settings=SimpleNamespace(model=model)) for _ in range(450)]
+    members = [
+        SimpleNamespace(settings=SimpleNamespace(model=model), group_id="g") for _ in range(600)
+    ]
+    [(_, line)] = quota_problems(
+        cast(list[StoreConfig], members), cast(list[Any], groups), QuotaSettings()
+    )
+    assert line.startswith(
+        "account 111122223333 would get 1501 IAM customer managed policies (2 each from its 450 "
+        "serving groups, 1 each from its 600 group members, 1 for the bootstrap's execution "
+        "policy), over the quota of 1500"
+    )
