@@ -17,6 +17,9 @@ PIPELINE_PREFIX = "ModelSchedulePipeline-"
 STACKS_PATTERN = "ModelSchedule*"
 SERVING_STACKS_PATTERN = f"{SERVING_STACK_PREFIX}*"
 STACK_PATTERNS = (STACKS_PATTERN, SERVING_STACKS_PATTERN)
+# The template metadata of a serving group member's stack: its group and the start and stop
+# crons it would run alone, from which the cost report splits the group's cost among members.
+MEMBER_METADATA_KEY = "RekognitionModelScheduler::ServingGroupMember"
 # The default qualifier of `cdk bootstrap`: the bootstrap's roles and buckets carry it.
 BOOTSTRAP_QUALIFIER = "hnb659fds"
 BOOTSTRAP_ASSETS_BUCKETS = f"cdk-{BOOTSTRAP_QUALIFIER}-assets-*"

@@ -12,7 +12,7 @@ from pathlib import Path
 
 from fleet.calendar.cron import CRON_YEARS
 from fleet.calendar.zones import use_pinned_tzdata
-from report.cost import DEFAULT_PRICE, Period, store_cost
+from report.cost import DEFAULT_PRICE, Period, fleet_costs
 from report.diff import compare, diff_json, diff_markdown, diff_table
 from report.render import as_json, markdown, table
 from report.templates import read_cdk_out
@@ -120,7 +120,7 @@ def compare_main(args: argparse.Namespace, period: Period) -> int:
     delay = timedelta(minutes=args.start_minutes)
     sides = []
     for cdk_out in (args.compare, args.cdk_out):
-        costs = [store_cost(s, period, args.price, delay)[0] for s in read_cdk_out(cdk_out)]
+        costs = [c for c, _ in fleet_costs(read_cdk_out(cdk_out), period, args.price, delay)]
         sides.append(costs)
     diff = compare(sides[0], sides[1], args.price)
     args.out.mkdir(parents=True, exist_ok=True)
@@ -149,11 +149,10 @@ def run(args: argparse.Namespace) -> int:
     # The picture shows the first full Monday-to-Sunday week of the period (or its start).
     first_monday = period.first + timedelta(days=(7 - period.first.weekday()) % 7)
     week_first = first_monday if first_monday + timedelta(days=6) <= period.last else period.first
-    for store in stores:
-        cost, intervals = store_cost(store, period, args.price, delay)
+    for cost, intervals in fleet_costs(stores, period, args.price, delay):
         costs.append(cost)
-        svg = week_svg(store.store, store.timezone, week_first, intervals)
-        (args.out / f"timeline-{store.store}.svg").write_text(svg, encoding="utf-8")
+        svg = week_svg(cost.store, cost.timezone, week_first, intervals)
+        (args.out / f"timeline-{cost.store}.svg").write_text(svg, encoding="utf-8")
     (args.out / "cost-report.md").write_text(markdown(costs, args.price), encoding="utf-8")
     (args.out / "cost-report.json").write_text(as_json(costs, args.price), encoding="utf-8")
     print(table(costs, args.price))

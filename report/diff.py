@@ -2,6 +2,8 @@
 
 `before` and `after` are the stores' costs from two synthesized fleets (two revisions) over the
 same period at the same price. A store only in `after` was added, one only in `before` removed.
+A serving group is a row like a store; its members' rows are their shares of it, shown but not
+added to the totals (a store that joins a group changes from billed to a share).
 """
 
 from __future__ import annotations
@@ -21,10 +23,12 @@ class Figures:
     unit_hours: float
     usd: float
     usd_upper: float | None  # with auto-scaling up to maxInferenceUnits
+    # A store's or group's figures are billed; a member's are its share of its group's.
+    billed: bool = True
 
     @classmethod
     def of(cls, cost: StoreCost) -> Figures:
-        return cls(cost.running_hours, cost.unit_hours, cost.usd, cost.usd_upper)
+        return cls(cost.running_hours, cost.unit_hours, cost.usd, cost.usd_upper, cost.billed)
 
     @property
     def most_usd(self) -> float:
@@ -64,11 +68,14 @@ class CostDiff:
     def changed(self) -> list[StoreChange]:
         return [s for s in self.stores if s.kind != "unchanged"]
 
+    def _billed(self, side: str) -> list[Figures]:
+        return [f for s in self.stores if (f := getattr(s, side) or NOTHING).billed]
+
     def total(self, side: str) -> float:
-        return round(sum((getattr(s, side) or NOTHING).usd for s in self.stores), 2)
+        return round(sum(f.usd for f in self._billed(side)), 2)
 
     def total_most(self, side: str) -> float:
-        return round(sum((getattr(s, side) or NOTHING).most_usd for s in self.stores), 2)
+        return round(sum(f.most_usd for f in self._billed(side)), 2)
 
     @property
     def delta(self) -> float:
@@ -137,9 +144,12 @@ def rows(diff: CostDiff) -> list[tuple[str, ...]]:
         upper_after = a.usd_upper if a else None
         if upper_before is not None or upper_after is not None:
             usd += f" (≤ {_pair(upper_before, upper_after, 2)})"
+        label = s.store if s.kind == "changed" else f"{s.store} ({s.kind})"
+        if not (a or b or NOTHING).billed:
+            label += " (a member's share)"
         found.append(
             (
-                s.store if s.kind == "changed" else f"{s.store} ({s.kind})",
+                label,
                 _pair(b.hours if b else None, a.hours if a else None, 1),
                 _pair(b.unit_hours if b else None, a.unit_hours if a else None, 1),
                 usd,
@@ -208,6 +218,7 @@ def _side(figures: Figures | None) -> dict[str, Any] | None:
         "unitHours": figures.unit_hours,
         "usd": figures.usd,
         "usdUpper": figures.usd_upper,
+        "billed": figures.billed,
     }
 
 

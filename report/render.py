@@ -5,9 +5,18 @@ from __future__ import annotations
 import json
 from collections.abc import Sequence
 
-from report.cost import StoreCost
+from report.cost import StoreCost, version_each_usd
 
 COLUMNS = ("store", "hours", "unit-hours", "USD", "USD 24/7", "saving")
+
+
+def _label(c: StoreCost, costs: Sequence[StoreCost]) -> str:
+    if c.kind == "group":
+        count = sum(1 for m in costs if m.group == c.store)
+        return f"{c.store} (serving group, {count} member{'s' * (count != 1)})"
+    if c.kind == "member":
+        return f"  {c.store} ({c.share or 0:.0%} of {c.group})"
+    return c.store
 
 
 def _rows(costs: Sequence[StoreCost]) -> list[tuple[str, ...]]:
@@ -21,7 +30,7 @@ def _rows(costs: Sequence[StoreCost]) -> list[tuple[str, ...]]:
         share = c.saving_usd / c.always_on_usd if c.always_on_usd else 0.0
         rows.append(
             (
-                c.store,
+                _label(c, costs),
                 f"{c.running_hours:,.1f}",
                 unit_hours,
                 usd,
@@ -29,20 +38,50 @@ def _rows(costs: Sequence[StoreCost]) -> list[tuple[str, ...]]:
                 f"{c.saving_usd:,.2f} ({share:.0%})",
             )
         )
-    total_usd = sum(c.usd for c in costs)
-    total_on = sum(c.always_on_usd for c in costs)
-    total_saving = sum(c.saving_usd for c in costs)
+    billed = [c for c in costs if c.billed]
+    total_usd = sum(c.usd for c in billed)
+    total_on = sum(c.always_on_usd for c in billed)
+    total_saving = sum(c.saving_usd for c in billed)
     rows.append(
         (
             "total",
-            f"{sum(c.running_hours for c in costs):,.1f}",
-            f"{sum(c.unit_hours for c in costs):,.1f}",
+            f"{sum(c.running_hours for c in billed):,.1f}",
+            f"{sum(c.unit_hours for c in billed):,.1f}",
             f"{total_usd:,.2f}",
             f"{total_on:,.2f}",
             f"{total_saving:,.2f} ({total_saving / total_on if total_on else 0:.0%})",
         )
     )
     return rows
+
+
+def version_each_line(costs: Sequence[StoreCost], price: float) -> str | None:
+    """With serving groups: what the same stores would cost with a version each."""
+    if not any(c.kind == "group" for c in costs):
+        return None
+    grouped = sum(c.usd for c in costs if c.billed)
+    alone = version_each_usd(costs, price)
+    return (
+        f"With a version each (each member for its own hours at 1 inference unit, the least a "
+        f"version runs with): {alone:,.2f} USD; with its serving groups the fleet costs "
+        f"{grouped:,.2f} USD ({abs(alone - grouped):,.2f} USD "
+        f"{'less' if grouped <= alone else 'more'})."
+    )
+
+
+NOTES = (
+    "(≤ ...): upper bound with auto-scaling up to maxInferenceUnits.",
+    "A member's row is its share of its group's cost: each day's, split among the members open "
+    "that day in proportion to their own start-to-stop minutes; the total counts stores and "
+    "groups.",
+)
+
+
+def _notes(costs: Sequence[StoreCost], price: float) -> list[str]:
+    grouped = any(c.kind == "group" for c in costs)
+    found = [NOTES[0], *NOTES[1:] * grouped]
+    line = version_each_line(costs, price)
+    return [*found, line] if line else found
 
 
 def _title(costs: Sequence[StoreCost], price: float) -> str:
@@ -65,7 +104,7 @@ def table(costs: Sequence[StoreCost], price: float) -> str:
         if n == 0 or n == len(rows) - 2:
             lines.append("  ".join("-" * w for w in widths))
     lines.append("")
-    lines.append("(≤ ...): upper bound with auto-scaling up to maxInferenceUnits.")
+    lines += _notes(costs, price)
     return "\n".join(lines)
 
 
@@ -76,18 +115,23 @@ def markdown(costs: Sequence[StoreCost], price: float) -> str:
     for row in _rows(costs):
         cells = [f"**{v}**" if row[0] == "total" else v for v in row]
         lines.append("| " + " | ".join(cells) + " |")
-    lines += ["", "_(≤ …): upper bound with auto-scaling up to maxInferenceUnits._", ""]
+    lines.append("")
+    lines += [
+        f"_{note.replace('...', '…')}_" if note.startswith("(") else note
+        for note in _notes(costs, price)
+    ]
+    lines.append("")
     return "\n".join(lines)
 
 
 def as_json(costs: Sequence[StoreCost], price: float) -> str:
-    document = {
-        "pricePerUnitHour": price,
-        "stores": [c.as_dict() for c in costs],
-        "total": {
-            "usd": round(sum(c.usd for c in costs), 2),
-            "alwaysOnUsd": round(sum(c.always_on_usd for c in costs), 2),
-            "savingUsd": round(sum(c.saving_usd for c in costs), 2),
-        },
+    billed = [c for c in costs if c.billed]
+    total = {
+        "usd": round(sum(c.usd for c in billed), 2),
+        "alwaysOnUsd": round(sum(c.always_on_usd for c in billed), 2),
+        "savingUsd": round(sum(c.saving_usd for c in billed), 2),
     }
+    if any(c.kind == "group" for c in costs):
+        total["versionEachUsd"] = version_each_usd(costs, price)
+    document = {"pricePerUnitHour": price, "stores": [c.as_dict() for c in costs], "total": total}
     return json.dumps(document, indent=2, ensure_ascii=False, allow_nan=False) + "\n"

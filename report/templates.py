@@ -12,7 +12,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from fleet.names import GROUP_PREFIX
+from fleet.names import GROUP_PREFIX, MEMBER_METADATA_KEY, SERVING_STACK_PREFIX
 
 START_ACTION = ":aws-sdk:rekognition:startProjectVersion"
 STOP_ACTION = ":aws-sdk:rekognition:stopProjectVersion"
@@ -37,6 +37,10 @@ class StoreSchedules:
     max_units: int | None
     starts: tuple[ScheduleSpec, ...]
     stops: tuple[ScheduleSpec, ...]
+    # "store" (a version of its own), "group" (a serving group's) or "member" (of `group`: the
+    # schedules it would run alone, from its stack's metadata; its group runs the version).
+    kind: str = "store"
+    group: str | None = None
 
 
 def _target_arn(target: dict[str, Any]) -> str:
@@ -59,8 +63,34 @@ def _group_name(value: Any, resources: dict[str, Any]) -> str:
     return value if isinstance(value, str) else ""
 
 
+def _member(stack: str, found: dict[str, Any]) -> StoreSchedules:
+    zone = found["TimeZone"]
+
+    def specs(kind: str) -> tuple[ScheduleSpec, ...]:
+        return tuple(
+            ScheduleSpec(f"{kind}-{n}", expression, zone, None, None)
+            for n, expression in enumerate(found[kind])
+        )
+
+    return StoreSchedules(
+        stack=stack,
+        store=found["Store"],
+        timezone=zone,
+        model_version_arn="",
+        min_units=0,
+        max_units=None,
+        starts=specs("Starts"),
+        stops=specs("Stops"),
+        kind="member",
+        group=found["ServingGroup"],
+    )
+
+
 def read_template(stack: str, template: dict[str, Any]) -> StoreSchedules | None:
-    """The store's schedules, or None if the template has no start/stop schedules."""
+    """The store's, group's or member's schedules, or None if the template has none."""
+    member = template.get("Metadata", {}).get(MEMBER_METADATA_KEY)
+    if member is not None:
+        return _member(stack, member)
     starts: list[ScheduleSpec] = []
     stops: list[ScheduleSpec] = []
     start_input: dict[str, Any] = {}
@@ -101,6 +131,7 @@ def read_template(stack: str, template: dict[str, Any]) -> StoreSchedules | None
         else None,
         starts=tuple(sorted(starts, key=lambda s: s.name)),
         stops=tuple(sorted(stops, key=lambda s: s.name)),
+        kind="group" if stack.startswith(SERVING_STACK_PREFIX) else "store",
     )
 
 

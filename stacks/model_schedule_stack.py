@@ -10,7 +10,7 @@ from constructs import Construct
 from fleet.calendar.closures import describe_days
 from fleet.config import StoreConfig
 from fleet.handle import handle_of
-from fleet.names import APP_TAG, serving_stack_name
+from fleet.names import APP_TAG, MEMBER_METADATA_KEY, serving_stack_name
 from rekognition_model_client import handle as model_handle
 from scheduler_constructs.checkout_access import CheckoutAccess
 from scheduler_constructs.cost_guard_math import allowed_intervals
@@ -50,6 +50,7 @@ class ModelScheduleStack(Stack):
         Tags.of(self).add(f"{APP_TAG}:store", store.store_id)
         self.store = store
         if store.group_id is not None:
+            self.template_options.metadata = {MEMBER_METADATA_KEY: member_metadata(store)}
             checkout = self._checkout()
             for output_id, value in member_outputs(store, checkout):
                 CfnOutput(self, output_id, value=value)
@@ -75,6 +76,18 @@ class ModelScheduleStack(Stack):
             project_scope_arn=model.project_scope_arn,
             location=model.location,
         )
+
+
+def member_metadata(store: StoreConfig) -> dict[str, Any]:
+    """What a member would run alone, for the cost report's split (report/cost.py): read, never
+    deployed as schedules."""
+    return {
+        "Store": store.store_id,
+        "ServingGroup": store.group_id,
+        "TimeZone": store.settings.timezone,
+        "Starts": [entry.expression for entry in store.start_schedules],
+        "Stops": [entry.expression for entry in store.stop_schedules],
+    }
 
 
 def member_outputs(store: StoreConfig, checkout: CheckoutAccess) -> list[tuple[str, str]]:

@@ -10,6 +10,7 @@ from typing import Any
 import pytest
 from aws_cdk.assertions import Template
 
+from fleet.names import MEMBER_METADATA_KEY
 from fleet.reading.loader import load_fleet
 from fleet.utc_week import window_week
 from rekognition_model_client import ModelHandle
@@ -146,3 +147,20 @@ def test_the_cost_guard_allows_the_gap_between_members_windows() -> None:
     assert any(a <= monday_noon_jst < b for a, b in allowed)
     sunday_22_jst = 6 * 1440 + 13 * 60  # Sunday 22:00 JST: after every stop and its retries
     assert not any(a <= sunday_22_jst < b for a, b in allowed)
+
+
+def test_a_members_template_carries_the_crons_it_would_run_alone(grouped: Templates) -> None:
+    """Metadata, not schedules: the cost report splits the group's cost by them; its own
+    start and stop as a store's stack would schedule them."""
+    fleet = load_fleet(grouped_context(), today=TEST_TODAY)
+    shibuya = next(s for s in fleet.stores if s.store_id == "tokyo-shibuya")
+    found = grouped["ModelSchedule-tokyo-shibuya"]["Metadata"][MEMBER_METADATA_KEY]
+    assert found == {
+        "Store": "tokyo-shibuya",
+        "ServingGroup": GROUP,
+        "TimeZone": "Asia/Tokyo",
+        "Starts": [e.expression for e in shibuya.start_schedules],
+        "Stops": [e.expression for e in shibuya.stop_schedules],
+    }
+    assert "cron(30 9 ? 2-12 MON-SAT 2027)" in found["Starts"]
+    assert not _of_type(grouped["ModelSchedule-tokyo-shibuya"], "AWS::Scheduler::Schedule")
