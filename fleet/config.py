@@ -551,6 +551,9 @@ class FleetConfig:
             g for g in self.groups if g.group_id in chosen or chosen.intersection(g.member_ids)
         )
 
+    def group(self, group_id: str) -> GroupConfig:
+        return next(g for g in self.groups if g.group_id == group_id)
+
     def group_of(self, store: StoreConfig) -> GroupConfig | None:
         return next((g for g in self.groups if g.group_id == store.group_id), None)
 

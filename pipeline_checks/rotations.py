@@ -31,7 +31,7 @@ import boto3
 from botocore.exceptions import BotoCoreError, ClientError
 
 from fleet.calendar.zones import use_pinned_tzdata
-from fleet.config import StoreConfig
+from fleet.config import FleetConfig, StoreConfig
 from fleet.names import lookup_role_arn
 from fleet.reading.errors import ConfigError
 from fleet.reading.loader import load_fleet
@@ -100,12 +100,59 @@ def deployed_version(ssm: Any, store_id: str) -> str | None:
     return arn
 
 
-def decide(store: StoreConfig, clients: Clients, accepted: frozenset[Refusal]) -> list[str]:
-    """One line per refusal the commit does not accept; [] when the store may go ahead."""
+@dataclass(frozen=True)
+class Subject:
+    """What runs a version of its own: a store, or a serving group (read through its members'
+    deployed handles, which name the version they run: a store that joins a group still names
+    its own, so joining is a rotation of that store, checked as the group's)."""
+
+    label: str  # "store <id>" or "serving group <id>"
+    owner_id: str  # its key in fleet.pipeline.acceptRotations
+    store: StoreConfig  # whose settings the checks read (a member's model settings are its group's)
+    handles: tuple[str, ...]  # the stores whose deployed handles name what runs
+
+
+def subjects(fleet: FleetConfig, wanted: set[str]) -> list[Subject]:
+    """The stores and groups `wanted` names (all when empty); a member named brings its group."""
+    found = [
+        Subject(f"store {s.store_id}", s.store_id, s, (s.store_id,))
+        for s in fleet.stores
+        if s.group_id is None and (not wanted or s.store_id in wanted)
+    ]
+    for group in fleet.groups:
+        if not wanted or group.group_id in wanted or wanted.intersection(group.member_ids):
+            found.append(
+                Subject(
+                    f"serving group {group.group_id}",
+                    group.group_id,
+                    group.members[0],
+                    group.member_ids,
+                )
+            )
+    return found
+
+
+def decide(subject: Subject, clients: Clients, accepted: frozenset[Refusal]) -> list[str]:
+    """One line per refusal the commit does not accept; [] when it may go ahead."""
+    s = subject.store.settings
+    running: dict[str, list[str]] = {}
+    for store_id in subject.handles:
+        deployed = deployed_version(clients.ssm, store_id)
+        if deployed is not None and deployed != s.model.arn:
+            running.setdefault(deployed, []).append(store_id)
+    refused = []
+    for deployed, where in running.items():
+        label = subject.label
+        if len(subject.handles) > 1 or subject.handles != (subject.owner_id,):
+            label += f" (deployed for {', '.join(where)})"
+        refused += _decide_one(label, subject.store, deployed, clients, accepted)
+    return refused
+
+
+def _decide_one(
+    label: str, store: StoreConfig, deployed: str, clients: Clients, accepted: frozenset[Refusal]
+) -> list[str]:
     s = store.settings
-    deployed = deployed_version(clients.ssm, store.store_id)
-    if deployed is None or deployed == s.model.arn:
-        return []
     current = parse_version_arn(deployed)
     found = describe(clients.rekognition, s.project_arn, [current, s.model])
     try:
@@ -117,7 +164,7 @@ def decide(store: StoreConfig, clients: Clients, accepted: frozenset[Refusal]) -
             current_arn=deployed,
         )
     except RefusedError as error:
-        return [f"store {store.store_id}: {error}"]
+        return [f"{label}: {error}"]
     expected = s.canary.expect_labels if s.canary else ()
     try:
         result, _ = compare_versions(
@@ -130,26 +177,28 @@ def decide(store: StoreConfig, clients: Clients, accepted: frozenset[Refusal]) -
     except SummaryError as error:
         # rotate.sh goes on with the overall F1; a pipeline has no operator to read that line.
         unchecked = Refused(Refusal.UNCHECKED_LABELS, f"labels not checked: {error}")
-        return [f"store {store.store_id}: {r}" for r in unaccepted([unchecked], accepted)]
-    return [f"store {store.store_id}: {r}" for r in unaccepted(result.refusals, accepted)]
+        return [f"{label}: {r}" for r in unaccepted([unchecked], accepted)]
+    return [f"{label}: {r}" for r in unaccepted(result.refusals, accepted)]
 
 
-def check(stores: Sequence[StoreConfig], accepts: dict[str, Any], connect: Connect) -> list[str]:
+def check(subjects: Sequence[Subject], accepts: dict[str, Any], connect: Connect) -> list[str]:
     refused: list[str] = []
-    for store in stores:
-        acceptance = accepts.get(store.store_id)
+    for subject in subjects:
+        acceptance = accepts.get(subject.owner_id)
         accepted = (
             frozenset(acceptance.accept)
-            if acceptance and acceptance.model_version_arn == store.settings.model.arn
+            if acceptance and acceptance.model_version_arn == subject.store.settings.model.arn
             else frozenset()
         )
-        refused += decide(store, connect(store), accepted)
+        refused += decide(subject, connect(subject.store), accepted)
     return refused
 
 
 def main(argv: Sequence[str], connect: Connect = connect) -> int:
     parser = argparse.ArgumentParser(prog="python -m pipeline_checks.rotations")
-    parser.add_argument("--stores", default="", help="comma-separated store ids (default all)")
+    parser.add_argument(
+        "--stores", default="", help="comma-separated store and group ids (default all)"
+    )
     parser.add_argument("--cdk-json", type=Path, default=ROOT / "cdk.json", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     try:
@@ -159,10 +208,10 @@ def main(argv: Sequence[str], connect: Connect = connect) -> int:
         print(f"rotation check: cdk.json cannot be read: {error}")
         return 2
     wanted = {s for s in args.stores.split(",") if s}
-    stores = [s for s in fleet.stores if not wanted or s.store_id in wanted]
+    chosen = subjects(fleet, wanted)
     accepts = dict(fleet.pipeline.accept_rotations) if fleet.pipeline else {}
     try:
-        refused = check(stores, accepts, connect)
+        refused = check(chosen, accepts, connect)
     except (ClientError, BotoCoreError, RefusedError, HandleError) as error:
         print(f"rotation check: could not look: {' '.join(str(error).split())}")
         return 2
@@ -171,10 +220,13 @@ def main(argv: Sequence[str], connect: Connect = connect) -> int:
     if refused:
         print(
             "rotation check: refused; to go ahead anyway, accept it in cdk.json for that store "
-            "and version (fleet.pipeline.acceptRotations), in a reviewed commit"
+            "(or serving group) and version (fleet.pipeline.acceptRotations), in a reviewed "
+            "commit"
         )
         return 1
-    print(f"rotation check: {len(stores)} stores checked, nothing refused")
+    groups = sum(1 for c in chosen if c.owner_id != c.store.store_id)
+    also = f" and {groups} serving group{'s' * (groups != 1)}" if groups else ""
+    print(f"rotation check: {len(chosen) - groups} stores{also} checked, nothing refused")
     return 0
 
 

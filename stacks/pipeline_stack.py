@@ -19,7 +19,7 @@ from aws_cdk import CfnResource, Environment, Stack, Stage, pipelines
 from aws_cdk import aws_codepipeline as codepipeline
 
 from constructs import Construct
-from fleet.config import AccountDashboard, FleetConfig, StoreConfig
+from fleet.config import AccountDashboard, FleetConfig, GroupConfig, StoreConfig
 from fleet.names import APP_TAG, lookup_role_arn
 from fleet.pipeline.plan import PipelinePlan, Wave, stage_id
 from fleet.settings.pipeline import PipelineSettings
@@ -30,24 +30,43 @@ from scheduler_constructs.pipeline_notifications import (
 )
 from stacks.dashboard_stack import ModelScheduleDashboardStack
 from stacks.model_schedule_stack import ModelScheduleStack
+from stacks.model_serving_stack import ModelServingStack
 from stacks.pipeline_nag import acknowledge_generated
 from stacks.pipeline_steps import check_alarms_step, check_rotations_step, synth_step
 
 
 class ProjectStage(Stage):
-    """A Rekognition project's store stacks: they move together (one stale-version sweep)."""
+    """A Rekognition project's stacks: they move together (one stale-version sweep). A serving
+    group's stack deploys before its members' (they depend on it, as in the flat app)."""
 
     def __init__(
-        self, scope: Construct, construct_id: str, *, stores: list[StoreConfig], fleet: FleetConfig
+        self,
+        scope: Construct,
+        construct_id: str,
+        *,
+        stores: list[StoreConfig],
+        groups: list[GroupConfig],
+        fleet: FleetConfig,
     ) -> None:
         super().__init__(scope, construct_id)
+        serving = {
+            group.group_id: ModelServingStack(
+                self,
+                group=group,
+                protected_versions=fleet.protected_versions(group.members[0]),
+                stack_name=group.stack_name,
+            )
+            for group in groups
+        }
         for store in stores:
-            ModelScheduleStack(
+            stack = ModelScheduleStack(
                 self,
                 store=store,
                 protected_versions=fleet.protected_versions(store),
                 stack_name=store.stack_name,
             )
+            if store.group_id is not None:
+                stack.add_stack_dependency(serving[store.group_id])
 
 
 class DashboardsStage(Stage):
@@ -75,7 +94,10 @@ class ModelSchedulePipelineStack(Stack):
             scope,
             plan.name,
             env=Environment(account=settings.account, region=settings.region),
-            description=f"Deploys {len(plan.stores)} stores' model schedules - {APP_TAG}",
+            description=f"Deploys {len(plan.stores)} stores' model schedules - {APP_TAG}"
+            if not fleet.groups
+            else f"Deploys {len(plan.stores)} stores' and "
+            f"{len(plan.owners) - len(plan.stores)} serving groups' model schedules - {APP_TAG}",
             **kwargs,
         )
         self.plan, self.fleet, self.settings = plan, fleet, settings
@@ -162,7 +184,7 @@ class ModelSchedulePipelineStack(Stack):
         # Before the canary: the rotation pre-flight for every store of this pipeline whose
         # version the commit changed (pipeline_checks/rotations.py).
         pre = (
-            [check_rotations_step(self.source, self.plan.stores, self._lookup_roles(self.plan))]
+            [check_rotations_step(self.source, self.plan.owners, self._lookup_roles(self.plan))]
             if wave.approval_after
             else []
         )
@@ -175,6 +197,7 @@ class ModelSchedulePipelineStack(Stack):
                     app,
                     self.plan.stage_names[project.scope],
                     stores=[stores[s] for s in project.stores],
+                    groups=[self.fleet.group(g) for g in project.groups],
                     fleet=self.fleet,
                 )
             )
@@ -200,7 +223,7 @@ class ModelSchedulePipelineStack(Stack):
         places: dict[tuple[str, str, str], list[str]] = {}
         for project in wave.projects:
             place = (project.scope.split(":")[1], project.account, project.region)
-            places.setdefault(place, []).extend(project.stores)
+            places.setdefault(place, []).extend(project.owners)
         return check_alarms_step(
             self.source, places, self.settings.ignore_alarms, self._lookup_roles(wave)
         )

@@ -54,12 +54,20 @@ class PlanError(ValueError):
 
 @dataclass(frozen=True)
 class Project:
-    """A Rekognition project and its stores, in cdk.json's order."""
+    """A Rekognition project, its serving groups and its stores (a group's members among
+    them), in cdk.json's order."""
 
     scope: str  # project/<name>/* ARN: one per project
     account: str
     region: str
     stores: tuple[str, ...]
+    groups: tuple[str, ...] = ()
+
+    @property
+    def owners(self) -> tuple[str, ...]:
+        """The ids whose stacks the unit deploys, in their order: a group's stack before its
+        members' (which depend on it)."""
+        return (*self.groups, *self.stores)
 
     @property
     def name(self) -> str:
@@ -85,8 +93,13 @@ class Wave:
         return tuple(s for p in self.projects for s in p.stores)
 
     @property
+    def owners(self) -> tuple[str, ...]:
+        """Serving groups and stores: whose alarms and rotations the checks read."""
+        return tuple(o for p in self.projects for o in p.owners)
+
+    @property
     def actions(self) -> int:
-        stacks = len(self.stores) + len(self.dashboards)
+        stacks = len(self.owners) + len(self.dashboards)
         # After a wave of stores, the alarm check; around the canary unit, the rotation check
         # before it and the approval after it.
         return STACK_ACTIONS * stacks + (1 if self.projects else 0) + 2 * self.approval_after
@@ -104,6 +117,10 @@ class PipelinePlan:
     @property
     def stores(self) -> tuple[str, ...]:
         return tuple(s for w in self.waves for s in w.stores)
+
+    @property
+    def owners(self) -> tuple[str, ...]:
+        return tuple(o for w in self.waves for o in w.owners)
 
     @property
     def actions(self) -> int:
@@ -136,7 +153,7 @@ class PipelinePlan:
         found = [stage_id(f"{self.name}-{w.name}") for w in self.waves]
         found += self.stage_names.values()
         found += ["CheckRotations", "CheckAlarms", "Approve"]
-        stacks = [*self.stores, *(d for w in self.waves for d in w.dashboards)]
+        stacks = [*self.owners, *(d for w in self.waves for d in w.dashboards)]
         found += [f"{stack}.{a}" for stack in stacks for a in STAGE_ACTIONS_OF_A_STACK]
         return found
 
@@ -146,7 +163,9 @@ class PipelinePlan:
         for wave in self.waves:
             count = len(wave.stores) or len(wave.dashboards)
             noun = "dashboard" if wave.dashboards and not wave.projects else "store"
-            parts.append(f"{wave.name} {count} {noun}{'s' if count != 1 else ''}")
+            groups = sum(len(p.groups) for p in wave.projects)
+            with_groups = f" ({groups} serving group{'s' if groups != 1 else ''})" if groups else ""
+            parts.append(f"{wave.name} {count} {noun}{'s' if count != 1 else ''}{with_groups}")
             if wave.approval_after:
                 parts.append("approval")
         return f"{self.name}: {', '.join(parts)} ({self.actions} actions in {self.stages} stages)"
@@ -188,7 +207,7 @@ def _build(
     canary_store: str,
     waves_by: str,
 ) -> PipelinePlan:
-    canary = next((p for p in projects if canary_store in p.stores), projects[0])
+    canary = next((p for p in projects if canary_store in p.owners), projects[0])
     waves = [Wave("Canary", (canary,), approval_after=True)]
     groups: dict[str, list[Project]] = {}
     for project in projects:
@@ -209,6 +228,7 @@ def _fits(plan: PipelinePlan, max_stores: int) -> bool:
 def _too_large(plan: PipelinePlan, max_stores: int) -> str:
     """Why a project alone does not fit a pipeline: the limit it passes, in figures."""
     stores = len(plan.stores)
+    groups = len(plan.owners) - stores
     if stores > max_stores:
         return (
             f"has {stores} stores, more than fleet.pipeline.maxStoresPerPipeline ({max_stores}): "
@@ -220,7 +240,8 @@ def _too_large(plan: PipelinePlan, max_stores: int) -> str:
     if plan.actions > MAX_ACTIONS:
         return (
             f"needs {plan.actions} of CodePipeline's {MAX_ACTIONS} actions in one pipeline: "
-            f"{STACK_ACTIONS} for each of its {stores} stores{with_them}, and the pipeline's "
+            f"{STACK_ACTIONS} for each of its {stores} stores"
+            f"{f' and {groups} serving groups' if groups else ''}{with_them}, and the pipeline's "
             "own steps; split the project's stores into projects"
         )
     return (
@@ -271,16 +292,23 @@ def plan_pipelines(
 
 
 def projects_of(fleet: FleetConfig) -> list[Project]:
-    """The fleet's projects with their stores, in the order cdk.json first names them."""
+    """The fleet's projects with their stores and serving groups, in the order cdk.json first
+    names them: a group's version is in its project, its members' stacks name that version, so
+    the group moves with its members and the project's other stores (one stale-version
+    sweep)."""
     found: dict[str, list[StoreConfig]] = {}
     for store in fleet.stores:
         found.setdefault(store.settings.model.project_scope_arn, []).append(store)
+    groups: dict[str, list[str]] = {}
+    for group in fleet.groups:
+        groups.setdefault(group.settings.model.project_scope_arn, []).append(group.group_id)
     return [
         Project(
             scope=scope,
             account=stores[0].settings.model.account,
             region=stores[0].settings.model.region,
             stores=tuple(s.store_id for s in stores),
+            groups=tuple(groups.get(scope, ())),
         )
         for scope, stores in found.items()
     ]

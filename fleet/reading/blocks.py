@@ -166,21 +166,32 @@ def _check_quotas(fleet: FleetSettings, stores: Stores, problems: Problems) -> N
 def _check_pipeline(fleet: FleetSettings, stores: Stores, problems: Problems) -> None:
     """Its canary is a store, its acceptances name current versions, someone hears the
     approval, it stays within its partition, its shards can be planned."""
-    settings, where, ids = fleet.pipeline, "fleet.pipeline", stores.ids
+    settings, where = fleet.pipeline, "fleet.pipeline"
     if settings is None:
         return
+    groups = [g.group_id for g in stores.groups]
+    # A group's rotation is accepted under its id; its members have no version of their own.
+    members = {s.store_id: s.group_id for s in stores.parsed if s.group_id is not None}
+    ids = [*stores.ids, *groups]
     if settings.canary not in ids:
+        groups_too = " or serving group of fleet.groups" if groups else ""
         problems.add(
             f"{where}.canary",
             settings.canary,
-            f"is no store of fleet.stores{suggest(settings.canary, ids)}; name the store "
-            f"whose project deploys first (known stores: {', '.join(ids[:10])}"
+            f"is no store of fleet.stores{groups_too}{suggest(settings.canary, ids)}; name the "
+            f"store whose project deploys first (known stores: {', '.join(ids[:10])}"
             f"{f', ... ({len(ids)} in all)' if len(ids) > 10 else ''})",
         )
-    versions = stores.versions
+    versions = {**stores.versions, **{g.group_id: g.settings.model.arn for g in stores.groups}}
     for store_id, accepted in settings.accept_rotations.items():
         where_store = f"{where}.acceptRotations.{store_id}"
-        if store_id not in ids:
+        if store_id in members:
+            problems.add_key(
+                where_store,
+                f"store {store_id} is a member of serving group {members[store_id]}, whose "
+                f"version it runs: accept the rotation as acceptRotations.{members[store_id]}",
+            )
+        elif store_id not in ids:
             problems.add_key(
                 where_store, f"no store {store_id!r} in fleet.stores{suggest(store_id, ids)}"
             )

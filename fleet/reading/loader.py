@@ -697,14 +697,6 @@ def load_fleet(context: Mapping[str, Any], *, today: date) -> FleetConfig:
                 "docs/configuration.md) to synthesize the fleet's pipeline"
             ]
         )
-    if pipeline is not None and serving:
-        raise ConfigError(
-            [
-                "fleet.pipeline: the pipeline does not deploy serving groups yet (fleet.groups "
-                f"{', '.join(g.group_id for g in serving)}): deploy them with ./scripts/cdk "
-                "deploy (a group's stack before its members'), or leave fleet.pipeline out"
-            ]
-        )
     if pipeline is not None:
         try:
             fleet_pipelines(config, pipeline)

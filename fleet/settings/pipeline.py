@@ -136,9 +136,11 @@ class PipelineSettings(BaseModel):
     source: Annotated[
         SourceSettings, Expect('an object {"connectionArn", "repository", "branch"}')
     ] = Field(description="The repository the pipeline builds.")
-    canary: Annotated[str, Expect("a store id of fleet.stores")] = Field(
-        description="A store id: its whole Rekognition project deploys first, alone, before "
-        "the approval."
+    canary: Annotated[str, Expect("a store id of fleet.stores or a group id of fleet.groups")] = (
+        Field(
+            description="A store or serving group id: its whole Rekognition project deploys "
+            "first, alone, before the approval."
+        )
     )
     approval_emails: Emails = Field(
         description="Who is asked to approve after the canary unit (each must confirm the "
@@ -167,7 +169,8 @@ class PipelineSettings(BaseModel):
         Expect(ACCEPT_ROTATIONS),
     ] = Field(
         default_factory=dict,
-        description="By store id: a refusal of the rotation check before the canary that this "
+        description="By store (or serving group) id: a refusal of the rotation check before the "
+        "canary that this "
         "commit accepts, for the version named (it stops applying when the version changes).",
     )
     max_stores_per_pipeline: Annotated[int, Field(ge=1), WHOLE_NUMBER] = Field(

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import io
 import json
-from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -19,12 +18,13 @@ from botocore.stub import Stubber
 from fleet.reading.loader import load_fleet
 from fleet.settings.rotation import Refusal
 from pipeline_checks import rotations
-from pipeline_checks.rotations import Clients, decide
+from pipeline_checks.rotations import Clients, Subject, decide
 from tests.rotate.test_labels import summary
 from tests.synth import ROOT, TEST_TODAY, cli_context
 
 FLEET = load_fleet(cli_context(), today=TEST_TODAY)
 TOKYO = next(s for s in FLEET.stores if s.store_id == "tokyo-ginza")
+SUBJECT = Subject("store tokyo-ginza", "tokyo-ginza", TOKYO, ("tokyo-ginza",))
 NEW = TOKYO.settings.model.arn  # what cdk.json says now
 OLD = NEW.replace("2026-11-01T09.00.00/1761987600000", "2026-10-01T09.00.00/1759309200000")
 OLD_NAME, NEW_NAME = "bread-checkout.2026-10-01T09.00.00", "bread-checkout.2026-11-01T09.00.00"
@@ -44,8 +44,8 @@ class Stubs:
         self.rekognition = Stubber(self.clients.rekognition)
         self.s3 = Stubber(self.clients.s3)
 
-    def deployed(self, arn: str | None) -> None:
-        name = "/rekognition-model-scheduler/tokyo-ginza/model"
+    def deployed(self, arn: str | None, store: str = "tokyo-ginza") -> None:
+        name = f"/rekognition-model-scheduler/{store}/model"
         if arn is None:
             self.ssm.add_client_error(
                 "get_parameter", "ParameterNotFound", expected_params={"Name": name}
@@ -54,11 +54,13 @@ class Stubs:
         value = json.dumps({"modelVersionArn": arn})
         self.ssm.add_response("get_parameter", {"Parameter": {"Value": value}}, {"Name": name})
 
-    def versions(self) -> None:
+    def versions(self, old: str = OLD, new: str = NEW) -> None:
+        old_name, new_name = (arn.split("/version/")[1].split("/")[0] for arn in (old, new))
+
         def described(arn: str, name: str, f1: float) -> dict[str, Any]:
             return {
                 "ProjectVersionArn": arn,
-                "Status": "RUNNING" if arn == OLD else "TRAINING_COMPLETED",
+                "Status": "RUNNING" if arn == old else "TRAINING_COMPLETED",
                 "CreationTimestamp": datetime(2026, 12, 1, tzinfo=UTC),
                 "EvaluationResult": {
                     "F1Score": f1,
@@ -70,15 +72,17 @@ class Stubs:
             "describe_project_versions",
             {
                 "ProjectVersionDescriptions": [
-                    described(OLD, OLD_NAME, 0.94),
-                    described(NEW, NEW_NAME, 0.95),
+                    described(old, old_name, 0.94),
+                    described(new, new_name, 0.95),
                 ]
             },
-            {"ProjectArn": TOKYO.settings.project_arn, "VersionNames": [OLD_NAME, NEW_NAME]},
+            {"ProjectArn": TOKYO.settings.project_arn, "VersionNames": [old_name, new_name]},
         )
 
-    def summaries(self, before: str, after: str) -> None:
-        for name, text in ((OLD_NAME, before), (NEW_NAME, after)):
+    def summaries(
+        self, before: str, after: str, old_name: str = OLD_NAME, new_name: str = NEW_NAME
+    ) -> None:
+        for name, text in ((old_name, before), (new_name, after)):
             data = text.encode()
             self.s3.add_response(
                 "get_object",
@@ -87,30 +91,21 @@ class Stubs:
             )
 
 
-@pytest.fixture
-def stubs() -> Iterator[Stubs]:
-    found = Stubs()
-    with found.ssm, found.rekognition, found.s3:
-        yield found
-        for stub in (found.ssm, found.rekognition, found.s3):
-            stub.assert_no_pending_responses()
-
-
 def test_a_store_whose_version_did_not_change_is_not_checked(stubs: Stubs) -> None:
     stubs.deployed(NEW)
-    assert decide(TOKYO, stubs.clients, frozenset()) == []
+    assert decide(SUBJECT, stubs.clients, frozenset()) == []
 
 
 def test_a_store_not_deployed_yet_is_not_checked(stubs: Stubs) -> None:
     stubs.deployed(None)
-    assert decide(TOKYO, stubs.clients, frozenset()) == []
+    assert decide(SUBJECT, stubs.clients, frozenset()) == []
 
 
 def test_a_label_worse_than_deployed_is_refused(stubs: Stubs) -> None:
     stubs.deployed(OLD)
     stubs.versions()
     stubs.summaries(BEFORE, WORSE)
-    assert decide(TOKYO, stubs.clients, frozenset()) == [
+    assert decide(SUBJECT, stubs.clients, frozenset()) == [
         "store tokyo-ginza: label 'あんぱん': F1 0.930 -> 0.850 (-0.080), more than "
         "maxLabelF1Drop 0.05 (--accept-lower-label-f1)"
     ]
@@ -120,7 +115,7 @@ def test_an_accepted_refusal_goes_ahead(stubs: Stubs) -> None:
     stubs.deployed(OLD)
     stubs.versions()
     stubs.summaries(BEFORE, WORSE)
-    assert decide(TOKYO, stubs.clients, frozenset({Refusal.LOWER_LABEL_F1})) == []
+    assert decide(SUBJECT, stubs.clients, frozenset({Refusal.LOWER_LABEL_F1})) == []
 
 
 def write_cdk_json(tmp_path: Path, accept: list[str] | None) -> Path:
@@ -167,7 +162,7 @@ def test_a_summary_the_check_cannot_read_fails_the_pipeline(stubs: Stubs) -> Non
     stubs.deployed(OLD)
     stubs.versions()
     _deny_kms(stubs)
-    [line] = decide(TOKYO, stubs.clients, frozenset())
+    [line] = decide(SUBJECT, stubs.clients, frozenset())
     assert line.startswith("store tokyo-ginza: labels not checked: ")
     assert "ask for kms:Decrypt" in line
     assert line.endswith("(--accept-unchecked-labels)")
@@ -177,14 +172,14 @@ def test_unchecked_labels_accepted_for_the_version_go_ahead(stubs: Stubs) -> Non
     stubs.deployed(OLD)
     stubs.versions()
     _deny_kms(stubs)
-    assert decide(TOKYO, stubs.clients, frozenset({Refusal.UNCHECKED_LABELS})) == []
+    assert decide(SUBJECT, stubs.clients, frozenset({Refusal.UNCHECKED_LABELS})) == []
 
 
 def test_labels_the_check_cannot_judge_fail_the_pipeline(stubs: Stubs) -> None:
     stubs.deployed(OLD)
     stubs.versions()
     stubs.summaries(BEFORE, WORSE.replace("0.85", "NaN"))
-    [line] = decide(TOKYO, stubs.clients, frozenset())
+    [line] = decide(SUBJECT, stubs.clients, frozenset())
     assert "labels not checked: label 'あんぱん' has F1Score nan" in line
 
 
