@@ -451,15 +451,24 @@ def _show(instant: datetime, zone: ZoneInfo) -> str:
 STORES_PER_DASHBOARD = 100
 
 
+# A dashboard's row: what runs a version of its own, a store or a serving group.
+DashboardRow = StoreConfig | GroupConfig
+
+
+def row_id(row: DashboardRow) -> str:
+    return row.group_id if isinstance(row, GroupConfig) else row.store_id
+
+
 @dataclass(frozen=True)
 class AccountDashboard:
-    """One dashboard of an account: where it lives, and its stores in cdk.json's order. An
-    account with more than STORES_PER_DASHBOARD stores has more pages, each its own stack."""
+    """One dashboard of an account: where it lives, and a row for each of its stores and
+    serving groups in cdk.json's order (a group where its first member is). An account with more
+    than STORES_PER_DASHBOARD rows has more pages, each its own stack."""
 
     account: str
     region: str
     partition: str
-    stores: tuple[StoreConfig, ...]
+    rows: tuple[DashboardRow, ...]
     usd_per_unit_hour: float
     page: int = 1
     pages: int = 1
@@ -473,8 +482,22 @@ class AccountDashboard:
         return dashboard_name(self.account, self.page)
 
     @property
+    def stores(self) -> tuple[StoreConfig, ...]:
+        """The stores with a version of their own."""
+        return tuple(r for r in self.rows if isinstance(r, StoreConfig))
+
+    @property
+    def row_ids(self) -> tuple[str, ...]:
+        return tuple(row_id(r) for r in self.rows)
+
+    @property
     def store_ids(self) -> tuple[str, ...]:
-        return tuple(s.store_id for s in self.stores)
+        """Every store it shows: those with a version of their own, and groups' members."""
+        return tuple(
+            s
+            for r in self.rows
+            for s in (r.member_ids if isinstance(r, GroupConfig) else (r.store_id,))
+        )
 
 
 @dataclass(frozen=True)
@@ -498,14 +521,18 @@ class FleetConfig:
 
     def dashboards(self) -> tuple[AccountDashboard, ...]:
         """Per account of the fleet, in the order its first store appears in cdk.json, one
-        dashboard per STORES_PER_DASHBOARD stores."""
-        by_account: dict[str, list[StoreConfig]] = {}
-        # A member's model is its group's, whose rows come with Serving groups (2).
-        for store in (s for s in self.stores if s.group_id is None):
-            by_account.setdefault(store.settings.model.account, []).append(store)
+        dashboard per STORES_PER_DASHBOARD rows (stores and serving groups)."""
+        by_account: dict[str, list[DashboardRow]] = {}
+        for store in self.stores:
+            row: DashboardRow | None = store if store.group_id is None else None
+            group = self.group_of(store)
+            if group is not None and group.members[0].store_id == store.store_id:
+                row = group
+            if row is not None:
+                by_account.setdefault(store.settings.model.account, []).append(row)
         found = []
         for account, stores in by_account.items():
-            regions = [s.settings.model.region for s in stores]
+            regions = [r.settings.model.region for r in stores]
             # max() keeps the first of equals: on a tie, the first store's Region wins.
             usual = max(dict.fromkeys(regions), key=regions.count)
             size = STORES_PER_DASHBOARD
@@ -516,7 +543,7 @@ class FleetConfig:
                         account=account,
                         region=self.dashboard.home_regions.get(account, usual),
                         partition=stores[0].settings.model.partition,
-                        stores=tuple(chunk),
+                        rows=tuple(chunk),
                         usd_per_unit_hour=self.dashboard.usd_per_inference_unit_hour,
                         page=page,
                         pages=len(chunks),

@@ -22,7 +22,7 @@ class ModelScheduleDashboardStack(Stack):
             dashboard.stack_name,
             env=Environment(account=dashboard.account, region=dashboard.region),
             description=(
-                f"CloudWatch dashboard of {len(dashboard.stores)} Rekognition model schedule(s) "
+                f"CloudWatch dashboard of {len(dashboard.rows)} Rekognition model schedule(s) "
                 f"in account {dashboard.account} - {APP_TAG}"
             ),
             **kwargs,

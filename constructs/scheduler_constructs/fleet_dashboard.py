@@ -1,4 +1,5 @@
-"""An account's fleet dashboard: one row of four widgets per store, in cdk.json's order.
+"""An account's fleet dashboard: one row of four widgets per store with a version of its own and
+per serving group (its shared version's, titled with its members), in cdk.json's order.
 
 The body is plain data built here and handed to CloudFormation as one JSON string (L1): the
 CDK's widget and metric classes would cost several calls into its Node process per store and
@@ -15,7 +16,7 @@ from aws_cdk import aws_cloudwatch as cloudwatch
 
 import verifier_contract
 from constructs import Construct
-from fleet.config import AccountDashboard, StoreConfig
+from fleet.config import AccountDashboard, DashboardRow, GroupConfig, row_id
 from scheduler_constructs.alarm_specs import alarm_names
 from scheduler_constructs.month_to_date_math import PERIOD_SECONDS, UNITS_ID, WINDOW, month_to_date
 
@@ -45,16 +46,26 @@ def _metric(namespace: str, name: str, dimensions: dict[str, str], **options: An
     return [namespace, name, *pairs, options]
 
 
-def _units(store: StoreConfig, **options: Any) -> list[Any]:
+def _title(row: DashboardRow, what: str) -> str:
+    """`<store>: <what>`; a serving group's readiness names its members."""
+    if isinstance(row, GroupConfig) and what.startswith("at opening"):
+        ids = row.member_ids
+        members = ", ".join(ids[:3]) + (f" and {len(ids) - 3} more" if len(ids) > 3 else "")
+        return f"{row.group_id} (serving group of {members}): {what}"
+    return f"{row_id(row)}: {what}"
+
+
+def _units(store: DashboardRow, **options: Any) -> list[Any]:
     model = store.settings.model
     dimensions = {"ProjectName": model.project_name, "VersionName": model.version_name}
     return _metric("AWS/Rekognition", "InServiceInferenceUnits", dimensions, **options)
 
 
-def readiness_widget(store: StoreConfig, at: tuple[int, int]) -> Widget:
-    """The verifier's verdicts at opening, a point a day for 14 days: 1 yes, 0 no."""
+def readiness_widget(store: DashboardRow, at: tuple[int, int]) -> Widget:
+    """The verifier's verdicts at opening, a point a day for 14 days: 1 yes, 0 no (a group's
+    at its first member's opening)."""
     verdict = verifier_contract.Metric
-    dimensions = {verifier_contract.STORE_DIMENSION: store.store_id}
+    dimensions = {verifier_contract.STORE_DIMENSION: row_id(store)}
     metrics = [
         _metric(
             verifier_contract.NAMESPACE,
@@ -76,7 +87,7 @@ def readiness_widget(store: StoreConfig, at: tuple[int, int]) -> Widget:
         "metric",
         at,
         (READINESS_WIDTH, ROW_HEIGHT),
-        title=f"{store.store_id}: at opening, last 14 days",
+        title=_title(store, "at opening, last 14 days"),
         region=store.settings.model.region,
         view="timeSeries",
         stat="Minimum",
@@ -87,13 +98,13 @@ def readiness_widget(store: StoreConfig, at: tuple[int, int]) -> Widget:
     )
 
 
-def units_widget(store: StoreConfig, at: tuple[int, int]) -> Widget:
+def units_widget(store: DashboardRow, at: tuple[int, int]) -> Widget:
     """What the model bills for right now, from Rekognition itself."""
     return _widget(
         "metric",
         at,
         (UNITS_WIDTH, ROW_HEIGHT),
-        title=f"{store.store_id}: inference units in service, last 48 hours",
+        title=_title(store, "inference units in service, last 48 hours"),
         region=store.settings.model.region,
         view="timeSeries",
         stat="Maximum",
@@ -104,22 +115,22 @@ def units_widget(store: StoreConfig, at: tuple[int, int]) -> Widget:
     )
 
 
-def alarms_widget(dashboard: AccountDashboard, store: StoreConfig, at: tuple[int, int]) -> Widget:
+def alarms_widget(dashboard: AccountDashboard, store: DashboardRow, at: tuple[int, int]) -> Widget:
     """The store's alarms by ARN, in its own Region: a dashboard shows alarms of any Region."""
     model = store.settings.model
     prefix = f"arn:{dashboard.partition}:cloudwatch:{model.region}:{model.account}:alarm:"
-    names = alarm_names(store.store_id, canary=store.settings.canary is not None)
+    names = alarm_names(row_id(store), canary=store.settings.canary is not None)
     return _widget(
         "alarm",
         at,
         (ALARMS_WIDTH, ROW_HEIGHT),
-        title=f"{store.store_id}: alarms",
+        title=_title(store, "alarms"),
         alarms=[prefix + name for name in names],
     )
 
 
 def month_to_date_widget(
-    dashboard: AccountDashboard, store: StoreConfig, at: tuple[int, int]
+    dashboard: AccountDashboard, store: DashboardRow, at: tuple[int, int]
 ) -> Widget:
     """Unit-hours and USD since the first of the month (month_to_date_math.py)."""
     metrics: list[Any] = [_units(store, id=UNITS_ID, stat="Average", visible=False)]
@@ -130,7 +141,7 @@ def month_to_date_widget(
         "metric",
         at,
         (COST_WIDTH, ROW_HEIGHT),
-        title=f"{store.store_id}: this month (UTC)",
+        title=_title(store, "this month (UTC)"),
         region=store.settings.model.region,
         view="singleValue",
         period=PERIOD_SECONDS,
@@ -139,7 +150,7 @@ def month_to_date_widget(
     )
 
 
-def store_row(dashboard: AccountDashboard, store: StoreConfig, y: int) -> list[Widget]:
+def store_row(dashboard: AccountDashboard, store: DashboardRow, y: int) -> list[Widget]:
     units_x = READINESS_WIDTH
     alarms_x = units_x + UNITS_WIDTH
     cost_x = alarms_x + ALARMS_WIDTH
@@ -160,8 +171,10 @@ def body(dashboard: AccountDashboard) -> dict[str, Any]:
         f"Rekognition bills for now, the store's alarms, and this month's unit-hours and USD "
         f"at {dashboard.usd_per_unit_hour:.2f} USD a unit-hour.{more}"
     )
+    if any(isinstance(r, GroupConfig) for r in dashboard.rows):
+        header += " A serving group's row is its shared version's (its members' checkouts read it)."
     widgets = [_widget("text", (0, 0), (24, HEADER_HEIGHT), markdown=header)]
-    for row, store in enumerate(dashboard.stores):
+    for row, store in enumerate(dashboard.rows):
         widgets.extend(store_row(dashboard, store, HEADER_HEIGHT + row * ROW_HEIGHT))
     # The widgets' own periods hold: the month-to-date math depends on its period.
     return {"periodOverride": "inherit", "widgets": widgets}

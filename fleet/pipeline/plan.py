@@ -77,7 +77,7 @@ class Project:
 @dataclass(frozen=True)
 class DashboardPage:
     stack: str
-    first_store: str  # the pipeline that holds this store deploys the page
+    first_store: str  # the pipeline that holds this store (or group) deploys the page
 
 
 @dataclass(frozen=True)
@@ -269,7 +269,7 @@ def plan_pipelines(
         pages.setdefault(page.first_store, []).append(page.stack)
 
     def pages_of(members: Sequence[Project]) -> list[str]:
-        return [stack for p in members for s in p.stores for stack in pages.get(s, [])]
+        return [stack for p in members for s in p.owners for stack in pages.get(s, [])]
 
     shards: list[list[Project]] = [[]]
     for project in ordered:
@@ -315,7 +315,7 @@ def projects_of(fleet: FleetConfig) -> list[Project]:
 
 
 def fleet_pipelines(fleet: FleetConfig, settings: PipelineSettings) -> tuple[PipelinePlan, ...]:
-    pages = [DashboardPage(d.stack_name, d.stores[0].store_id) for d in fleet.dashboards()]
+    pages = [DashboardPage(d.stack_name, d.row_ids[0]) for d in fleet.dashboards()]
     return plan_pipelines(
         projects_of(fleet),
         pages,

@@ -11,6 +11,7 @@ from aws_cdk.assertions import Template
 from fleet.config import STORES_PER_DASHBOARD, AccountDashboard
 from fleet.reading.loader import load_fleet
 from scheduler_constructs.fleet_dashboard import FleetDashboard, body
+from tests.groups import GROUP, GROUP_VERSION, grouped_context
 from tests.synth import TEST_TODAY, cli_context, default_fleet
 
 # CloudWatch's quotas for one dashboard, and CloudFormation's for one template.
@@ -85,3 +86,30 @@ def test_a_full_dashboard_stays_within_the_quotas(stack: cdk.Stack) -> None:
     FleetDashboard(stack, "Dashboard", dashboard=full)
     size = len(json.dumps(Template.from_stack(stack).to_json()))
     assert size < MAX_TEMPLATE_BYTES / 2, size
+
+
+def test_a_serving_group_is_one_row_titled_with_its_members() -> None:
+    """Group tokyo where Ginza was: its version's units, its verdicts and alarms by its id; no
+    row for a member (it runs no version of its own)."""
+    [account] = [
+        d
+        for d in load_fleet(grouped_context(), today=TEST_TODAY).dashboards()
+        if d.account == "111122223333"
+    ]
+    assert account.row_ids == (GROUP, "seattle-pike-place")
+    assert account.store_ids == ("tokyo-ginza", "tokyo-shibuya", "seattle-pike-place")
+    widgets = body(account)["widgets"]
+    titles = [w["properties"].get("title", "") for w in widgets]
+    assert f"{GROUP} (serving group of tokyo-ginza, tokyo-shibuya): at opening, last 14 days" in (
+        titles
+    )
+    assert not any(t.startswith(("tokyo-ginza", "tokyo-shibuya")) for t in titles)
+    units = next(
+        w
+        for w in widgets
+        if w["properties"].get("title") == f"{GROUP}: inference units in service, last 48 hours"
+    )
+    assert units["properties"]["metrics"][0][5] == GROUP_VERSION.split("/version/")[1].split("/")[0]
+    alarms = next(w for w in widgets if w["properties"].get("title") == f"{GROUP}: alarms")
+    assert all(f":alarm:{GROUP} " in a for a in alarms["properties"]["alarms"])
+    assert "A serving group's row is its shared version's" in widgets[0]["properties"]["markdown"]
