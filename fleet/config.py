@@ -20,7 +20,7 @@ from fleet.calendar.dst import (
     wall_time,
 )
 from fleet.calendar.horizon import REMINDER_DAYS, Horizon
-from fleet.calendar.weekly import Weekday, format_minutes, shortest_gap
+from fleet.calendar.weekly import Weekday, WeeklyTime, format_minutes, shortest_gap
 from fleet.names import (
     dashboard_name,
     dashboard_stack_name,
@@ -127,6 +127,10 @@ class StoreConfig:
     # The serving group whose model the store uses (its settings hold the group's model
     # settings); None: the store runs a model version of its own.
     group_id: str | None = None
+    # Minutes its opening check fires after its opening: the control plane's spreading of a
+    # crowded minute (fleet/reading/spreading.py); its start and stop move through its lead and
+    # lag instead.
+    opening_check_delay_minutes: int = 0
 
     @classmethod
     def of(
@@ -250,9 +254,19 @@ class StoreConfig:
             return None
         return self._schedules(offset, self._start_check_moves(offset))
 
+    @property
+    def opening_check_offset(self) -> int:
+        return self.settings.opens + self.opening_check_delay_minutes
+
+    @property
+    def opening_check(self) -> WeeklyTime:
+        return WeeklyTime.offset_from(self.settings.open_days, 0, self.opening_check_offset)
+
     @cached_property
     def opening_check_schedules(self) -> Plan:
-        return self._schedules(self.settings.opens, self._opening_moves)
+        offset = self.opening_check_offset
+        moves = self._opening_moves if offset == self.settings.opens else self._after_gap(offset)
+        return self._schedules(offset, moves)
 
     @cached_property
     def _closing_check_moves(self) -> Moves:

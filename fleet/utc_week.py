@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from datetime import UTC, datetime, timedelta
+from functools import cache
 from zoneinfo import ZoneInfo
 
 from fleet.calendar.weekly import MINUTES_PER_DAY, MINUTES_PER_WEEK
@@ -22,6 +23,7 @@ REFERENCE_YEAR = 2026
 Interval = tuple[int, int]  # [start, end) in UTC minutes since Monday 00:00
 
 
+@cache
 def utc_offsets(zone: str) -> list[int]:
     """The distinct UTC offsets (minutes) the zone uses in the reference year."""
     tz = ZoneInfo(zone)
@@ -104,3 +106,19 @@ def peak(weeks: Sequence[Sequence[Interval]]) -> tuple[int, int, tuple[int, ...]
     most = max(count for count, _, _ in found)
     at_most = [f for f in found if f[0] == most]
     return next((f for f in at_most if f[1] > 0), at_most[0])
+
+
+def weekly_minutes(zone: str, open_days: Iterable[int], offset: int) -> frozenset[int]:
+    """The UTC minutes of the week at which a daily time (`offset` minutes from local midnight
+    of each open day; negative: the evening before) falls, under every offset of its zone."""
+    days = tuple(open_days)
+    return frozenset(
+        (day * MINUTES_PER_DAY + offset - utc) % MINUTES_PER_WEEK
+        for utc in utc_offsets(zone)
+        for day in days
+    )
+
+
+def minute_of_week(instant: datetime) -> int:
+    utc = instant.astimezone(UTC)
+    return utc.weekday() * MINUTES_PER_DAY + utc.hour * 60 + utc.minute

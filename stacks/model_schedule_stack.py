@@ -112,7 +112,7 @@ def outputs(
         ("ScheduleGroupName", store.schedule_group_name),
         ("ExecutionRoleArn", schedule.role_arn),
         ("DeadLetterQueueUrl", dead_letters.queue_url),
-        ("OpeningCheck", f"check {settings.opening_check.describe()} ({zone})"),
+        ("OpeningCheck", f"check {store.opening_check.describe()} ({zone})"),
         ("ClosingCheck", f"check {settings.closing_check.describe()} ({zone})"),
         ("NotificationTopicArn", notifications.topic_arn),
         ("ClosedDays", describe_days(store.closed_days) or "none"),

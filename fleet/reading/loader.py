@@ -17,7 +17,7 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from functools import cache
 from typing import Any, TypeVar
@@ -34,6 +34,7 @@ from fleet.pipeline.plan import PlanError, fleet_pipelines
 from fleet.reading.blocks import Stores, cross_check, read_blocks
 from fleet.reading.errors import ConfigError
 from fleet.reading.problems import SETTINGS, Problems, as_object, check_keys, message, show
+from fleet.reading.spreading import spreading
 from fleet.settings.describe import adds_up, context_key_only, expected, nested_keys
 from fleet.settings.fields import suggest
 from fleet.settings.fleet import FleetSettings
@@ -651,6 +652,7 @@ def load_fleet(context: Mapping[str, Any], *, today: date) -> FleetConfig:
             groups[group_id] = group
 
     parsed: list[StoreConfig] = []
+    store_layers: dict[str, Layers] = {}
     for store_id, store_obj in store_objs.items():
         where = f"fleet.stores.{store_id}"
         if store_id in membership and membership[store_id] is None:
@@ -671,8 +673,10 @@ def load_fleet(context: Mapping[str, Any], *, today: date) -> FleetConfig:
         store = _parse_store(store_id, layers, problems, horizon, today, member_of)
         if store is not None:
             parsed.append(store)
+            store_layers[store_id] = layers
 
     serving = _groups(groups, parsed, membership, problems)
+    parsed = _spread(parsed, serving, store_layers, problems, horizon, today)
     _check_versions_are_not_shared(parsed, serving, problems)
     cross_check(blocks, Stores(store_ids, parsed, serving), problems)
     if problems.lines:
@@ -703,6 +707,39 @@ def load_fleet(context: Mapping[str, Any], *, today: date) -> FleetConfig:
         except PlanError as error:
             raise ConfigError([f"fleet.pipeline: {error}"]) from None
     return config
+
+
+def _spread(
+    stores: list[StoreConfig],
+    groups: tuple[GroupConfig, ...],
+    layers: dict[str, Layers],
+    problems: Problems,
+    horizon: Horizon,
+    today: date,
+) -> list[StoreConfig]:
+    """The stores whose calls crowd a minute of the control plane, with their effective lead,
+    lag and opening check (fleet/reading/spreading.py); the rest as they were."""
+    spreads, lines = spreading(stores, groups)
+    for line in lines:
+        problems.add_key("fleet.stores", line)
+    found = []
+    for store in stores:
+        spread = spreads.get(store.store_id)
+        if spread is None:
+            found.append(store)
+            continue
+        s = store.settings
+        effective = {
+            "startLeadMinutes": s.start_lead_minutes + spread.start,
+            "stopLagMinutes": s.stop_lag_minutes + spread.stop,
+        }
+        where = "{key} (after the control plane's spreading of store " + store.store_id + ")"
+        moved = _parse_store(
+            store.store_id, [*layers[store.store_id], (where, effective)], problems, horizon, today
+        )
+        if moved is not None:
+            found.append(replace(moved, opening_check_delay_minutes=spread.opening_check))
+    return found
 
 
 def _check_versions_are_not_shared(
