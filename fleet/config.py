@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
-from functools import cached_property
+from functools import cache, cached_property
 from zoneinfo import ZoneInfo
 
 import verifier_contract
@@ -20,7 +20,7 @@ from fleet.calendar.dst import (
     wall_time,
 )
 from fleet.calendar.horizon import REMINDER_DAYS, Horizon
-from fleet.calendar.weekly import Weekday, WeeklyTime, format_minutes, shortest_gap
+from fleet.calendar.weekly import WeeklyTime, format_minutes, shortest_gap
 from fleet.names import (
     dashboard_name,
     dashboard_stack_name,
@@ -114,6 +114,17 @@ def _runner(
     )
 
 
+@cache
+def _instant_of(zone_name: str, local: datetime, *, later: bool) -> datetime | None:
+    """The instant (UTC) a naive wall-clock time occurs in a zone (in a repeated hour the later
+    one when `later`); None in a gap. Shared by every store of a zone: a serving group asks it
+    for each member on each day of the horizon."""
+    zone = ZoneInfo(zone_name)
+    if not exists(local, zone):
+        return None
+    return local.replace(tzinfo=zone, fold=int(later)).astimezone(UTC)
+
+
 @dataclass(frozen=True)
 class StoreConfig:
     """One store: its id, its validated settings, and what its closures make of the calendar
@@ -155,7 +166,11 @@ class StoreConfig:
     # --- each action's schedules (calendar/cron.py), compensations (calendar/dst.py) included
 
     def _opens_on(self, day: date) -> bool:
-        return Weekday(day.weekday()) in self.settings.open_days
+        return day.weekday() in self._weekdays
+
+    @cached_property
+    def _weekdays(self) -> frozenset[int]:
+        return frozenset(int(d) for d in self.settings.open_days)
 
     def _opens_and_not_closed(self, day: date) -> bool:
         return self._opens_on(day) and day not in self._closed
@@ -235,6 +250,11 @@ class StoreConfig:
         stop = self._fires_at(s.stop_offset, self._stop_moves, day, later=False)
         return None if start is None or stop is None else (start, stop)
 
+    def calendar_key(self) -> tuple[object, ...]:
+        """What its running windows and openings depend on (its horizon is the fleet's)."""
+        s = self.settings
+        return (s.timezone, s.start_offset, s.stop_offset, s.opens, self._weekdays, self._closed)
+
     def opening_at(self, day: date, *, closures: bool = True) -> datetime | None:
         """When the store opens on `day` (UTC; where a gap swallows the opening, after it, as
         its opening check fires), or None on a day it does not open."""
@@ -285,11 +305,8 @@ class StoreConfig:
         """The instant (UTC) an occurrence fires: its compensation, else its wall-clock time
         (in a repeated hour the later one when `later`, else the earlier); None in a gap that
         nothing compensates (after the horizon)."""
-        zone = ZoneInfo(self.settings.timezone)
         local = moves.get(day) or wall_time(day, offset)
-        if not exists(local, zone):
-            return None
-        return local.replace(tzinfo=zone, fold=int(later)).astimezone(UTC)
+        return _instant_of(self.settings.timezone, local, later=later)
 
     def _next_start(self, day: date) -> tuple[date, datetime] | None:
         """The first start after `day`'s open day that fires, and its instant (the earlier
@@ -415,6 +432,17 @@ class GroupConfig:
     @property
     def member_ids(self) -> tuple[str, ...]:
         return tuple(m.store_id for m in self.members)
+
+    def members_in_words(self, max_chars: int) -> str:
+        """Its members' ids, as many as fit in `max_chars` (a stack's description is short),
+        then how many more."""
+        ids = self.member_ids
+        shown = ", ".join(ids)
+        for count in range(len(ids) - 1, 0, -1):
+            if len(shown) <= max_chars:
+                break
+            shown = f"{', '.join(ids[:count])} and {len(ids) - count} more"
+        return shown
 
     @cached_property
     def windows(self) -> GroupPlan:

@@ -13,7 +13,7 @@ stop) as skipped days and one-off crons. Outside the horizon the weekly crons fi
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Hashable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, timedelta
 from typing import Protocol
@@ -46,6 +46,10 @@ class Member(Protocol):
 
     def opening_at(self, day: date, *, closures: bool = True) -> datetime | None: ...
 
+    def calendar_key(self) -> Hashable:
+        """Equal for members whose windows and openings are equal on every day."""
+        ...
+
 
 @dataclass(frozen=True)
 class GroupDay:
@@ -61,25 +65,36 @@ class GroupDay:
 
 def group_days(members: Sequence[Member], *, closures: bool = True) -> dict[date, GroupDay]:
     """The group's running window on each day of the horizon at least one member opens (with
-    `closures=False`, as in an ordinary week: every member opens on each of its weekdays)."""
+    `closures=False`, as in an ordinary week: every member opens on each of its weekdays).
+    Members of one calendar (calendar_key) are asked once: a large group has few."""
     horizon = members[0].horizon
+    alike: dict[Hashable, list[str]] = {}
+    asked: dict[Hashable, Member] = {}
+    for m in members:
+        key = m.calendar_key()
+        alike.setdefault(key, []).append(m.store_id)
+        asked.setdefault(key, m)
+    order = {m.store_id: n for n, m in enumerate(members)}
     found = {}
     for day in horizon.days():
-        windows = {
-            m.store_id: w for m in members if (w := m.running_window(day, closures=closures))
-        }
+        windows: dict[Hashable, Window] = {}
+        openings: list[datetime] = []
+        for key, m in asked.items():
+            window = m.running_window(day, closures=closures)
+            if window is None:
+                continue
+            windows[key] = window
+            opening = m.opening_at(day, closures=closures)
+            if opening is not None:
+                openings.append(opening)
         if windows:
-            openings = [
-                opening
-                for m in members
-                if m.store_id in windows and (opening := m.opening_at(day, closures=closures))
-            ]
+            ids = sorted((i for key in windows for i in alike[key]), key=order.__getitem__)
             found[day] = GroupDay(
                 day,
                 min(w[0] for w in windows.values()),
                 max(w[1] for w in windows.values()),
                 min(openings, default=min(w[1] for w in windows.values())),
-                tuple(windows),
+                tuple(ids),
             )
     return found
 

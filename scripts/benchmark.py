@@ -7,7 +7,8 @@
 2. Phases of 100 stores, each run in a fresh process: building the stacks, synthesis, and the
    validation plugins (cdk-nag; Control Tower's checks when asked for with
    -c controlTowerChecks=true): synthesis with the plugins minus synthesis without them.
-3. Scale: 10, 100 and 1,000 stores once each, wall time and peak memory, per store.
+3. Scale: 10, 100 and 1,000 stores once each, wall time and peak memory, per store; and 1,000
+   stores in 25 serving groups next to 1,000 with a version each.
 4. The fleet's pipelines (-c pipeline=true) for 100 and 1,000 stores: wall time, peak memory,
    how many pipelines and the largest one's actions and stages (CodePipeline: 500 and 50).
 5. The test suite's wall time.
@@ -109,10 +110,12 @@ CALENDARS = {
 HOLIDAYS = False
 
 
-def generated_context(stores: int, **extra: Any) -> dict[str, Any]:
+def generated_context(stores: int, groups: int = 0, **extra: Any) -> dict[str, Any]:
     """`stores` stores in four zones, a closed weekday for some, closures for half, each with
     its own version (and with --holidays its country's holiday calendar); cdk.json's defaults and
-    feature flags, as the CLI passes them."""
+    feature flags, as the CLI passes them. With `groups`, the stores are members of that many
+    serving groups instead (store n of group n % groups, each group in one zone, a version
+    each)."""
     context = {
         k: v for k, v in cdk_json()["context"].items() if not k.startswith("modelVersionArn:")
     }
@@ -135,20 +138,36 @@ def generated_context(stores: int, **extra: Any) -> dict[str, Any]:
         }
     }
     fleet["stores"] = {}
+    if groups:
+        fleet["groups"] = {}
+    for g in range(groups):
+        fleet["groups"][f"group-{g:02d}"] = {
+            "projectArn": PROJECT_ARN.replace("/bread/", f"/bread-g{g}/")
+        }
+        context[f"modelVersionArn:group-{g:02d}"] = (
+            f"arn:aws:rekognition:ap-northeast-1:111122223333:project/bread-g{g}/version/"
+            f"bread-g{g}.v1/1761987600000"
+        )
     for n in range(stores):
         store_id = f"store-{n:04d}"
         project = n // 4  # four stores a project: the pipeline's unit of deployment
+        zone = zones[(n % groups if groups else n) % len(zones)]
         fleet["stores"][store_id] = {
-            "timezone": zones[n % len(zones)],
-            "projectArn": PROJECT_ARN.replace("/bread/", f"/bread{project}/"),
+            "timezone": zone,
+            **(
+                {"group": f"group-{n % groups:02d}"}
+                if groups
+                else {"projectArn": PROJECT_ARN.replace("/bread/", f"/bread{project}/")}
+            ),
             **({"openDays": ["TUE", "WED", "THU", "FRI", "SAT", "SUN"]} if n % 3 == 0 else {}),
             **({"closedDates": ["2026-12-31..2027-01-03"]} if n % 2 == 0 else {}),
-            **({"holidayCalendar": CALENDARS[zones[n % len(zones)]]} if HOLIDAYS else {}),
+            **({"holidayCalendar": CALENDARS[zone]} if HOLIDAYS else {}),
         }
-        context[f"modelVersionArn:{store_id}"] = (
-            f"arn:aws:rekognition:ap-northeast-1:111122223333:project/bread{project}/version/"
-            f"bread{project}.v{n:04d}/1761987600000"
-        )
+        if not groups:
+            context[f"modelVersionArn:{store_id}"] = (
+                f"arn:aws:rekognition:ap-northeast-1:111122223333:project/bread{project}/"
+                f"version/bread{project}.v{n:04d}/1761987600000"
+            )
     context["fleet"] = fleet
     context.update(extra)
     return context
@@ -332,6 +351,15 @@ def main() -> int:
     for stores in sizes:
         wall, peak = run_case(app_cmd, generated_context(stores))
         print(f"{str(stores) + ' stores':24} {wall:7.1f} {wall / stores:8.3f} {peak:9.0f}")
+
+    # 3b. Serving groups: the same stores in 25 groups (one version each) against a version a
+    # store; the grouped fleet must not be slower.
+    if not args.skip_1000:
+        print(f"\n{'1,000 stores (one run each)':28} {'wall s':>7} {'peak MiB':>9}  stacks")
+        for label, groups in (("a version each", 0), ("in 25 serving groups", 25)):
+            wall, peak = run_case(app_cmd, generated_context(1000, groups=groups))
+            stacks = 1000 + groups
+            print(f"{label:28} {wall:7.1f} {peak:9.0f}  {stacks}")
 
     # 4. The fleet's pipelines (-c pipeline=true), next to the flat synth above.
     print(f"\n{'pipelines (one run each)':24} {'wall s':>7} {'s/store':>8} {'peak MiB':>9}  limits")

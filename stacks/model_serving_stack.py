@@ -15,6 +15,11 @@ from fleet.utc_week import window_week
 from scheduler_constructs.cost_guard_math import GRACE_MINUTES
 from stacks.model_runner import RunnerParts, run_model
 
+# CDK refuses a stack description of more than 512 characters (its message says 1,024 bytes,
+# CloudFormation's limit); the Members output names them within this much.
+DESCRIPTION_CHARS = 512
+MEMBERS_CHARS = 800
+
 
 class ModelServingStack(Stack):
     """Wiring only: the group's model runs as a store's would (stacks/model_runner.py), from its
@@ -29,14 +34,17 @@ class ModelServingStack(Stack):
         **kwargs: Any,
     ) -> None:
         model = group.settings.model
+        runs = (
+            "Starts and stops the Rekognition Custom Labels model shared by serving group "
+            f"{group.group_id} (stores "
+        )
+        suffix = f") - {APP_TAG}"
+        members = group.members_in_words(DESCRIPTION_CHARS - len(runs) - len(suffix))
         super().__init__(
             scope,
             group.stack_name,
             env=Environment(account=model.account, region=model.region),
-            description=(
-                f"Starts and stops the Rekognition Custom Labels model shared by serving group "
-                f"{group.group_id} (stores {', '.join(group.member_ids)}) - {APP_TAG}"
-            ),
+            description=f"{runs}{members}{suffix}",
             **kwargs,
         )
         Tags.of(self).add(f"{APP_TAG}:group", group.group_id)
@@ -66,7 +74,7 @@ def outputs(group: GroupConfig, parts: RunnerParts) -> list[tuple[str, str]]:
     return [
         ("StartSchedule", _weekly("start", plan.start, zone)),
         ("StopSchedule", _weekly("stop", plan.stop, zone)),
-        ("Members", ", ".join(group.member_ids)),
+        ("Members", group.members_in_words(MEMBERS_CHARS)),
         ("ScheduleGroupName", group.schedule_group_name),
         ("ExecutionRoleArn", parts.schedule.role_arn),
         ("DeadLetterQueueUrl", parts.dead_letters.queue_url),

@@ -41,6 +41,7 @@ def after_gap(local: datetime, zone: ZoneInfo) -> datetime:
     return local
 
 
+@cache
 def wall_time(day: date, offset: int) -> datetime:
     """The naive local time `offset` minutes after midnight of `day` (negative: the day before)."""
     return datetime(day.year, day.month, day.day) + timedelta(minutes=offset)

@@ -14,7 +14,7 @@ from fleet.names import MEMBER_METADATA_KEY
 from fleet.reading.loader import load_fleet
 from fleet.utc_week import window_week
 from rekognition_model_client import ModelHandle
-from tests.groups import GROUP, GROUP_VERSION, grouped_context
+from tests.groups import GROUP, GROUP_VERSION, grouped_context, grouped_fleet
 from tests.synth import TEST_TODAY, synth
 
 Templates = dict[str, dict[str, Any]]
@@ -164,3 +164,18 @@ def test_a_members_template_carries_the_crons_it_would_run_alone(grouped: Templa
     }
     assert "cron(30 9 ? 2-12 MON-SAT 2027)" in found["Starts"]
     assert not _of_type(grouped["ModelSchedule-tokyo-shibuya"], "AWS::Scheduler::Schedule")
+
+
+def test_a_group_of_many_members_names_as_many_as_its_description_holds() -> None:
+    """40 members crashed the synth (CDK allows a stack description of 512 characters): the
+    description and the Members output name the first ones and how many more."""
+    fleet = grouped_fleet()
+    for n in range(40):
+        fleet["stores"][f"tokyo-branch-{n:02d}"] = {"group": GROUP}
+    templates = synth(grouped_context(fleet))
+    group = templates[f"ModelServing-{GROUP}"]
+    assert len(group["Description"]) <= 512
+    assert group["Description"].endswith(" more) - rekognition-model-scheduler")
+    members = group["Outputs"]["Members"]["Value"]
+    assert members.startswith("tokyo-ginza, tokyo-shibuya, tokyo-branch-00, ")
+    assert members.endswith("tokyo-branch-39")  # 42 ids fit in the output's 800 characters
