@@ -31,6 +31,7 @@ from fleet.names import (
 from fleet.serving import GroupPlan, group_plan, window_problem
 from fleet.settings.arn import ModelVersion
 from fleet.settings.dashboard import DashboardSettings
+from fleet.settings.distribution import DistributionSettings
 from fleet.settings.group import GroupSettings
 from fleet.settings.pipeline import PipelineSettings
 from fleet.settings.store import CLOSING_CHECK_DELAY_MINUTES, RETRY_MARGIN_MINUTES, StoreSettings
@@ -560,6 +561,8 @@ class FleetConfig:
     pipeline_synth: bool = False
     # Serving groups, in cdk.json's order; their members are among `stores`.
     groups: tuple[GroupConfig, ...] = ()
+    # How ./scripts/distribute.sh reaches the destination accounts.
+    distribution: DistributionSettings = field(default_factory=DistributionSettings)
 
     def dashboards(self) -> tuple[AccountDashboard, ...]:
         """Per account of the fleet, in the order its first store appears in cdk.json, one

@@ -25,6 +25,23 @@ BOOTSTRAP_QUALIFIER = "hnb659fds"
 BOOTSTRAP_ASSETS_BUCKETS = f"cdk-{BOOTSTRAP_QUALIFIER}-assets-*"
 
 
+# What ./scripts/distribute.sh owns: the source project's policies it writes carry this prefix
+# (it never touches another's), and each destination account and Region has one bucket for the
+# copies' training results and one stack that makes it and the role.
+COPY_POLICY_PREFIX = "rekognition-model-scheduler-copy-"
+DISTRIBUTION_STACK_PREFIX = "ModelScheduleDistribution-"
+
+
+def copies_bucket_name(account: str, region: str) -> str:
+    """The bucket of an account and Region for copied versions' training results: derived, so
+    the command needs no lookup (and 3-63 characters: 26 + 12 + 1 + at most 16)."""
+    return f"rekognition-model-copies-{account}-{region}"
+
+
+def distribution_stack_name(account: str, region: str) -> str:
+    return f"{DISTRIBUTION_STACK_PREFIX}{account}-{region}"
+
+
 def stack_name(store_id: str) -> str:
     return f"{STACK_PREFIX}{store_id}"
 

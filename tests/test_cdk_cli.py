@@ -121,6 +121,9 @@ def test_cli_synth_leaves_out_what_nothing_reads(cli_out: Path) -> None:
 # The settings whose schema allows null, and a non-null value for each valid for tokyo-ginza.
 NULLABLE_VALUES = {
     "maxInferenceUnits": 3,
+    "sourceProjectArn": (
+        "arn:aws:rekognition:ap-northeast-1:999988887777:project/bread-training/1760000000000"
+    ),
     "holidayCalendar": "JP",
     "minConfidence": 50,
     "minF1Score": 0.5,

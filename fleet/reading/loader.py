@@ -692,6 +692,7 @@ def load_fleet(context: Mapping[str, Any], *, today: date) -> FleetConfig:
         pipeline=blocks.pipeline,
         pipeline_synth=pipeline_synth,
         groups=serving,
+        distribution=blocks.distribution,
     )
     pipeline = blocks.pipeline
     if pipeline_synth and pipeline is None:

@@ -56,7 +56,8 @@ def expected(field: FieldInfo) -> str:
     inner, nullable = _without_none(field.annotation)
     inner, nested = _base_type(inner)
     metadata = [*field.metadata, *nested]
-    marker = _marker(field, Expect)
+    # An optional setting's type carries its words inside the union.
+    marker = next((m for m in metadata if isinstance(m, Expect)), None)
     if marker is not None:
         text = marker.text
     elif typing.get_origin(inner) is typing.Literal:

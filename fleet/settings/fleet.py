@@ -1,6 +1,6 @@
 """cdk.json's `fleet` object, as one typed model whose fields are its blocks. Each block is a
-settings model of its own (horizon.py, dashboard.py, quotas.py, pipeline.py); a field's
-description introduces the block's table in docs/configuration.md, and the fleet part of
+settings model of its own (horizon.py, dashboard.py, quotas.py, pipeline.py, distribution.py); a
+field's description introduces the block's table in docs/configuration.md, and the fleet part of
 cdk.schema.json is generated from this model (fleet/reading/json_schema.py).
 
 Adding a block: its settings model in a module here, a field below, and, if it must agree with
@@ -13,6 +13,7 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, Field
 
 from fleet.settings.dashboard import DashboardSettings
+from fleet.settings.distribution import DistributionSettings
 from fleet.settings.horizon import HorizonSettings
 from fleet.settings.pipeline import PipelineSettings
 from fleet.settings.quotas import QuotaSettings
@@ -43,6 +44,11 @@ class FleetSettings(BaseModel):
         description="The fleet's deployment pipeline, `fleet.pipeline` (optional; every synth "
         "checks that the fleet can be cut into pipelines and waves within CodePipeline's "
         "limits, fleet/pipeline/plan.py)",
+    )
+    distribution: DistributionSettings = Field(
+        default_factory=DistributionSettings,
+        description="How ./scripts/distribute.sh copies a new version into the destination "
+        "accounts, in `fleet.distribution`",
     )
     quotas: QuotaSettings = Field(
         default_factory=QuotaSettings,

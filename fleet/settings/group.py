@@ -17,7 +17,13 @@ from pydantic import BaseModel, ConfigDict, create_model, model_validator
 
 from fleet.settings.arn import ModelVersion
 from fleet.settings.fields import SETTINGS_MODEL_CONFIG, CanarySetting
-from fleet.settings.store import StoreSettings, layer_model, project_rule, units_rule
+from fleet.settings.store import (
+    StoreSettings,
+    layer_model,
+    project_rule,
+    source_rule,
+    units_rule,
+)
 from verifier_contract import StaleVersions
 
 # The key a store joins a group with: in its object or as `-c group:<store-id>=<group-id>`.
@@ -27,6 +33,7 @@ GROUP_KEY = "group"
 GROUP_OWNED: tuple[str, ...] = (
     "modelVersionArn",
     "projectArn",
+    "sourceProjectArn",
     "minInferenceUnits",
     "maxInferenceUnits",
     "startCheckMinutes",
@@ -61,6 +68,7 @@ class GroupSettings(BaseModel):
         # For the type checker only: the fields themselves are StoreSettings' (below).
         model_version_arn: ModelVersion
         project_arn: str
+        source_project_arn: str | None
         min_inference_units: int
         max_inference_units: int | None
         start_check_minutes: int
@@ -86,6 +94,11 @@ class GroupSettings(BaseModel):
     @model_validator(mode="after")
     def _rule_units_range(self) -> Self:
         units_rule(self.min_inference_units, self.max_inference_units)
+        return self
+
+    @model_validator(mode="after")
+    def _rule_source_project(self) -> Self:
+        source_rule(self.source_project_arn, self.project_arn, self.model)
         return self
 
 

@@ -21,7 +21,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, create_model,
 from fleet.calendar.closures import closed_open_days, holiday_dates
 from fleet.calendar.horizon import Horizon
 from fleet.calendar.weekly import MINUTES_PER_DAY, WeeklyTime, format_minutes, shortest_gap
-from fleet.settings.arn import ModelVersion, check_project_of
+from fleet.settings.arn import PROJECT_ARN, ModelVersion, check_project_of
 from fleet.settings.describe import context_key_only
 from fleet.settings.fields import (
     NUMBER,
@@ -62,6 +62,27 @@ def project_rule(project_arn: str, model: ModelVersion) -> None:
         check_project_of(project_arn, model)
     except ValueError as error:
         raise RuleError("projectArn", str(error)) from error
+
+
+def source_rule(source: str | None, project_arn: str, model: ModelVersion) -> None:
+    """A version is copied from another project of its own Region (CopyProjectVersion's)."""
+    if source is None:
+        return
+    parsed = PROJECT_ARN.fullmatch(source)
+    assert parsed is not None, "the field checked it"
+    if (parsed["partition"], parsed["region"]) != (model.partition, model.region):
+        raise RuleError(
+            "sourceProjectArn",
+            f"is in {parsed['region']}, not in {model.region} where the model runs: "
+            "CopyProjectVersion copies within a Region; name a project of "
+            f"{model.region} that trains this model (train one there if none does)",
+        )
+    if source == project_arn:
+        raise RuleError(
+            "sourceProjectArn",
+            "is the model's own project (projectArn): a version trained there needs no copy; "
+            "leave sourceProjectArn out",
+        )
 
 
 def units_rule(minimum: int, maximum: int | None) -> None:
@@ -120,6 +141,11 @@ class StoreSettings(BaseModel):
     project_arn: ProjectArn = Field(
         description="The Rekognition project of the store's model version "
         "(`aws rekognition describe-projects` lists them); checked against the version ARN."
+    )
+    source_project_arn: ProjectArn | None = Field(
+        default=None,
+        description="The project that trains this model, in the same Region (any account): "
+        "./scripts/distribute.sh copies its new versions into projectArn.",
     )
     notify_emails: Emails = Field(
         default=(),
@@ -252,6 +278,11 @@ class StoreSettings(BaseModel):
     @model_validator(mode="after")
     def _rule_units_range(self) -> Self:
         units_rule(self.min_inference_units, self.max_inference_units)
+        return self
+
+    @model_validator(mode="after")
+    def _rule_source_project(self) -> Self:
+        source_rule(self.source_project_arn, self.project_arn, self.model)
         return self
 
     @model_validator(mode="after")

@@ -187,8 +187,8 @@ CASES: list[tuple[str, Context, list[str]]] = [
         with_store(maxF1Drop=None),
         [
             f"{STORE}.maxF1Drop = null: cannot be null (only maxInferenceUnits, "
-            "holidayCalendar, minConfidence, minF1Score, canary may be): give a number from 0 "
-            "to 1, or leave the key out to inherit fleet.defaults"
+            "sourceProjectArn, holidayCalendar, minConfidence, minF1Score, canary may be): give "
+            "a number from 0 to 1, or leave the key out to inherit fleet.defaults"
         ],
     ),
     (
