@@ -32,6 +32,7 @@ from fleet.pipeline.plan import fleet_pipelines
 from fleet.reading.errors import ConfigError
 from fleet.reading.loader import load_fleet
 from stacks.dashboard_stack import ModelScheduleDashboardStack
+from stacks.distribution_stack import ModelScheduleDistributionStack
 from stacks.model_schedule_stack import ModelScheduleStack
 from stacks.model_serving_stack import ModelServingStack
 from stacks.pipeline_stack import ModelSchedulePipelineStack
@@ -124,6 +125,9 @@ def flat_stacks(app: cdk.App, fleet: FleetConfig) -> list[Stack]:
     if fleet.whole_fleet:
         # A `-c store=` selection is about those stores: `cdk deploy -c store=x` deploys one.
         stacks += [ModelScheduleDashboardStack(app, dashboard=d) for d in fleet.dashboards()]
+        stacks += [
+            ModelScheduleDistributionStack(app, place=p) for p in fleet.distribution_places()
+        ]
     return stacks
 
 

@@ -22,8 +22,10 @@ from fleet.calendar.dst import (
 from fleet.calendar.horizon import REMINDER_DAYS, Horizon
 from fleet.calendar.weekly import WeeklyTime, format_minutes, shortest_gap
 from fleet.names import (
+    copies_bucket_name,
     dashboard_name,
     dashboard_stack_name,
+    distribution_stack_name,
     schedule_group_name,
     serving_stack_name,
     stack_name,
@@ -544,6 +546,37 @@ class AccountDashboard:
 
 
 @dataclass(frozen=True)
+class CopierRole:
+    """The role ./scripts/distribute.sh assumes in an account (one per account: IAM names are
+    account-wide): who may assume it, and what it may copy into and write to."""
+
+    role_name: str
+    trusted_accounts: tuple[str, ...]  # the source projects' accounts
+    projects: tuple[str, ...]  # project/<name>/* of its targets, every Region of the account
+    sources: tuple[str, ...]  # project/<name>/* of their source projects
+    buckets: tuple[str, ...]  # the copies buckets of the account's Regions
+
+
+@dataclass(frozen=True)
+class DistributionPlace:
+    """An account and Region that receives copies: its bucket, and in the account's first Region
+    (in cdk.json's order) the account's role, if a source is in another account."""
+
+    account: str
+    region: str
+    partition: str
+    role: CopierRole | None
+
+    @property
+    def stack_name(self) -> str:
+        return distribution_stack_name(self.account, self.region)
+
+    @property
+    def bucket_name(self) -> str:
+        return copies_bucket_name(self.account, self.region)
+
+
+@dataclass(frozen=True)
 class FleetConfig:
     stores: tuple[StoreConfig, ...]
     selected_ids: tuple[str, ...]
@@ -563,6 +596,36 @@ class FleetConfig:
     groups: tuple[GroupConfig, ...] = ()
     # How ./scripts/distribute.sh reaches the destination accounts.
     distribution: DistributionSettings = field(default_factory=DistributionSettings)
+
+    def distribution_places(self) -> tuple[DistributionPlace, ...]:
+        """Every account and Region with a store or group whose sourceProjectArn is set."""
+        owners: list[StoreSettings | GroupSettings] = [
+            s.settings for s in self.stores if s.group_id is None
+        ]
+        owners += [g.settings for g in self.groups]
+        targets = [o for o in owners if o.source_project_arn is not None]
+        places = list(dict.fromkeys((o.model.account, o.model.region) for o in targets))
+        found = []
+        for account, region in places:
+            mine = [o for o in targets if o.model.account == account]
+            sources = [str(o.source_project_arn) for o in mine]
+            trusted = tuple(
+                dict.fromkeys(a.split(":")[4] for a in sources if a.split(":")[4] != account)
+            )
+            first = next(r for a, r in places if a == account)
+            role = None
+            if trusted and region == first:
+                role = CopierRole(
+                    role_name=self.distribution.role_name,
+                    trusted_accounts=trusted,
+                    projects=tuple(dict.fromkeys(o.model.project_scope_arn for o in mine)),
+                    sources=tuple(dict.fromkeys(a.rsplit("/", 1)[0] + "/*" for a in sources)),
+                    buckets=tuple(
+                        copies_bucket_name(account, r) for a, r in places if a == account
+                    ),
+                )
+            found.append(DistributionPlace(account, region, mine[0].model.partition, role))
+        return tuple(found)
 
     def dashboards(self) -> tuple[AccountDashboard, ...]:
         """Per account of the fleet, in the order its first store appears in cdk.json, one

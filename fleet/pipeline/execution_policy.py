@@ -15,12 +15,14 @@ import json
 import sys
 from typing import Any
 
-from fleet.names import BOOTSTRAP_ASSETS_BUCKETS, GROUP_PREFIX, STACK_PATTERNS
+from fleet.names import BOOTSTRAP_ASSETS_BUCKETS, GROUP_PREFIX, STACK_PATTERNS, copies_bucket_name
+from fleet.settings.distribution import DEFAULT_ROLE_NAME
 from rekognition_model_client.handle import PARAMETER_PREFIX
 
 # CloudFormation names what these stacks do not name after the stack: "ModelSchedule-<store>-..."
 # and "ModelScheduleDashboard-<account>-...".
 STACKS = "{stacks}"  # each of STACK_PATTERNS: a store's or dashboard's, a serving group's
+COPIES_BUCKETS = copies_bucket_name("*", "*").replace("*-*", "*")
 
 # By resource type: the statement that lets CloudFormation manage it.
 BY_TYPE: dict[str, dict[str, Any]] = {
@@ -214,6 +216,27 @@ BY_TYPE: dict[str, dict[str, Any]] = {
         ],
         "Resource": f"arn:{{p}}:ssm:*:*:parameter{PARAMETER_PREFIX}/*",
     },
+    # The copies bucket of a destination account and Region (stacks/distribution_stack.py).
+    "AWS::S3::Bucket": {
+        "Sid": "CopiesBuckets",
+        "Action": [
+            "s3:CreateBucket",
+            "s3:DeleteBucket",
+            "s3:PutBucketEncryption",
+            "s3:PutBucketPublicAccessBlock",
+            "s3:PutBucketOwnershipControls",
+            "s3:PutBucketTagging",
+            "s3:PutBucketPolicy",
+            "s3:GetBucketPolicy",
+            "s3:DeleteBucketPolicy",
+        ],
+        "Resource": f"arn:{{p}}:s3:::{COPIES_BUCKETS}",
+    },
+    "AWS::S3::BucketPolicy": {
+        "Sid": "CopiesBucketPolicies",
+        "Action": ["s3:PutBucketPolicy", "s3:GetBucketPolicy", "s3:DeleteBucketPolicy"],
+        "Resource": f"arn:{{p}}:s3:::{COPIES_BUCKETS}",
+    },
 }
 # Lambda reads the function's code from the bootstrap's asset bucket with the caller's rights.
 ASSETS = {
@@ -223,7 +246,11 @@ ASSETS = {
 }
 
 
-def execution_policy(partition: str = "aws") -> dict[str, Any]:
+def execution_policy(
+    partition: str = "aws", copier_role: str = DEFAULT_ROLE_NAME
+) -> dict[str, Any]:
+    """The policy; `copier_role` is fleet.distribution.roleName, the one role a stack names
+    itself (IAM names are account-wide: the distribution stacks create it under that name)."""
     statements = []
     for statement in [*BY_TYPE.values(), ASSETS]:
         resource = str(statement["Resource"]).replace("{p}", partition)
@@ -232,12 +259,15 @@ def execution_policy(partition: str = "aws") -> dict[str, Any]:
             if STACKS in resource
             else resource
         )
+        if statement["Sid"] == "Roles":
+            named = [*named, f"arn:{partition}:iam::*:role/{copier_role}"]
         statements.append({**statement, "Effect": "Allow", "Resource": named})
     return {"Version": "2012-10-17", "Statement": statements}
 
 
 def main(argv: list[str]) -> int:
-    print(json.dumps(execution_policy(argv[0] if argv else "aws"), indent=2))
+    """[partition [copier role name]]"""
+    print(json.dumps(execution_policy(*argv[:2]), indent=2))
     return 0
 
 
