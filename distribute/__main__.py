@@ -75,6 +75,12 @@ def parse_args(argv: Sequence[str]) -> argparse.Namespace:
         "--dry-run", action="store_true", help="say what it would do; change nothing in AWS"
     )
     parser.add_argument(
+        "--prune",
+        action="store_true",
+        help="then delete the copies this command made in the targets' projects that no store "
+        "or group names, keeping the newest of them",
+    )
+    parser.add_argument(
         "--poll-seconds",
         type=_minutes,
         default=POLL_SECONDS,
@@ -123,6 +129,7 @@ def main(
     options = Options(
         accepted=frozenset(args.accepted),
         dry_run=args.dry_run,
+        prune=args.prune,
         poll_seconds=args.poll_seconds,
         deadline_minutes=args.deadline_minutes,
     )

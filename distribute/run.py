@@ -9,6 +9,7 @@ it made (by name, and from this source) and does not copy twice.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -32,6 +33,16 @@ from rotate.preflight import RefusedError, VersionInfo, check_online, describe
 COPIES_AT_ONCE = 5
 CALL_PAUSE_SECONDS = 0.2
 POLL_SECONDS = 60
+# What --prune may delete: a version that does not run (Rekognition refuses the others).
+STOPPED_STATES = frozenset(
+    {
+        ModelStatus.STOPPED,
+        ModelStatus.TRAINING_COMPLETED,
+        ModelStatus.COPYING_COMPLETED,
+        ModelStatus.COPYING_FAILED,
+        ModelStatus.FAILED,
+    }
+)
 # AWS publishes no duration for a copy; its own example polls for as long as it takes. A copy
 # still running at the deadline goes on in AWS, and a run started again picks it up.
 DEADLINE_MINUTES = 120
@@ -53,6 +64,7 @@ class Result:
 class Options:
     accepted: frozenset[Refusal] = frozenset()
     dry_run: bool = False
+    prune: bool = False
     poll_seconds: float = POLL_SECONDS
     deadline_minutes: float = DEADLINE_MINUTES
 
@@ -320,7 +332,66 @@ def distribute(
         if result.outcome == "waiting" and result.copy_arn is not None:
             _check_copy(result, reach, options, say)
     _write(results, cdk_json)
+    if options.prune:
+        prune(results, project_arn, reach, _named(cdk_json), say=say)
     return results
+
+
+def _named(cdk_json: Path) -> set[str]:
+    """Every version cdk.json names now."""
+    context = json.loads(read_cdk_json(cdk_json))["context"]
+    return {str(v) for k, v in context.items() if k.startswith("modelVersionArn:")}
+
+
+def prune(
+    results: Sequence[Result],
+    source_project_arn: str,
+    reach: Reach,
+    named: set[str],
+    *,
+    say: Say,
+    dry_run: bool = False,
+) -> None:
+    """In each target's project, delete the copies of the source project's versions that no
+    store or group names, but the newest of them (the version a target can rotate back to);
+    a version still running is left, said."""
+    source = source_project_arn.rsplit("/", 1)[0] + "/version/"
+    verb = "would delete" if dry_run else "deleted"
+    for project in dict.fromkeys(r.target.project_arn for r in results):
+        account = project.split(":")[4]
+        try:
+            rekognition = reach(account).rekognition
+            found: list[dict[str, Any]] = []
+            token: str | None = None
+            while True:
+                request: dict[str, Any] = {"ProjectArn": project}
+                if token:
+                    request["NextToken"] = token
+                page = rekognition.describe_project_versions(**request)
+                found += page.get("ProjectVersionDescriptions", [])
+                token = page.get("NextToken")
+                if not token:
+                    break
+            copies = sorted(
+                (
+                    d
+                    for d in found
+                    if str(d.get("SourceProjectVersionArn", "")).startswith(source)
+                    and d["ProjectVersionArn"] not in named
+                ),
+                key=lambda d: d["CreationTimestamp"],
+            )
+            for description in copies[:-1]:
+                arn = str(description["ProjectVersionArn"])
+                if description.get("Status") not in STOPPED_STATES:
+                    say(f"prune: {arn} is {description.get('Status')}: left in place")
+                    continue
+                if not dry_run:
+                    rekognition.delete_project_version(ProjectVersionArn=arn)
+                say(f"prune: {verb} {arn}")
+        except (UnreachableError, BotoCoreError, ClientError) as error:
+            known = isinstance(error, UnreachableError)
+            say(f"prune: {project}: {error if known else _aws_problem(error)}")
 
 
 def _write(results: Sequence[Result], cdk_json: Path) -> None:

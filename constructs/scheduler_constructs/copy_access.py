@@ -110,6 +110,11 @@ class CopyAccess(Construct):
                     resources=[*role.projects, *role.sources],
                 ),
                 iam.PolicyStatement(
+                    sid="PruneOldCopies",
+                    actions=["rekognition:DeleteProjectVersion"],
+                    resources=list(role.projects),
+                ),
+                iam.PolicyStatement(
                     sid="WriteAndReadTheCopiesResults",
                     actions=["s3:PutObject", "s3:GetObject"],
                     resources=[f"{arn}/*" for arn in buckets],

@@ -27,9 +27,17 @@ OPERATIONS = {
     "list_project_policies": "ListProjectPolicies",
     "put_project_policy": "PutProjectPolicy",
     "delete_project_policy": "DeleteProjectPolicy",
+    "delete_project_version": "DeleteProjectVersion",
     "get_object": "GetObject",
 }
-CHANGING = frozenset({"copy_project_version", "put_project_policy", "delete_project_policy"})
+CHANGING = frozenset(
+    {
+        "copy_project_version",
+        "put_project_policy",
+        "delete_project_policy",
+        "delete_project_version",
+    }
+)
 
 
 def client_error(code: str, message: str, operation: str) -> ClientError:
@@ -49,12 +57,13 @@ class Version:
     source: str | None = None
     looks_left: int = 0  # looks until a copy finishes
     fails_with: str | None = None  # a copy that ends COPYING_FAILED with this message
+    created: datetime = datetime(2026, 12, 1, tzinfo=UTC)
 
     def description(self) -> dict[str, Any]:
         found: dict[str, Any] = {
             "ProjectVersionArn": self.arn,
             "Status": self.status,
-            "CreationTimestamp": datetime(2026, 12, 1, tzinfo=UTC),
+            "CreationTimestamp": self.created,
             "EvaluationResult": {"F1Score": self.f1},
         }
         if self.summary:
@@ -203,7 +212,8 @@ class FakeRekognition(_Fake):
         if source.summary:
             where = (output["S3Bucket"], f"{output['S3KeyPrefix']}{name}/summary.json")
             world.objects[where] = world.objects[source.summary]
-        arn = version_arn(params["DestinationProjectArn"], name, 1765100000000)
+        made = sum(1 for _, op, _ in world.calls if op == "copy_project_version")
+        arn = version_arn(params["DestinationProjectArn"], name, 1765100000000 + made)
         destination[name] = Version(
             arn,
             "COPYING_IN_PROGRESS",
@@ -212,6 +222,7 @@ class FakeRekognition(_Fake):
             source=source_arn,
             looks_left=world.looks_per_copy,
             fails_with=world.failing_copies.get(name),
+            created=datetime(2026, 12, 2, tzinfo=UTC).replace(microsecond=made),
         )
         return {"ProjectVersionArn": arn}
 
@@ -246,6 +257,18 @@ class FakeRekognition(_Fake):
         policies[params["PolicyName"]] = (f"rev-{world.revisions}", params["PolicyDocument"])
         assert len(policies) <= 5
         return {"PolicyRevisionId": f"rev-{world.revisions}"}
+
+    def delete_project_version(self, **params: Any) -> dict[str, Any]:
+        self._called("delete_project_version", params)
+        arn = params["ProjectVersionArn"]
+        project = [
+            p for p in self.world.projects if p.rsplit("/", 1)[0] == arn.split("/version/")[0]
+        ]
+        versions = self._project(project[0], "DeleteProjectVersion")
+        name = arn.split("/version/")[1].split("/")[0]
+        assert versions[name].status not in ("RUNNING", "STARTING")
+        del versions[name]
+        return {"Status": "DELETING"}
 
     def delete_project_policy(self, **params: Any) -> dict[str, Any]:
         self._called("delete_project_policy", params)

@@ -18,6 +18,7 @@ from distribute.policies import MAX_CHARS, documents
 from fleet.names import COPY_POLICY_PREFIX
 from tests.distribute.fake_aws import World
 from tests.distribute.fleet import (
+    NEW,
     SOURCE_NAME,
     TARGETS,
     TRAINING,
@@ -204,3 +205,21 @@ def test_policies_pack_principals_within_2000_characters() -> None:
         p for text in packed for p in json.loads(text)["Statement"][0]["Principal"]["AWS"]
     ]
     assert principals == roles
+
+
+def test_prune_deletes_old_copies_but_the_newest_unnamed(
+    setup: tuple[World, Path, str], capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Three versions distributed to b-1 in turn: after the third with --prune, its project
+    keeps the third (named) and the second (to rotate back to); the first copy is deleted, and
+    the version it ran before the copies (not a copy) is left alone."""
+    world, path, source = setup
+    names = [f"bread-training.2026-12-0{day}T09.00.00" for day in (5, 6, 7)]
+    for n, name in enumerate(names):
+        arn = source
+        if n:
+            arn = world.add_version(TRAINING, name, 0.95, NEW, status="TRAINING_COMPLETED")
+        assert run(world, path, arn, "b-1", *(["--prune"] if n == 2 else [])) == 0
+    project = next(p for p in world.projects if "bread-b1" in p)
+    assert sorted(world.projects[project]) == sorted(["bread-b1.b-1.v1", names[1], names[2]])
+    assert "prune: deleted " in capsys.readouterr().out
