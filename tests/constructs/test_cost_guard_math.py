@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import re
 from datetime import UTC, datetime, timedelta
+from functools import cache
+from types import CodeType
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -35,9 +37,16 @@ def evaluate(expression: str, units: float, when: datetime) -> float:
         "IF": lambda condition, yes, no: yes if condition else no,
         "units": units,
     }
-    minute = eval(minute_of_week_expression("units"), {}, values)
+    minute = eval(_compiled(minute_of_week_expression("units")), {}, values)
+    return float(eval(_compiled(expression), {}, {**values, "minute": minute}))
+
+
+@cache
+def _compiled(expression: str) -> CodeType:
+    """Metric math as Python, compiled once: a year of minutes evaluates it tens of thousands
+    of times."""
     python = re.sub(r"\bAND\b", "and", re.sub(r"\bOR\b", "or", expression))
-    return float(eval(python, {}, {**values, "minute": minute}))
+    return compile(python, "<metric math>", "eval")
 
 
 def billed_outside(store_id: str, local: str) -> bool:
