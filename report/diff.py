@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
-from report.cost import StoreCost
+from report.cost import StoreCost, version_each_usd
 
 
 @dataclass(frozen=True)
@@ -63,6 +63,20 @@ class CostDiff:
     last: date
     price: float
     stores: tuple[StoreChange, ...]  # the after side's order, then removed stores
+    # With serving groups on either side: what each side's stores would cost with a version
+    # each (report/cost.py's version_each_usd); (None, None) without groups.
+    version_each: tuple[float | None, float | None] = (None, None)
+
+    @property
+    def version_each_line(self) -> str | None:
+        if self.version_each == (None, None):
+            return None
+        before, after = (_show(v, 2) for v in self.version_each)
+        return (
+            f"With a version each (each group member for its own hours at 1 inference unit): "
+            f"{before} → {after} USD{self.per}, against {_show(self.total('before'), 2)} → "
+            f"{_show(self.total('after'), 2)} USD with the serving groups."
+        )
 
     @property
     def changed(self) -> list[StoreChange]:
@@ -117,7 +131,20 @@ def compare(before: Sequence[StoreCost], after: Sequence[StoreCost], price: floa
     new = {c.store: Figures.of(c) for c in after}
     stores = [StoreChange(s, old.get(s), new[s]) for s in new]
     stores += [StoreChange(s, old[s], None) for s in old if s not in new]
-    return CostDiff(date.fromisoformat(first), date.fromisoformat(last), price, tuple(stores))
+
+    grouped = any(c.kind == "group" for c in [*before, *after])
+    version_each = (
+        (version_each_usd(before, price), version_each_usd(after, price))
+        if grouped
+        else (None, None)
+    )
+    return CostDiff(
+        date.fromisoformat(first),
+        date.fromisoformat(last),
+        price,
+        tuple(stores),
+        version_each,
+    )
 
 
 def _show(value: float | None, digits: int) -> str:
@@ -193,6 +220,8 @@ def diff_table(diff: CostDiff) -> str:
         lines.append("  ".join(cells).rstrip())
         if n == 0 or n == len(all_rows) - 2:
             lines.append("  ".join("-" * w for w in widths))
+    if diff.version_each_line:
+        lines += ["", diff.version_each_line]
     return "\n".join(lines)
 
 
@@ -207,6 +236,8 @@ def diff_markdown(diff: CostDiff) -> str:
         cells = [f"**{v}**" if row[0] == "total" and v else v for v in row]
         lines.append("| " + " | ".join(cells) + " |")
     lines += ["", "_(≤ …): at most, with auto-scaling up to maxInferenceUnits._", ""]
+    if diff.version_each_line:
+        lines += [diff.version_each_line, ""]
     return "\n".join(lines)
 
 
@@ -242,6 +273,14 @@ def diff_json(diff: CostDiff) -> str:
             "usdBefore": diff.total("before"),
             "usdAfter": diff.total("after"),
             "usdDifference": diff.delta,
+            **(
+                {}
+                if diff.version_each == (None, None)
+                else {
+                    "versionEachUsdBefore": diff.version_each[0],
+                    "versionEachUsdAfter": diff.version_each[1],
+                }
+            ),
         },
     }
     return json.dumps(document, indent=2, ensure_ascii=False, allow_nan=False) + "\n"

@@ -14,7 +14,7 @@ import pytest
 from fleet.config import FleetConfig
 from fleet.reading.loader import load_fleet
 from report.cost import Period, StoreCost, fleet_costs, version_each_usd
-from report.diff import compare, rows
+from report.diff import compare, diff_json, diff_markdown, diff_table, rows
 from report.render import as_json, table
 from report.templates import read_cdk_out
 from tests.groups import GROUP, grouped_context
@@ -145,3 +145,24 @@ def test_a_store_that_joins_a_group_shows_in_the_diff_as_its_share(
     assert "tokyo-ginza (a member's share)" in labels
     assert f"{GROUP} (added)" in labels
     assert "tokyo-shibuya (added) (a member's share)" in labels
+
+
+def test_the_diff_compares_with_a_version_each_when_a_side_has_groups(
+    costs: list[StoreCost], all_templates: dict[str, dict[str, Any]]
+) -> None:
+    """Before (no group) a version each is the bill itself; after, the members' own hours at 1
+    unit; both in the table, the Markdown and the JSON. Without groups, no such line."""
+    schedules = read_cdk_out(write_cdk_out(all_templates))
+    before = [c for c, _ in fleet_costs(schedules, MARCH, PRICE, timedelta(0))]
+    diff = compare(before, costs, PRICE)
+    alone_before, alone_after = diff.version_each
+    assert alone_before == pytest.approx(sum(c.usd for c in before), abs=0.01)
+    assert alone_after == version_each_usd(costs, PRICE)
+    assert diff.version_each_line is not None
+    assert diff.version_each_line in diff_table(diff)
+    assert diff.version_each_line in diff_markdown(diff)
+    total = json.loads(diff_json(diff))["total"]
+    assert total["versionEachUsdAfter"] == version_each_usd(costs, PRICE)
+    plain = compare(before, before, PRICE)
+    assert plain.version_each_line is None
+    assert "versionEachUsdBefore" not in diff_json(plain)
