@@ -35,6 +35,9 @@ for path in assembly_templates(Path("cdk.out")):
         print(stack, outputs["StartSchedule"] + ";", outputs["StopSchedule"] + "; members", outputs["Members"])
     elif "ServingGroup" in outputs:
         print(stack, "member of serving group", outputs["ServingGroup"])
+    elif "CopiesBucketName" in outputs:
+        role = " and the account's copier role" if "CopierRoleArn" in outputs else ""
+        print(stack, "receives copies: bucket", outputs["CopiesBucketName"] + role)
     else:
         print(stack, outputs.get("StartSchedule", "?") + ";", outputs.get("StopSchedule", "?"))
 PY
