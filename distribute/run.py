@@ -25,8 +25,7 @@ from fleet.settings.arn import ModelVersion, parse_version_arn
 from fleet.settings.rotation import Refusal
 from model_status import RUNNABLE, ModelStatus
 from rotate.cdk_json import read_cdk_json, replace_context_value, write_atomically
-from rotate.labels import SummaryError, compare_versions, unaccepted
-from rotate.preflight import RefusedError, VersionInfo, check_online, describe
+from rotate.preflight import RefusedError, VersionInfo, check_online, check_version, describe
 
 # Rekognition's control plane: at most this many copies at once per account (L-B3EE7891), and
 # a pause between calls that keeps them under 5 a second (L-C8E3347A and the others).
@@ -268,40 +267,31 @@ def _check_copy(result: Result, reach: Reach, options: Options, say: Say) -> Non
     """The per-label pre-flight of the copy (its own summary) against the current version."""
     t = result.target
     assert result.copy_arn is not None
-    copy = parse_version_arn(result.copy_arn)
-    s = t.store.settings
     try:
         clients = reach(t.account)
-        found = describe(clients.rekognition, t.project_arn, [t.model, copy])
-        current, new = check_online(
+    except UnreachableError as error:
+        result.outcome = f"not reached: {error}"
+        return
+    try:
+        verdict = check_version(
             t.store,
-            copy,
-            found,
-            accept_lower_f1=Refusal.LOWER_F1 in options.accepted,
-            current_arn=t.model.arn,
-        )
-        expected = s.canary.expect_labels if s.canary else ()
-        comparison, _ = compare_versions(
+            clients.rekognition,
             clients.s3,
-            current,
-            new,
-            max_label_f1_drop=s.max_label_f1_drop,
-            expect_labels=expected,
+            current_arn=t.model.arn,
+            new=parse_version_arn(result.copy_arn),
+            accepted=options.accepted,
         )
     except RefusedError as error:
         result.outcome = f"refused: {error}"
         return
-    except SummaryError as error:
+    if verdict.refused:
+        result.outcome = f"refused: {'; '.join(verdict.refused)}"
+    elif verdict.unchecked is not None:
         # As rotate.sh: the overall F1 was checked; the labels are said not compared.
-        say(f"  {t.owner_id}: labels not compared: {error}")
-        result.notes.append("labels not compared")
+        say(f"  {t.owner_id}: labels not compared: {verdict.unchecked}")
         result.outcome, result.passed = "passed (labels not compared)", True
-        return
-    refused = unaccepted(comparison.refusals, options.accepted)
-    if refused:
-        result.outcome = f"refused: {'; '.join(refused)}"
-        return
-    result.outcome, result.passed = "passed", True
+    else:
+        result.outcome, result.passed = "passed", True
 
 
 def distribute(

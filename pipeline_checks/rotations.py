@@ -35,12 +35,11 @@ from fleet.config import FleetConfig, StoreConfig
 from fleet.names import lookup_role_arn
 from fleet.reading.errors import ConfigError
 from fleet.reading.loader import load_fleet
-from fleet.settings.arn import parse_version_arn
 from fleet.settings.rotation import Refusal
 from rekognition_model_client.handle import parameter_name
 from rotate.cdk_json import EditError, read_cdk_json
-from rotate.labels import Refused, SummaryError, compare_versions, unaccepted
-from rotate.preflight import RefusedError, check_online, describe
+from rotate.labels import Refused, unaccepted
+from rotate.preflight import RefusedError, check_version
 
 # The fleet's calendar is computed in the pinned zone rules, as the synth computes it.
 use_pinned_tzdata()
@@ -152,33 +151,20 @@ def decide(subject: Subject, clients: Clients, accepted: frozenset[Refusal]) -> 
 def _decide_one(
     label: str, store: StoreConfig, deployed: str, clients: Clients, accepted: frozenset[Refusal]
 ) -> list[str]:
-    s = store.settings
-    current = parse_version_arn(deployed)
-    found = describe(clients.rekognition, s.project_arn, [current, s.model])
-    try:
-        current_info, new_info = check_online(
-            store,
-            s.model,
-            found,
-            accept_lower_f1=Refusal.LOWER_F1 in accepted,
-            current_arn=deployed,
-        )
-    except RefusedError as error:
-        return [f"{label}: {error}"]
-    expected = s.canary.expect_labels if s.canary else ()
-    try:
-        result, _ = compare_versions(
-            clients.s3,
-            current_info,
-            new_info,
-            max_label_f1_drop=s.max_label_f1_drop,
-            expect_labels=expected,
-        )
-    except SummaryError as error:
+    verdict = check_version(
+        store,
+        clients.rekognition,
+        clients.s3,
+        current_arn=deployed,
+        new=store.settings.model,
+        accepted=accepted,
+    )
+    refused = list(verdict.refused)
+    if verdict.unchecked is not None:
         # rotate.sh goes on with the overall F1; a pipeline has no operator to read that line.
-        unchecked = Refused(Refusal.UNCHECKED_LABELS, f"labels not checked: {error}")
-        return [f"{label}: {r}" for r in unaccepted([unchecked], accepted)]
-    return [f"{label}: {r}" for r in unaccepted(result.refusals, accepted)]
+        unchecked = Refused(Refusal.UNCHECKED_LABELS, f"labels not checked: {verdict.unchecked}")
+        refused += unaccepted([unchecked], accepted)
+    return [f"{label}: {line}" for line in refused]
 
 
 def check(subjects: Sequence[Subject], accepts: dict[str, Any], connect: Connect) -> list[str]:

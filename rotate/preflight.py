@@ -29,10 +29,16 @@ from botocore.exceptions import (
 )
 
 from fleet.config import FleetConfig, StoreConfig
-from fleet.settings.arn import ModelVersion
+from fleet.settings.arn import ModelVersion, parse_version_arn
 from fleet.settings.rotation import Refusal
 from model_status import RUNNABLE, ModelStatus
-from rotate.labels import drops_more_than, rounded_change
+from rotate.labels import (
+    SummaryError,
+    compare_versions,
+    drops_more_than,
+    rounded_change,
+    unaccepted,
+)
 
 if TYPE_CHECKING:
     from mypy_boto3_rekognition import RekognitionClient
@@ -256,3 +262,47 @@ def side_by_side(current: VersionInfo | None, new: VersionInfo, current_name: st
         "  ".join(cell.ljust(width) for cell, width in zip(row, widths, strict=True)).rstrip()
         for row in rows
     )
+
+
+@dataclass(frozen=True)
+class Verdict:
+    """A version checked against the one a store or group runs: the refusals not accepted (one
+    line each), and why its labels could not be compared, if they could not."""
+
+    refused: tuple[str, ...]
+    unchecked: str | None = None
+
+
+def check_version(
+    store: StoreConfig,
+    rekognition: RekognitionClient,
+    s3: Any,
+    *,
+    current_arn: str,
+    new: ModelVersion,
+    accepted: frozenset[Refusal],
+) -> Verdict:
+    """The rotation's checks of `new` against `current_arn` in the store's project (state,
+    minF1Score, maxF1Drop, then each label and the canary's labels from both summary files):
+    what the pipeline's rotation check and ./scripts/distribute.sh ask of every version.
+    RefusedError when the versions cannot be described (the caller could not look)."""
+    s = store.settings
+    found = describe(rekognition, s.project_arn, [parse_version_arn(current_arn), new])
+    try:
+        current, candidate = check_online(
+            store,
+            new,
+            found,
+            accept_lower_f1=Refusal.LOWER_F1 in accepted,
+            current_arn=current_arn,
+        )
+    except RefusedError as error:
+        return Verdict((str(error),))
+    expected = s.canary.expect_labels if s.canary else ()
+    try:
+        comparison, _ = compare_versions(
+            s3, current, candidate, max_label_f1_drop=s.max_label_f1_drop, expect_labels=expected
+        )
+    except SummaryError as error:
+        return Verdict((), str(error))
+    return Verdict(tuple(unaccepted(comparison.refusals, accepted)))
