@@ -223,3 +223,13 @@ def test_prune_deletes_old_copies_but_the_newest_unnamed(
     project = next(p for p in world.projects if "bread-b1" in p)
     assert sorted(world.projects[project]) == sorted(["bread-b1.b-1.v1", names[1], names[2]])
     assert "prune: deleted " in capsys.readouterr().out
+
+
+def test_a_source_no_target_names_is_bad_input(
+    setup: tuple[World, Path, str], capsys: pytest.CaptureFixture[str]
+) -> None:
+    world, path, _ = setup
+    other = "arn:aws:rekognition:ap-northeast-1:999988887777:project/other/version/v1/1765000000000"
+    assert run(world, path, other) == 2
+    assert "no store or serving group names project other" in capsys.readouterr().out
+    assert world.calls == []
