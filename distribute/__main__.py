@@ -30,7 +30,7 @@ from fleet.calendar.zones import use_pinned_tzdata
 from fleet.reading.errors import ConfigError
 from fleet.reading.loader import load_fleet
 from fleet.settings.arn import parse_version_arn
-from fleet.settings.rotation import ROTATE_SH_FLAGS
+from fleet.settings.rotation import add_accept_flags
 from rotate.cdk_json import EditError, read_cdk_json
 
 # The fleet's calendar is computed in the pinned zone rules, as the synth computes it.
@@ -62,15 +62,7 @@ def parse_args(argv: Sequence[str]) -> argparse.Namespace:
         metavar="group-or-store-id",
         help="only these (default: every one whose sourceProjectArn is the source's project)",
     )
-    for refusal in ROTATE_SH_FLAGS:
-        parser.add_argument(
-            refusal.flag,
-            action="append_const",
-            const=refusal,
-            dest="accepted",
-            default=[],
-            help=f"go ahead although {refusal.what}",
-        )
+    add_accept_flags(parser, doing="go ahead")
     parser.add_argument(
         "--dry-run", action="store_true", help="say what it would do; change nothing in AWS"
     )

@@ -28,7 +28,7 @@ from fleet.config import FleetConfig, GroupConfig, StoreConfig
 from fleet.reading.errors import ConfigError
 from fleet.reading.loader import load_fleet
 from fleet.settings.arn import ModelVersion, parse_version_arn
-from fleet.settings.rotation import ROTATE_SH_FLAGS, Refusal
+from fleet.settings.rotation import Refusal, add_accept_flags
 from rotate.cdk_json import EditError, read_cdk_json, replace_context_value, write_atomically
 from rotate.labels import (
     SummaryError,
@@ -74,15 +74,7 @@ def parse_args(argv: Sequence[str]) -> argparse.Namespace:
         help="skip the checks against AWS (existence, state, F1); diff against the template "
         "synthesized before the change",
     )
-    for refusal in ROTATE_SH_FLAGS:
-        parser.add_argument(
-            refusal.flag,
-            action="append_const",
-            const=refusal,
-            dest="accepted",
-            default=[],
-            help=f"rotate although {refusal.what}",
-        )
+    add_accept_flags(parser, doing="rotate")
     parser.add_argument("--no-diff", action="store_true", help="do not run cdk diff afterwards")
     parser.add_argument("--cdk-json", type=Path, default=ROOT / "cdk.json", help=argparse.SUPPRESS)
     return parser.parse_args(argv)

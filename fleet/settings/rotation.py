@@ -4,6 +4,7 @@ themselves (rotate/preflight.py, rotate/labels.py, pipeline_checks/rotations.py)
 
 from __future__ import annotations
 
+import argparse
 from enum import StrEnum
 
 
@@ -36,3 +37,17 @@ _WHAT = {
 }
 # rotate.sh's own flags: the pipeline alone refuses unchecked labels.
 ROTATE_SH_FLAGS = tuple(r for r in Refusal if r is not Refusal.UNCHECKED_LABELS)
+
+
+def add_accept_flags(parser: argparse.ArgumentParser, *, doing: str) -> None:
+    """rotate.sh's --accept-* flags on a command's parser (into `accepted`), e.g. `doing` =
+    "rotate": "--accept-lower-f1: rotate although the new F1 is ..."."""
+    for refusal in ROTATE_SH_FLAGS:
+        parser.add_argument(
+            refusal.flag,
+            action="append_const",
+            const=refusal,
+            dest="accepted",
+            default=[],
+            help=f"{doing} although {refusal.what}",
+        )
