@@ -10,9 +10,8 @@ Its billed hours must equal the cost report's for the same year.
 
 from __future__ import annotations
 
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, timedelta
-from functools import cache
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -33,66 +32,119 @@ DST_CHANGES = {
 }
 
 
-@cache
-def opening_instant(zone_name: str, day: date, opens: int) -> datetime:
-    """The UTC instant the store opens on `day` (the first minute after a gap that swallows the
-    opening time). Once per day, not once per simulated minute."""
-    zone = ZoneInfo(zone_name)
-    return after_gap(wall_time(day, opens), zone).replace(tzinfo=zone).astimezone(UTC)
+EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+EPOCH_DAY = date(1970, 1, 1).toordinal()
+DAY = 1440
 
 
-def intended_window(store: StoreConfig, local: datetime) -> tuple[bool, bool]:
-    """(the store is open now, the model may run now) from the configuration alone."""
-    s = store.settings
-    minute = local.hour * 60 + local.minute
-    today, instant = local.date(), local.astimezone(UTC)
-    lead = timedelta(minutes=s.start_lead_minutes)
-    open_now = may_run = False
-    for shift in (-1, 0, 1):  # a window may begin the evening before or end after midnight
-        day = today - timedelta(days=shift)
-        if day.weekday() not in s.open_days or day in store.closed_days:
-            continue
-        at = minute + shift * 1440
-        if s.opens - s.start_lead_minutes <= at < s.closes + s.stop_lag_minutes:
-            may_run = True
-            open_now = open_now or s.opens <= at < s.closes
-        # The lead is real minutes before the opening instant, also when a spring-forward gap
-        # swallows the start's wall-clock time (fleet/calendar/dst.py).
-        opening = opening_instant(s.timezone, day, s.opens)
-        if opening - lead <= instant < opening:
-            may_run = True
-    return open_now, may_run
+def minutes(instant: datetime) -> int:
+    """Whole minutes since 1970-01-01 00:00 UTC: the simulation counts in integers, which is
+    what makes a year of minutes take a second, not ten."""
+    return (instant - EPOCH) // MINUTE
+
+
+def offsets(zone: ZoneInfo, first: int, last: int) -> dict[int, int]:
+    """{UTC minute: the zone's offset in minutes from then on} over [first, last): the offset
+    at `first` and at every change, found hour by hour and then to the minute."""
+
+    def offset(minute: int) -> int:
+        shift = (EPOCH + minute * MINUTE).astimezone(zone).utcoffset()
+        assert shift is not None
+        return shift // MINUTE
+
+    changes = {first: offset(first)}
+    current = changes[first]
+    for hour in range(first, last, 60):
+        if offset(min(hour + 60, last)) != current:
+            minute = next(m for m in range(hour, hour + 61) if offset(m) != current)
+            current = changes[minute] = offset(minute)
+    return changes
+
+
+@dataclass(frozen=True)
+class Intent:
+    """What the configuration alone says of each local day: whether the store opens, and the
+    UTC minute it opens (the first minute after a gap that swallows the opening time)."""
+
+    store: StoreConfig
+    opens_on: dict[int, bool]  # by local day number (days since 1970-01-01)
+    opening: dict[int, int]
+
+    @classmethod
+    def of(cls, store: StoreConfig, first_day: int, last_day: int) -> Intent:
+        s = store.settings
+        zone = ZoneInfo(s.timezone)
+        opens_on, opening = {}, {}
+        for number in range(first_day, last_day + 1):
+            day = date.fromordinal(EPOCH_DAY + number)
+            opens_on[number] = day.weekday() in s.open_days and day not in store.closed_days
+            local = after_gap(wall_time(day, s.opens), zone).replace(tzinfo=zone)
+            opening[number] = minutes(local.astimezone(UTC))
+        return cls(store, opens_on, opening)
+
+    def window(self, local: int, instant: int) -> tuple[bool, bool]:
+        """(the store is open now, the model may run now) at local wall-clock minute `local`
+        (minutes since 1970-01-01 00:00 on the zone's clock), UTC minute `instant`."""
+        s = self.store.settings
+        today, minute = divmod(local, DAY)
+        lead = s.start_lead_minutes
+        open_now = may_run = False
+        for shift in (-1, 0, 1):  # a window may begin the evening before or end after midnight
+            day = today - shift
+            if not self.opens_on[day]:
+                continue
+            at = minute + shift * DAY
+            if s.opens - lead <= at < s.closes + s.stop_lag_minutes:
+                may_run = True
+                open_now = open_now or s.opens <= at < s.closes
+            # The lead is real minutes before the opening instant, also when a spring-forward
+            # gap swallows the start's wall-clock time (fleet/calendar/dst.py).
+            if self.opening[day] - lead <= instant < self.opening[day]:
+                may_run = True
+        return open_now, may_run
 
 
 def simulate(store: StoreConfig, schedules: StoreSchedules, start_minutes: int) -> dict[str, Any]:
     zone = ZoneInfo(store.settings.timezone)
-    begin, end = YEAR.bounds(store.settings.timezone)
-    starts = set(fire_times(schedules.starts, begin - LOOKBACK, end))
-    stops = set(fire_times(schedules.stops, begin - LOOKBACK, end))
+    bounds = YEAR.bounds(store.settings.timezone)
+    begin, end = minutes(bounds[0]), minutes(bounds[1])
+    lookback = minutes(EPOCH + LOOKBACK)
+    starts = {minutes(t) for t in fire_times(schedules.starts, bounds[0] - LOOKBACK, bounds[1])}
+    stops = {minutes(t) for t in fire_times(schedules.stops, bounds[0] - LOOKBACK, bounds[1])}
+    changes = offsets(zone, begin, end)
+    intent = Intent.of(store, (begin - DAY) // DAY - 1, end // DAY + 2)
     state, ready_at = "STOPPED", begin
-    now = begin - LOOKBACK
+    offset = 0
     billed = 0
-    open_minutes: dict[date, int] = {}
+    open_minutes: dict[int, int] = {}
     problems: list[str] = []
-    while now < end:
+
+    def at(minute: int) -> str:
+        return f"{(EPOCH + minute * MINUTE).astimezone(zone):%Y-%m-%d %H:%M %Z}"
+
+    for now in range(begin - lookback, end):
         if now in stops:
             state = "STOPPED"
         if now in starts and state == "STOPPED":
-            state, ready_at = "STARTING", now + timedelta(minutes=start_minutes)
+            state, ready_at = "STARTING", now + start_minutes
         if state == "STARTING" and now >= ready_at:
             state = "RUNNING"
         if now >= begin:
-            local = now.astimezone(zone)
-            open_now, may_run = intended_window(store, local)
+            offset = changes.get(now, offset)
+            local = now + offset
+            open_now, may_run = intent.window(local, now)
             if open_now:
-                open_minutes[local.date()] = open_minutes.get(local.date(), 0) + 1
+                open_minutes[local // DAY] = open_minutes.get(local // DAY, 0) + 1
                 if state != "RUNNING" and len(problems) < 5:
-                    problems.append(f"{local:%Y-%m-%d %H:%M %Z}: open, model {state}")
+                    problems.append(f"{at(now)}: open, model {state}")
             if state != "STOPPED" and not may_run and len(problems) < 5:
-                problems.append(f"{local:%Y-%m-%d %H:%M %Z}: outside the window, model {state}")
+                problems.append(f"{at(now)}: outside the window, model {state}")
             billed += state == "RUNNING"
-        now += MINUTE
-    return {"billed_hours": billed / 60, "problems": problems, "open_minutes": open_minutes}
+    return {
+        "billed_hours": billed / 60,
+        "problems": problems,
+        "open_minutes": {date.fromordinal(EPOCH_DAY + d): n for d, n in open_minutes.items()},
+    }
 
 
 @pytest.fixture(scope="module")
