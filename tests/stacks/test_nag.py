@@ -20,17 +20,30 @@ from tests.synth import cli_context, synth
 
 
 class RecordingValidations:
-    """Stands in for aws_cdk.Validations: records what would be acknowledged, applies nothing."""
+    """Stands in for aws_cdk.Validations: records what is acknowledged where, and applies the
+    acknowledgments whose id starts with one of `applied` (the others' findings are left for the
+    validation report)."""
 
-    def __init__(self) -> None:
+    def __init__(self, *, applied: tuple[str, ...] = ()) -> None:
         self.acknowledged: list[tuple[str, str, str]] = []
+        self._applied = applied
 
     def of(self, scope: Any) -> RecordingValidations:
-        self._path = scope.node.path
+        self._scope = scope
         return self
 
     def acknowledge(self, *acks: cdk.Acknowledgment) -> None:
-        self.acknowledged.extend((self._path, ack.id, ack.reason) for ack in acks)
+        self.acknowledged.extend((self._scope.node.path, ack.id, ack.reason) for ack in acks)
+        if applied := [ack for ack in acks if ack.id.startswith(self._applied)]:
+            cdk.Validations.of(self._scope).acknowledge(*applied)
+
+    def paths(self) -> set[tuple[str, str]]:
+        """(resource path, finding id): on the resource itself, or on the construct whose
+        `Resource` it is."""
+        return {
+            (path if path.endswith("/Resource") else f"{path}/Resource", finding)
+            for path, finding, _ in self.acknowledged
+        }
 
 
 def acknowledgment_id(plugin: str, rule: str) -> str:
@@ -38,22 +51,28 @@ def acknowledgment_id(plugin: str, rule: str) -> str:
     return rule if rule.startswith(plugin) else f"{plugin}::{rule}"
 
 
-def findings(report_dir: Path) -> set[tuple[str, str]]:
-    """(construct path, finding id) for every violation in the validation report."""
+def findings(report_dir: Path, *, suppressed: bool = False) -> set[tuple[str, str]]:
+    """(construct path, finding id) for every violation in the validation report, or for every
+    one an acknowledgment suppressed."""
     report = json.loads((report_dir / "validation-report.json").read_text())
     return {
         (construct["constructPath"], acknowledgment_id(plugin["pluginName"], violation["ruleName"]))
         for plugin in report["pluginReports"]
-        for violation in plugin["violations"]
+        for violation in plugin.get("suppressedViolations" if suppressed else "violations", [])
         for construct in violation["violatingConstructs"]
     }
 
 
+CONTROL_TOWER = "cdk-validator-cfnguard::"
+
+
 @pytest.fixture(scope="module")
-def withheld() -> tuple[RecordingValidations, Path]:
-    """The default fleet synthesized with every acknowledgment recorded instead of applied
-    (with the Control Tower controls): what would be acknowledged, and the report's findings."""
-    recorder = RecordingValidations()
+def acknowledged() -> tuple[RecordingValidations, Path]:
+    """The default fleet synthesized with every pack and AWS Control Tower's proactive controls
+    (which `cdk synth` runs only when asked), every acknowledgment recorded; the controls' are
+    applied (their report lists what they suppressed), cdk-nag's withheld (cdk-nag reports only
+    what is left): what was acknowledged, and the validation report."""
+    recorder = RecordingValidations(applied=(CONTROL_TOWER,))
     outdir = Path(tempfile.mkdtemp())
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(scheduler_constructs.nag, "Validations", recorder)
@@ -63,29 +82,28 @@ def withheld() -> tuple[RecordingValidations, Path]:
 
 
 def test_each_acknowledgment_answers_exactly_one_real_finding(
-    withheld: tuple[RecordingValidations, Path], fleet_templates: dict[str, Any]
+    acknowledged: tuple[RecordingValidations, Path], fleet_templates: dict[str, Any]
 ) -> None:
-    """With acknowledgments withheld, the findings are exactly the acknowledged ones:
-    none is missing (the default synth succeeds), none is stale or too broad."""
-    assert fleet_templates  # the default fleet synthesized: no unacknowledged finding
-    recorder, outdir = withheld
-    found = findings(outdir)
-    # Acknowledged on the resource itself, or on the construct whose `Resource` it is.
-    acknowledged = {
-        (path if path.endswith("/Resource") else f"{path}/Resource", finding)
-        for path, finding, _ in recorder.acknowledged
-    }
-    assert found == acknowledged
+    """The findings are exactly the acknowledged ones: none is missing, none is stale or too
+    broad. cdk-nag's, withheld, are the report's violations (and the default synth, which runs
+    every pack, succeeds); the Control Tower controls', applied, are what they suppressed, and
+    none of theirs is left."""
+    assert fleet_templates  # the default fleet synthesized: no cdk-nag finding left
+    recorder, outdir = acknowledged
+    left = findings(outdir)
+    assert not any(rule.startswith(CONTROL_TOWER) for _, rule in left)
+    found = left | findings(outdir, suppressed=True)
+    assert found == recorder.paths()
     # Per store: IAM5 on the project scope (scheduler, verifier and checkout client policies);
     # SQS3 and SQSRedrivePolicy on the DLQ; concurrency, VPC (cdk-nag and Control Tower), two
     # DLQ rules and tracing on the verifier.
     assert len(found) == 11 * len(fleet_templates)
-    assert any(rule.startswith("cdk-validator-cfnguard::") for _, rule in found)
+    assert any(rule.startswith(CONTROL_TOWER) for _, rule in found)
 
 
-def test_reasons_are_specific(withheld: tuple[RecordingValidations, Path]) -> None:
+def test_reasons_are_specific(acknowledged: tuple[RecordingValidations, Path]) -> None:
     """Every reason is a sentence a reviewer can check, and IAM5 names the exact resource."""
-    recorder, _ = withheld
+    recorder, _ = acknowledged
     assert recorder.acknowledged
     for _, finding, reason in recorder.acknowledged:
         assert len(reason) >= scheduler_constructs.nag.MIN_REASON_LENGTH
