@@ -10,22 +10,37 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
+import pytest
+
 import app as app_module
 from tests.synth import ROOT, cli_context, default_fleet
+
+pytestmark = pytest.mark.xdist_group("app-runs")  # one worker runs the shared synth once
 
 PROJECT_ARN = "arn:aws:rekognition:ap-northeast-1:111122223333:project/bread-checkout/1761900000000"
 
 
-def run_app(context: dict[str, Any]) -> subprocess.CompletedProcess[str]:
+def run_app(
+    context: dict[str, Any], outdir: Path | None = None
+) -> subprocess.CompletedProcess[str]:
+    """app.py with the context the CLI would pass, an empty PATH and no JSII_NODE: jsii finds
+    the pinned Node through the JSII_NODE that app.py points at .venv, not on the machine."""
     env = {
-        **os.environ,
+        "PATH": "",
+        "HOME": os.environ.get("HOME", "/tmp"),
         "CDK_CONTEXT_JSON": json.dumps(context),
-        "CDK_OUTDIR": tempfile.mkdtemp(),
+        "CDK_OUTDIR": str(outdir or tempfile.mkdtemp()),
     }
-    env.pop("JSII_NODE", None)  # app.py must find the pinned Node itself
     return subprocess.run(
         [sys.executable, "app.py"], cwd=ROOT, env=env, capture_output=True, text=True, timeout=120
     )
+
+
+@pytest.fixture(scope="module")
+def tokyo() -> tuple[subprocess.CompletedProcess[str], Path]:
+    """One store of the default fleet, as `cdk synth -c store=tokyo-ginza` runs app.py."""
+    outdir = Path(tempfile.mkdtemp(prefix="cdk.out."))
+    return run_app(cli_context(store="tokyo-ginza"), outdir), outdir
 
 
 def test_bad_configuration_exits_2_with_one_line_per_problem() -> None:
@@ -44,10 +59,14 @@ def test_bad_configuration_exits_2_with_one_line_per_problem() -> None:
     assert "2 problems in the configuration" in done.stderr
 
 
-def test_good_configuration_synthesizes_quietly() -> None:
-    """Exit 0, and no jsii Node end-of-life banner in the output."""
-    done = run_app(cli_context(store="tokyo-ginza"))
+def test_good_configuration_synthesizes_quietly(
+    tokyo: tuple[subprocess.CompletedProcess[str], Path],
+) -> None:
+    """Exit 0 with nothing on PATH (the pinned Node found all the same), the store's template,
+    and no jsii Node end-of-life banner in the output."""
+    done, outdir = tokyo
     assert done.returncode == 0, done.stderr
+    assert (outdir / "ModelSchedule-tokyo-ginza.template.json").exists()
     assert "end-of-life" not in done.stderr + done.stdout
 
 
@@ -70,10 +89,12 @@ def test_what_looks_at_the_clock_is_a_warning_on_standard_error() -> None:
     assert "Traceback" not in done.stderr
 
 
-def test_a_store_whose_reminder_reaches_nobody_is_a_warning() -> None:
+def test_a_store_whose_reminder_reaches_nobody_is_a_warning(
+    tokyo: tuple[subprocess.CompletedProcess[str], Path],
+) -> None:
     """No notifyEmails: the horizon's reminder and the verifier's notices go to a topic nobody
     reads; the synth says so (a warning: the template is the same as without it)."""
-    done = run_app(cli_context(store="tokyo-ginza"))
+    done, _ = tokyo
     assert done.returncode == 0, done.stderr
     assert (
         "rekognition-model-scheduler: warning: fleet.stores: tokyo-ginza has no notifyEmails: "

@@ -35,19 +35,37 @@ def cli_env() -> dict[str, str]:
     }
 
 
-def cdk(*args: str) -> subprocess.CompletedProcess[str]:
+def cdk(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
-        [str(CDK), *args], cwd=ROOT, env=cli_env(), capture_output=True, text=True, timeout=300
+        [str(CDK), *args],
+        cwd=ROOT,
+        env=env or cli_env(),
+        capture_output=True,
+        text=True,
+        timeout=300,
     )
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def cli_out() -> Path:
+    """`cdk synth` of the default fleet with PATH = .venv/bin alone: the CLI's
+    `#!/usr/bin/env node`, cdk.json's `python3` and jsii all find the pinned tools there."""
+    assert CDK.exists(), "the pinned CDK CLI is missing: run ./scripts/setup.sh"
+    only_the_venv = {
+        "PATH": str(Path(sys.executable).parent),
+        "HOME": os.environ.get("HOME", "/tmp"),
+        "CDK_DISABLE_CLI_TELEMETRY": "true",
+    }
     out = Path(tempfile.mkdtemp(prefix="cdk.out."))
-    done = cdk("synth", "--quiet", "--output", str(out))
+    done = cdk("synth", "--quiet", "--output", str(out), env=only_the_venv)
     assert done.returncode == 0, done.stderr
     assert "end-of-life" not in done.stderr
     return out
+
+
+def test_the_cli_runs_with_only_the_venv_on_path(cli_out: Path) -> None:
+    """The synth every test here reads ran with nothing but .venv/bin on PATH."""
+    assert (cli_out / "manifest.json").exists()
 
 
 def test_cli_templates_equal_the_tests_templates(

