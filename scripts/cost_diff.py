@@ -1,10 +1,11 @@
 """The cost of a change: ./scripts/cost-diff.sh [<git-ref>] [report options] (in any order)
 
-Synthesizes the fleet twice: at <git-ref> (default HEAD, so that the change is what is not
-committed yet; in CI, the pull request's base) in a temporary git worktree with that revision's
-own pinned set-up, and in the working tree. Templates do not depend on the clock; a base
-revision from before that is synthesized with `-c now=<--now>` when given. The working tree's
-warnings (a calendar horizon that ends within 60 days) are passed on. Then
+Synthesizes the fleet twice, both at once: at <git-ref> (default HEAD, so that the change is
+what is not committed yet; in CI, the pull request's base) in a temporary git worktree with that
+revision's own pinned set-up, and in the working tree; once when the working tree holds exactly
+that revision's files (templates depend on the files only). Templates do not depend on the
+clock; a base revision from before that is synthesized with `-c now=<--now>` when given. The
+working tree's warnings (a calendar horizon that ends within 60 days) are passed on. Then
 `python -m report --compare` prints and writes (reports/cost-diff.md, cost-diff.json) what the
 change does to each store's running hours, unit-hours and USD over the same period. Report
 options: --month YYYY-MM, --from/--to YYYY-MM-DD, --price USD, --start-minutes N, --out DIR
@@ -18,13 +19,15 @@ interruption (128 + the signal; the worktree and the scratch folder are removed 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
 import shutil
 import signal
 import subprocess
 import sys
 import tempfile
-from collections.abc import Callable
+import time
+from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -90,27 +93,93 @@ def set_up(tree: Path, label: str) -> None:
         raise CostDiffError(f"cost-diff: the set-up of {label} failed:\n{tail(done.stderr)}")
 
 
-def synth(tree: Path, out: Path, label: str, now: str | None = None) -> str:
-    """Synthesize `tree` into `out`; return its standard error (warnings)."""
-    env = {
-        **os.environ,
-        "PATH": os.pathsep.join(
-            [str(tree / ".venv" / "bin"), str(tree / "node_modules" / ".bin"), os.environ["PATH"]]
-        ),
-        "CDK_DISABLE_CLI_TELEMETRY": "true",
-        # A shared .venv's .pth file names the working tree's folders: this tree's come first.
-        "PYTHONPATH": os.pathsep.join(
-            str(tree / folder)
-            for folder in ("", "constructs", "lambda/model_verifier", "client/src")
-        ),
-    }
-    env.pop("VIRTUAL_ENV", None)
-    command = [str(tree / "node_modules" / ".bin" / "cdk"), "synth", "--quiet"]
-    command += [*(["-c", f"now={now}"] if now else []), "--output", str(out)]
-    done = subprocess.run(command, cwd=tree, env=env, capture_output=True, text=True)
-    if done.returncode != 0:
-        raise CostDiffError(f"cost-diff: {label} does not synthesize:\n{tail(done.stderr)}")
-    return done.stderr
+class Synth:
+    """`cdk synth` of `tree` into `out`, started at once in a process group of its own (so that
+    stopping it stops the app and Node under it too); its standard error goes to a file."""
+
+    def __init__(self, tree: Path, out: Path, label: str, now: str | None = None) -> None:
+        env = {
+            **os.environ,
+            "PATH": os.pathsep.join(
+                [
+                    str(tree / ".venv" / "bin"),
+                    str(tree / "node_modules" / ".bin"),
+                    os.environ["PATH"],
+                ]
+            ),
+            "CDK_DISABLE_CLI_TELEMETRY": "true",
+            # A shared .venv's .pth file names the working tree's folders: this tree's first.
+            "PYTHONPATH": os.pathsep.join(
+                str(tree / folder)
+                for folder in ("", "constructs", "lambda/model_verifier", "client/src")
+            ),
+        }
+        env.pop("VIRTUAL_ENV", None)
+        command = [str(tree / "node_modules" / ".bin" / "cdk"), "synth", "--quiet"]
+        command += [*(["-c", f"now={now}"] if now else []), "--output", str(out)]
+        self.label = label
+        self._stderr = out.with_suffix(".stderr")
+        with self._stderr.open("w") as stderr:
+            self._process = subprocess.Popen(
+                command,
+                cwd=tree,
+                env=env,
+                stdin=subprocess.DEVNULL,
+                stdout=subprocess.DEVNULL,
+                stderr=stderr,
+                start_new_session=True,
+            )
+
+    def wait(self) -> str:
+        """Its standard error (warnings); CostDiffError when it failed."""
+        code = self._process.wait()
+        stderr = self._stderr.read_text(errors="replace")
+        if code != 0:
+            raise CostDiffError(f"cost-diff: {self.label} does not synthesize:\n{tail(stderr)}")
+        return stderr
+
+    def stop(self) -> None:
+        """Kill its whole process group, and wait until none of it is left (an app or Node
+        process still alive could write into the scratch folder while it is removed)."""
+        if self._process.poll() is None:
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(self._process.pid, signal.SIGKILL)
+        self._process.wait()
+        deadline = time.monotonic() + 10
+        while _group_alive(self._process.pid) and time.monotonic() < deadline:
+            time.sleep(0.05)
+
+
+def _group_alive(group: int) -> bool:
+    """Whether a process of `group` still runs. A killed one is a zombie until whoever adopted it
+    reaps it (on some machines' init, seconds later): on Linux, zombies do not count."""
+    proc = Path("/proc")
+    if not proc.is_dir():
+        try:
+            os.killpg(group, 0)
+        except ProcessLookupError:
+            return False
+        return True
+    for stat in proc.glob("[0-9]*/stat"):
+        try:
+            # pid (comm) state ppid pgrp ...: comm may hold spaces and parentheses.
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except (OSError, IndexError):
+            continue
+        if int(fields[2]) == group and fields[0] not in ("Z", "X"):
+            return True
+    return False
+
+
+def same_files(sha: str, tree: Path = ROOT) -> bool:
+    """The working tree holds exactly the commit's files: no change to a tracked file, no file
+    git would add, no cdk.context.json (ignored, but the CLI reads it)."""
+    if (tree / "cdk.context.json").exists():
+        return False
+    if git("diff", "--quiet", sha, "--", cwd=tree).returncode != 0:
+        return False
+    untracked = git("ls-files", "--others", "--exclude-standard", "-z", cwd=tree)
+    return untracked.returncode == 0 and not untracked.stdout
 
 
 def parse_args(argv: list[str]) -> argparse.Namespace:
@@ -137,15 +206,32 @@ class InterruptError(Exception):
         self.status = 128 + signum
 
 
+SIGNALS = (signal.SIGINT, signal.SIGTERM, signal.SIGHUP)
+
+
 def _interrupt(signum: int, frame: object) -> None:
     raise InterruptError(signum)
+
+
+@contextlib.contextmanager
+def _deferred_interrupts() -> Iterator[None]:
+    """A signal waits until what is inside is done: a process started is one listed to stop."""
+    pending: list[int] = []
+    previous = {s: signal.signal(s, lambda signum, _: pending.append(signum)) for s in SIGNALS}
+    try:
+        yield
+    finally:
+        for signum, handler in previous.items():
+            signal.signal(signum, handler)
+    if pending:
+        raise InterruptError(pending[0])
 
 
 def main(argv: list[str]) -> int:
     args = parse_args(argv)
     # Bad report options fail now, not after two synths.
     choose_period(args, datetime.now(UTC).date())
-    for signum in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):
+    for signum in SIGNALS:
         signal.signal(signum, _interrupt)
     try:
         return compare(args)
@@ -170,27 +256,53 @@ def _quietly(cleanup: Callable[[], object]) -> None:
 def compare(args: argparse.Namespace) -> int:
     sha = resolve(args.ref)
     label = f"{args.ref} ({sha[:10]})"
-    print(f"cost-diff: before = {label}, after = the working tree", flush=True)
+    after_label = "the working tree (after)"
+    same = same_files(sha) and not args.now
+    print(
+        f"cost-diff: before = {label}, after = the working tree"
+        + (", which holds the same files: one synth for both" if same else ""),
+        flush=True,
+    )
     work = Path(tempfile.mkdtemp(prefix="cost-diff."))
+    running: list[Synth] = []
+
+    def start(tree: Path, out: Path, label: str, now: str | None = None) -> Synth:
+        with _deferred_interrupts():
+            running.append(Synth(tree, out, label, now))
+        return running[-1]
+
     try:
-        # The working tree first: its mistakes are the likelier ones and the cheaper to find.
-        warnings = synth(ROOT, work / "after.out", "the working tree (after)")
-        for line in warnings.splitlines():
-            if ": warning: " in line:
-                print(f"cost-diff: {line.split(': warning: ', 1)[1]}", file=sys.stderr)
+        if same:
+            say_warnings(start(ROOT, work / "after.out", after_label).wait())
+            args.cdk_out = args.compare = work / "after.out"
+            return report_run(args)
         tree = work / "before"
         try:
             added = git("worktree", "add", "--detach", "--quiet", str(tree), sha)
             if added.returncode != 0:
                 raise CostDiffError(f"cost-diff: cannot check out {label}:\n{tail(added.stderr)}")
+            # Both sides at once. The working tree's mistakes are the likelier ones: its failure
+            # is the one reported (and the other synth stopped) when both fail.
+            after = start(ROOT, work / "after.out", after_label)
             set_up(tree, f"{label} (before)")
-            synth(tree, work / "before.out", f"{label} (before)", args.now)
+            before = start(tree, work / "before.out", f"{label} (before)", args.now)
+            say_warnings(after.wait())
+            before.wait()
         finally:
+            _quietly(lambda: [synth.stop() for synth in running])
             _quietly(lambda: remove_worktree(tree))
         args.cdk_out, args.compare = work / "after.out", work / "before.out"
         return report_run(args)
     finally:
+        _quietly(lambda: [synth.stop() for synth in running])
         _quietly(lambda: shutil.rmtree(work, ignore_errors=True))
+
+
+def say_warnings(stderr: str) -> None:
+    """The working tree's warnings (a calendar horizon that ends within 60 days), passed on."""
+    for line in stderr.splitlines():
+        if ": warning: " in line:
+            print(f"cost-diff: {line.split(': warning: ', 1)[1]}", file=sys.stderr)
 
 
 def remove_worktree(tree: Path) -> None:

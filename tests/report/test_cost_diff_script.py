@@ -72,6 +72,7 @@ def test_the_uncommitted_change_and_then_none(repo: Path) -> None:
     assert done.returncode == 0, done.stderr
     lines = done.stdout.splitlines()
     assert lines[0].startswith("cost-diff: before = HEAD (")
+    assert lines[0].endswith(", after = the working tree")
     assert lines[1] == "+2,942.00 USD/month (+74.9 %)"
     assert any(line.startswith("osaka-umeda (added)") for line in lines)
     assert any("338.0 → 390.0" in line for line in lines if line.startswith("seattle"))
@@ -84,6 +85,7 @@ def test_the_uncommitted_change_and_then_none(repo: Path) -> None:
     commit(repo, "Osaka opens; Pike Place closes later; Sydney doubles its units")
     done = cost_diff(repo)
     assert done.returncode == 0, done.stderr
+    assert done.stdout.splitlines()[0].endswith("which holds the same files: one synth for both")
     assert done.stdout.splitlines()[1] == "No change in cost: 6,872.00 USD/month for 4 stores."
 
 
@@ -127,8 +129,9 @@ def worktrees(repo: Path) -> list[str]:
 @pytest.mark.parametrize("how", ["ctrl-c", "sigterm"])
 def test_an_interrupted_diff_leaves_no_worktree(repo: Path, how: str) -> None:
     """Ctrl-C (SIGINT to the whole process group) or SIGTERM (a CI job cancelled) while the
-    base revision is being synthesized: one line, exit 128 + the signal, and neither the git
+    two sides are being synthesized: one line, exit 128 + the signal, and neither the git
     worktree nor the scratch folder is left behind."""
+    edit_cdk_json(repo, changed_fleet(), **{"modelVersionArn:osaka-umeda": OSAKA_ARN})
     env = {k: v for k, v in os.environ.items() if k != "VIRTUAL_ENV"}
     process = subprocess.Popen(
         ["bash", "scripts/cost-diff.sh", "--month", "2027-01"],
@@ -156,3 +159,18 @@ def test_an_interrupted_diff_leaves_no_worktree(repo: Path, how: str) -> None:
     assert "cost-diff: interrupted (" in stderr
     assert worktrees(repo) == [str(repo)]
     assert not before.parent.exists()
+    assert not still_running(str(before.parent))
+
+
+def still_running(text: str) -> list[str]:
+    """The command lines of this machine's processes that name `text` (the synths write into
+    the scratch folder: none may outlive the command)."""
+    found = []
+    for cmdline in Path("/proc").glob("[0-9]*/cmdline"):
+        try:
+            command = cmdline.read_bytes().replace(b"\0", b" ").decode(errors="replace")
+        except OSError:
+            continue
+        if text in command:
+            found.append(command)
+    return found

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -59,7 +60,7 @@ def test_a_bad_report_option_fails_before_any_synth(monkeypatch: pytest.MonkeyPa
     def no_synth(*args: object) -> None:
         raise AssertionError("synthesized despite a bad option")
 
-    monkeypatch.setattr(cost_diff, "synth", no_synth)
+    monkeypatch.setattr(cost_diff, "Synth", no_synth)
     with pytest.raises(SystemExit) as stop:
         cost_diff.main(["HEAD", "--month", "2027-13"])
     assert str(stop.value.code) == "report: --month 2027-13: use YYYY-MM, e.g. 2027-01"
@@ -80,3 +81,47 @@ def test_options_go_before_or_after_the_ref(argv: list[str]) -> None:
 
 def test_without_a_ref_the_change_is_the_uncommitted_one() -> None:
     assert cost_diff.parse_args(["--out", "x"]).ref == "HEAD"
+
+
+def test_one_synth_serves_both_sides_only_when_the_files_are_the_commits(tmp_path: Path) -> None:
+    """A changed, a staged, a deleted or an untracked file, or a cdk.context.json (ignored, but
+    the CLI reads it), and the two sides are synthesized each; an ignored file changes nothing."""
+
+    def git(*args: str) -> str:
+        done = subprocess.run(
+            ["git", "-c", "user.name=T", "-c", "user.email=t@example.com", *args],
+            cwd=tmp_path,
+            capture_output=True,
+            text=True,
+            check=True,
+        )
+        return done.stdout.strip()
+
+    git("init", "-q")
+    (tmp_path / ".gitignore").write_text("cdk.out/\ncdk.context.json\n")
+    (tmp_path / "cdk.json").write_text("{}\n")
+    git("add", "-A")
+    git("commit", "-q", "-m", "base")
+    sha = git("rev-parse", "HEAD")
+    assert cost_diff.same_files(sha, tmp_path)
+    (tmp_path / "cdk.out").mkdir()
+    (tmp_path / "cdk.out" / "manifest.json").write_text("{}")
+    assert cost_diff.same_files(sha, tmp_path)
+
+    (tmp_path / "cdk.json").write_text('{"context": {}}\n')
+    assert not cost_diff.same_files(sha, tmp_path)
+    git("add", "cdk.json")
+    assert not cost_diff.same_files(sha, tmp_path)
+    git("checkout", "-q", sha, "--", "cdk.json")
+    assert cost_diff.same_files(sha, tmp_path)
+
+    (tmp_path / "cdk.json").unlink()
+    assert not cost_diff.same_files(sha, tmp_path)
+    git("checkout", "-q", "--", "cdk.json")
+
+    (tmp_path / "new.py").write_text("")
+    assert not cost_diff.same_files(sha, tmp_path)
+    (tmp_path / "new.py").unlink()
+
+    (tmp_path / "cdk.context.json").write_text("{}")
+    assert not cost_diff.same_files(sha, tmp_path)
