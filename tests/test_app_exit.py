@@ -36,9 +36,10 @@ def run_app(
     )
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def tokyo() -> tuple[subprocess.CompletedProcess[str], Path]:
-    """One store of the default fleet, as `cdk synth -c store=tokyo-ginza` runs app.py."""
+    """One store of the default fleet, as `cdk synth -c store=tokyo-ginza` runs app.py (once a
+    worker: a module's fixture would be made again when the worker has run another module)."""
     outdir = Path(tempfile.mkdtemp(prefix="cdk.out."))
     return run_app(cli_context(store="tokyo-ginza"), outdir), outdir
 

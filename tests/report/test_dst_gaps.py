@@ -51,12 +51,12 @@ def context() -> dict[str, Any]:
     return {**base, "fleet": fleet, **keys}
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def templates() -> dict[str, dict[str, Any]]:
     return synth(context())
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def fleet() -> FleetConfig:
     return load_fleet(context(), today=TEST_TODAY)
 

@@ -25,12 +25,12 @@ MARCH = Period.month(2027, 3)
 PRICE = 4.0
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def fleet() -> FleetConfig:
     return load_fleet(grouped_context(), today=TEST_TODAY)
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def costs() -> list[StoreCost]:
     schedules = read_cdk_out(write_cdk_out(synth(grouped_context())))
     return [c for c, _ in fleet_costs(schedules, MARCH, PRICE, timedelta(0))]

@@ -22,7 +22,7 @@ from tests.report.fixtures import fleet_schedules, write_cdk_out
 DECEMBER = Period.month(2026, 12)
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def schedules(fleet_templates: dict[str, dict[str, Any]]) -> dict[str, Any]:
     return fleet_schedules(fleet_templates)
 

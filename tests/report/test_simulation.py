@@ -147,7 +147,7 @@ def simulate(store: StoreConfig, schedules: StoreSchedules, start_minutes: int) 
     }
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def schedules(fleet_templates: dict[str, dict[str, Any]]) -> dict[str, StoreSchedules]:
     return fleet_schedules(fleet_templates)
 

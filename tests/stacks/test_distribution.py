@@ -32,7 +32,7 @@ def with_sources() -> dict[str, Any]:
     return cli_context(fleet=fleet)
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def templates() -> dict[str, dict[str, Any]]:
     return {k: v for k, v in synth(with_sources()).items() if "Distribution" in k}
 

@@ -66,7 +66,7 @@ def findings(report_dir: Path, *, suppressed: bool = False) -> set[tuple[str, st
 CONTROL_TOWER = "cdk-validator-cfnguard::"
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def acknowledged() -> tuple[RecordingValidations, Path]:
     """The default fleet synthesized with every pack and AWS Control Tower's proactive controls
     (which `cdk synth` runs only when asked), every acknowledgment recorded; the controls' are

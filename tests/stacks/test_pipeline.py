@@ -34,7 +34,7 @@ def synth_pipeline(
     return app.synth()
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def assembly() -> cx_api.CloudAssembly:
     return synth_pipeline()
 
@@ -221,7 +221,7 @@ def test_the_checks_are_installed_one_way_with_the_projects_pins(
         assert " -m pipeline_checks." in commands[-1]
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def awkward_pipeline() -> dict[str, Any]:
     """The pipeline of a fleet with what once broke it, synthesized once for the tests below:
     projects named bread-x and bread_x in one account and Region (one construct name), a

@@ -27,7 +27,7 @@ def pipeline_context(canary: str = GROUP) -> dict[str, Any]:
     return grouped_context(fleet, pipeline=True)
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def assembly() -> dict[str, Any]:
     """The pipeline stack's template and each nested stage's stacks."""
     context = pipeline_context()

@@ -20,7 +20,7 @@ from tests.synth import TEST_TODAY, synth
 Templates = dict[str, dict[str, Any]]
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def grouped() -> Templates:
     return synth(grouped_context())
 
