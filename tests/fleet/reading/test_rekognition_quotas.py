@@ -147,9 +147,16 @@ def test_the_flat_form_of_a_regional_rekognition_quota_needs_one_account_and_reg
     ]
 
 
+@pytest.fixture(scope="session")
+def grouped_templates() -> dict[str, dict[str, Any]]:
+    return synth(grouped_context())
+
+
 @pytest.mark.parametrize("quota", QUOTAS, ids=lambda q: q.key)
-def test_what_a_group_and_a_member_create_is_what_their_templates_hold(quota: Any) -> None:
-    templates = synth(grouped_context())
+def test_what_a_group_and_a_member_create_is_what_their_templates_hold(
+    quota: Any, grouped_templates: dict[str, dict[str, Any]]
+) -> None:
+    templates = grouped_templates
     for name, each in (
         (f"ModelServing-{GROUP}", quota.per_group),
         ("ModelSchedule-tokyo-shibuya", quota.per_member),
