@@ -15,7 +15,7 @@ import pytest
 import app as app_module
 from tests.synth import ROOT, cli_context, default_fleet
 
-pytestmark = pytest.mark.xdist_group("app-runs")  # one worker runs the shared synth once
+pytestmark = [pytest.mark.xdist_group("app-runs"), pytest.mark.e2e]  # the shared run: once
 
 PROJECT_ARN = "arn:aws:rekognition:ap-northeast-1:111122223333:project/bread-checkout/1761900000000"
 

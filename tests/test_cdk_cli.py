@@ -22,7 +22,7 @@ from tests.synth import ROOT, cli_context, default_fleet, synth
 CDK = ROOT / "node_modules" / ".bin" / "cdk"
 SNAPSHOTS = ROOT / "tests" / "stacks" / "__snapshots__" / "test_snapshots"
 
-pytestmark = pytest.mark.xdist_group("cdk-cli")
+pytestmark = [pytest.mark.xdist_group("cdk-cli"), pytest.mark.e2e]
 
 
 def cli_env() -> dict[str, str]:

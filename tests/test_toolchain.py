@@ -10,6 +10,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from tests.synth import ROOT
 
 VENV_BIN = Path(sys.executable).parent
@@ -81,6 +83,7 @@ def _setup_check(folder: Path) -> subprocess.CompletedProcess[str]:
     )
 
 
+@pytest.mark.e2e
 def test_a_copied_checkout_sets_itself_up_again(tmp_path: Path) -> None:
     """A copy's .venv still names the original's folders (its .pth file, the editable client,
     the node link): the set-up is due again in the copy, and not in this checkout."""
@@ -93,6 +96,7 @@ def test_a_copied_checkout_sets_itself_up_again(tmp_path: Path) -> None:
     assert "node_modules" in done.stdout
 
 
+@pytest.mark.e2e
 def test_a_linked_set_up_is_shared_with_the_folder_it_lies_in(tmp_path: Path) -> None:
     """./scripts/cost-diff.sh links an older revision's worktree to this checkout's .venv and
     node_modules: the set-up is that of the folder they lie in, so nothing is installed again."""

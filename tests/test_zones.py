@@ -39,6 +39,7 @@ def test_the_tests_read_the_pinned_data_only() -> None:
     assert zoneinfo.TZPATH == ()
 
 
+@pytest.mark.e2e
 @pytest.mark.parametrize("module", ["app", "report.__main__", "rotate.__main__"])
 def test_a_machine_zone_file_changes_nothing(module: str, tmp_path: Path) -> None:
     """With the machine's Los Angeles rules replaced by UTC, the app, the cost report and the
@@ -53,6 +54,7 @@ def test_a_machine_zone_file_changes_nothing(module: str, tmp_path: Path) -> Non
     assert done.stdout.strip() == "-1 day, 17:00:00"
 
 
+@pytest.mark.e2e
 def test_the_app_synthesizes_past_a_broken_machine_zone_file(
     tmp_path: Path, fleet_templates: dict[str, dict[str, object]]
 ) -> None:

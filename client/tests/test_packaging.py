@@ -8,6 +8,7 @@ import sys
 import tomllib
 from pathlib import Path
 
+import pytest
 import tzdata
 
 CLIENT = Path(__file__).resolve().parent.parent
@@ -41,6 +42,7 @@ def test_it_imports_nothing_of_the_cdk_app() -> None:
                     assert top in allowed or top in sys.stdlib_module_names, f"{path.name}: {name}"
 
 
+@pytest.mark.e2e
 def test_pip_installs_it_on_its_own(tmp_path: Path) -> None:
     """A wheel is built from client/ alone and its package imports from where pip put it.
     (--no-build-isolation uses the pinned flit_core, so no network is needed.)"""

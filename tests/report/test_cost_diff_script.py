@@ -17,7 +17,7 @@ import pytest
 from tests.report.test_cost_diff import OSAKA_ARN, changed_fleet
 from tests.synth import ROOT
 
-pytestmark = pytest.mark.xdist_group("cost-diff")
+pytestmark = [pytest.mark.xdist_group("cost-diff"), pytest.mark.e2e]
 
 GIT = ["git", "-c", "user.name=Test", "-c", "user.email=test@example.com"]
 

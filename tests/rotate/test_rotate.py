@@ -321,6 +321,7 @@ def test_the_edit_refuses_what_it_cannot_do_in_place() -> None:
         replace_context_value(twice, "k", "v", "new")
 
 
+@pytest.mark.e2e
 @pytest.mark.xdist_group("cdk-cli")
 def test_offline_end_to_end_with_the_cli(tmp_path: Path) -> None:
     """./scripts/rotate.sh's python -m rotate --offline in a copy of the project, with the

@@ -57,6 +57,7 @@ def test_the_fleet_passes_the_builtin_validation() -> None:
     assert not [v for p in report["pluginReports"] for v in p["violations"]]
 
 
+@pytest.mark.e2e
 def test_the_cli_app_skips_the_builtin_validation() -> None:
     """app.main(), which `cdk synth` runs, lets the same broken property through: the check
     above is the one place it is caught, so it must stay in the tests."""
