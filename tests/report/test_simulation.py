@@ -108,11 +108,11 @@ def simulate(store: StoreConfig, schedules: StoreSchedules, start_minutes: int) 
     zone = ZoneInfo(store.settings.timezone)
     bounds = YEAR.bounds(store.settings.timezone)
     begin, end = minutes(bounds[0]), minutes(bounds[1])
-    lookback = minutes(EPOCH + LOOKBACK)
+    lookback = LOOKBACK // MINUTE
     starts = {minutes(t) for t in fire_times(schedules.starts, bounds[0] - LOOKBACK, bounds[1])}
     stops = {minutes(t) for t in fire_times(schedules.stops, bounds[0] - LOOKBACK, bounds[1])}
     changes = offsets(zone, begin, end)
-    intent = Intent.of(store, (begin - DAY) // DAY - 1, end // DAY + 2)
+    intent = Intent.of(store, begin // DAY - 2, end // DAY + 2)
     state, ready_at = "STOPPED", begin
     offset = 0
     billed = 0
