@@ -107,3 +107,13 @@ def test_a_linked_set_up_is_shared_with_the_folder_it_lies_in(tmp_path: Path) ->
         (linked / folder).symlink_to(ROOT / folder, target_is_directory=True)
     done = _setup_check(linked)
     assert done.returncode == 0, done.stdout
+
+
+@pytest.mark.xdist_group("toolchain")
+def test_tests_that_share_a_run_are_sent_to_one_worker(request: pytest.FixtureRequest) -> None:
+    """`--dist loadgroup` sends the tests of one `xdist_group` to one worker, where they share a
+    session fixture (a CLI synth, the app's run) made once. pytest-xdist finds the group in a
+    suffix it adds to the node id, which pytest 9.2's structured node ids silently drop
+    (pytest-xdist#1386): every group's fixture was then made on both workers."""
+    if getattr(request.config.option, "loadgroup", False):  # not under `-n 0`
+        assert request.node.nodeid.endswith("@toolchain"), request.node.nodeid
