@@ -91,18 +91,24 @@ def build(app: cdk.App, context: Mapping[str, Any] | None = None) -> list[Stack]
         ]
     else:
         stacks = flat_stacks(app, fleet)
+    add_checks(app, control_tower=fleet.control_tower_checks)
+    return stacks
+
+
+def add_checks(app: cdk.App, *, control_tower: bool) -> None:
+    """The policy checks every synth runs: the three cdk-nag packs, and AWS Control Tower's
+    proactive controls when asked (-c controlTowerChecks=true)."""
     cdk.Validations.of(app).add_plugins(
         AwsSolutionsChecks(app, verbose=True),
         NIST80053R5Checks(app, verbose=True),
         ServerlessChecks(app, verbose=True),
     )
-    if fleet.control_tower_checks:
+    if control_tower:
         # About 0.8 s a store: on demand (-c controlTowerChecks=true) and in the tests.
         from cdklabs.cdk_validator_cfnguard import CfnGuardValidator
 
         # It implements the IPolicyValidationPluginBeta1 protocol, which aws-cdk-lib still runs.
         cdk.Validations.of(app).add_plugins(CfnGuardValidator())  # type: ignore[arg-type]
-    return stacks
 
 
 def flat_stacks(app: cdk.App, fleet: FleetConfig) -> list[Stack]:

@@ -9,13 +9,17 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
+import aws_cdk as cdk
 import pytest
 
+import app as app_module
 import scheduler_constructs.nag
 from fleet.names import copies_bucket_name
 from fleet.pipeline.execution_policy import BY_TYPE, execution_policy
-from tests.stacks.test_nag import RecordingValidations, findings
-from tests.synth import cli_context, default_fleet, synth
+from fleet.reading.loader import load_fleet
+from stacks.distribution_stack import ModelScheduleDistributionStack
+from tests.stacks.test_nag import CONTROL_TOWER, RecordingValidations, findings
+from tests.synth import TEST_TODAY, cli_context, default_fleet, synth
 
 A, B, S = "111122223333", "444455556666", "999988887777"
 TRAINING = f"arn:aws:rekognition:ap-northeast-1:{S}:project/bread-training/1760000000000"
@@ -94,17 +98,23 @@ def test_the_role_is_the_accounts_once_trusted_by_the_source_accounts(
 
 
 def test_each_acknowledgment_answers_exactly_one_real_finding() -> None:
-    """With acknowledgments withheld (Control Tower's controls too), the distribution stacks'
-    findings are exactly those acknowledged."""
+    """The distribution stacks alone, with the app's checks and AWS Control Tower's controls
+    (as -c controlTowerChecks=true adds them) and acknowledgments withheld: the findings are
+    exactly those acknowledged. (The stores' stacks are test_nag's and test_pipeline's.)"""
     recorder = RecordingValidations()
     outdir = Path(tempfile.mkdtemp())
+    fleet = load_fleet(with_sources(), today=TEST_TODAY)
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(scheduler_constructs.nag, "Validations", recorder)
+        app = cdk.App(outdir=str(outdir))
+        for place in fleet.distribution_places():
+            ModelScheduleDistributionStack(app, place=place)
+        app_module.add_checks(app, control_tower=True)
         with pytest.raises(RuntimeError, match="ValidationFailed"):
-            synth({**with_sources(), "controlTowerChecks": True}, outdir)
-    found = {(p, f) for p, f in findings(outdir) if "Distribution" in p}
-    acknowledged = {(p, f) for p, f in recorder.paths() if "Distribution" in p}
-    assert found == acknowledged
+            app.synth()
+    found = findings(outdir)
+    assert found == recorder.paths()
+    assert any(f.startswith(CONTROL_TOWER) for _, f in found)
 
 
 def test_the_execution_policy_allows_them(templates: dict[str, dict[str, Any]]) -> None:

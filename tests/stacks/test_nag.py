@@ -68,37 +68,31 @@ CONTROL_TOWER = "cdk-validator-cfnguard::"
 
 @pytest.fixture(scope="session")
 def acknowledged() -> tuple[RecordingValidations, Path]:
-    """The default fleet synthesized with every pack and AWS Control Tower's proactive controls
-    (which `cdk synth` runs only when asked), every acknowledgment recorded; the controls' are
-    applied (their report lists what they suppressed), cdk-nag's withheld (cdk-nag reports only
-    what is left): what was acknowledged, and the validation report."""
-    recorder = RecordingValidations(applied=(CONTROL_TOWER,))
+    """The default fleet synthesized with every cdk-nag pack and every acknowledgment recorded
+    and withheld: what was acknowledged, and the validation report. (AWS Control Tower's
+    controls run once, on the pipeline, whose stages hold these same stacks: test_pipeline.)"""
+    recorder = RecordingValidations()
     outdir = Path(tempfile.mkdtemp())
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(scheduler_constructs.nag, "Validations", recorder)
         with pytest.raises(RuntimeError, match="ValidationFailed"):
-            synth(cli_context(controlTowerChecks=True), outdir)
+            synth(cli_context(), outdir)
     return recorder, outdir
 
 
 def test_each_acknowledgment_answers_exactly_one_real_finding(
     acknowledged: tuple[RecordingValidations, Path], fleet_templates: dict[str, Any]
 ) -> None:
-    """The findings are exactly the acknowledged ones: none is missing, none is stale or too
-    broad. cdk-nag's, withheld, are the report's violations (and the default synth, which runs
-    every pack, succeeds); the Control Tower controls', applied, are what they suppressed, and
-    none of theirs is left."""
+    """cdk-nag's findings are exactly its acknowledged ones, withheld: none is missing, none is
+    stale or too broad; and the default synth, which runs every pack, succeeds."""
     assert fleet_templates  # the default fleet synthesized: no cdk-nag finding left
     recorder, outdir = acknowledged
-    left = findings(outdir)
-    assert not any(rule.startswith(CONTROL_TOWER) for _, rule in left)
-    found = left | findings(outdir, suppressed=True)
-    assert found == recorder.paths()
+    found = findings(outdir)
+    assert found == {(p, f) for p, f in recorder.paths() if not f.startswith(CONTROL_TOWER)}
     # Per store: IAM5 on the project scope (scheduler, verifier and checkout client policies);
-    # SQS3 and SQSRedrivePolicy on the DLQ; concurrency, VPC (cdk-nag and Control Tower), two
-    # DLQ rules and tracing on the verifier.
-    assert len(found) == 11 * len(fleet_templates)
-    assert any(rule.startswith(CONTROL_TOWER) for _, rule in found)
+    # SQS3 and SQSRedrivePolicy on the DLQ; concurrency, VPC, two DLQ rules and tracing on the
+    # verifier.
+    assert len(found) == 10 * len(fleet_templates)
 
 
 def test_reasons_are_specific(acknowledged: tuple[RecordingValidations, Path]) -> None:
