@@ -18,6 +18,7 @@ from fleet.calendar.zones import use_pinned_tzdata
 from fleet.config import FleetConfig, StoreConfig
 from fleet.names import DASHBOARD_STACK_PREFIX, STACK_PREFIX
 from fleet.reading.loader import load_fleet
+from tests.groups import grouped_context
 from tests.synth import TEST_TODAY, cli_context, store_ids, synth
 
 # The tests compute what the app computes: in the pinned zone rules, not the machine's.
@@ -43,6 +44,13 @@ def fleet_templates(all_templates: dict[str, dict[str, Any]]) -> dict[str, dict[
 def dashboard_templates(all_templates: dict[str, dict[str, Any]]) -> dict[str, dict[str, Any]]:
     """The accounts' dashboard stacks."""
     return {k: v for k, v in all_templates.items() if k.startswith(DASHBOARD_STACK_PREFIX)}
+
+
+@pytest.fixture(scope="session")
+def grouped_templates() -> dict[str, dict[str, Any]]:
+    """Every stack of tests/groups.py's fleet (the default fleet with serving group `tokyo`):
+    the tests of groups carry one xdist_group mark, so that one worker synthesizes it once."""
+    return synth(grouped_context())
 
 
 @pytest.fixture(scope="session")

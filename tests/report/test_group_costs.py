@@ -19,7 +19,10 @@ from report.render import as_json, table
 from report.templates import read_cdk_out
 from tests.groups import GROUP, grouped_context
 from tests.report.fixtures import write_cdk_out
-from tests.synth import TEST_TODAY, synth
+from tests.synth import TEST_TODAY
+
+# The tests of groups share the session fixture grouped_templates: one worker makes it once.
+pytestmark = pytest.mark.xdist_group("serving-groups")
 
 MARCH = Period.month(2027, 3)
 PRICE = 4.0
@@ -31,8 +34,8 @@ def fleet() -> FleetConfig:
 
 
 @pytest.fixture(scope="session")
-def costs() -> list[StoreCost]:
-    schedules = read_cdk_out(write_cdk_out(synth(grouped_context())))
+def costs(grouped_templates: dict[str, dict[str, Any]]) -> list[StoreCost]:
+    schedules = read_cdk_out(write_cdk_out(grouped_templates))
     return [c for c, _ in fleet_costs(schedules, MARCH, PRICE, timedelta(0))]
 
 
@@ -121,9 +124,11 @@ def test_the_totals_count_the_bill_once_and_compare_with_a_version_each(
     assert "With a version each (each member for its own hours at 1 inference unit" in shown
 
 
-def test_a_fleet_without_groups_reports_as_before() -> None:
+def test_a_fleet_without_groups_reports_as_before(
+    grouped_templates: dict[str, dict[str, Any]],
+) -> None:
     """No kind-specific note, no version-each line: the default fleet's report is unchanged."""
-    schedules = read_cdk_out(write_cdk_out(synth(grouped_context())))
+    schedules = read_cdk_out(write_cdk_out(grouped_templates))
     alone = [s for s in schedules if s.kind == "store"]
     costs = [c for c, _ in fleet_costs(alone, MARCH, PRICE, timedelta(0))]
     shown = table(costs, PRICE)

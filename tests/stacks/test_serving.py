@@ -17,12 +17,10 @@ from rekognition_model_client import ModelHandle
 from tests.groups import GROUP, GROUP_VERSION, grouped_context, grouped_fleet
 from tests.synth import TEST_TODAY, synth
 
+# The tests of groups share the session fixture grouped_templates: one worker makes it once.
+pytestmark = pytest.mark.xdist_group("serving-groups")
+
 Templates = dict[str, dict[str, Any]]
-
-
-@pytest.fixture(scope="session")
-def grouped() -> Templates:
-    return synth(grouped_context())
 
 
 def _of_type(template: dict[str, Any], kind: str) -> dict[str, Any]:
@@ -30,7 +28,7 @@ def _of_type(template: dict[str, Any], kind: str) -> dict[str, Any]:
 
 
 def test_the_group_gets_a_stack_and_each_member_keeps_its_own(
-    grouped: Templates, all_templates: Templates
+    grouped_templates: Templates, all_templates: Templates
 ) -> None:
     """ModelServing-tokyo beside ModelSchedule-tokyo-ginza and -shibuya; the other stores'
     templates are those of the fleet without the group."""
@@ -38,15 +36,15 @@ def test_the_group_gets_a_stack_and_each_member_keeps_its_own(
         "ModelServing-tokyo",
         "ModelSchedule-tokyo-ginza",
         "ModelSchedule-tokyo-shibuya",
-    } <= set(grouped)
+    } <= set(grouped_templates)
     for name in ("ModelSchedule-seattle-pike-place", "ModelSchedule-sydney-central"):
-        assert grouped[name] == all_templates[name]
+        assert grouped_templates[name] == all_templates[name]
 
 
-def test_the_groups_stack_is_named_after_the_group(grouped: Templates) -> None:
+def test_the_groups_stack_is_named_after_the_group(grouped_templates: Templates) -> None:
     """Schedule group model-schedule-tokyo, alarms "tokyo ...", the verifier's checks for
     store=tokyo with the group's version, units and canary threshold."""
-    group = grouped["ModelServing-tokyo"]
+    group = grouped_templates["ModelServing-tokyo"]
     template = Template.from_json(group)
     template.has_resource_properties(
         "AWS::Scheduler::ScheduleGroup", {"Name": "model-schedule-tokyo"}
@@ -79,14 +77,16 @@ def test_the_groups_stack_is_named_after_the_group(grouped: Templates) -> None:
     )
 
 
-def test_a_members_stack_holds_its_handle_and_client_policy_only(grouped: Templates) -> None:
+def test_a_members_stack_holds_its_handle_and_client_policy_only(
+    grouped_templates: Templates,
+) -> None:
     """No schedule, role or alarm: its handle names the group's version and the store's own
     hours and checkout threshold; its stack deploys after its group's."""
     for member, opens, confidence in (
         ("tokyo-ginza", "07:00", 85),
         ("tokyo-shibuya", "10:00", None),
     ):
-        template = grouped[f"ModelSchedule-{member}"]
+        template = grouped_templates[f"ModelSchedule-{member}"]
         assert sorted(v["Type"] for v in template["Resources"].values()) == [
             "AWS::IAM::ManagedPolicy",
             "AWS::SSM::Parameter",
@@ -101,12 +101,12 @@ def test_a_members_stack_holds_its_handle_and_client_policy_only(grouped: Templa
 
 
 def test_joining_a_group_keeps_the_logical_ids_of_the_handle_and_client_policy(
-    grouped: Templates, all_templates: Templates
+    grouped_templates: Templates, all_templates: Templates
 ) -> None:
     """Both update in place: the checkout's role keeps its attached policy, the parameter its
     name, while the store joins (and again when it leaves)."""
     alone = all_templates["ModelSchedule-tokyo-ginza"]["Resources"]
-    member = grouped["ModelSchedule-tokyo-ginza"]["Resources"]
+    member = grouped_templates["ModelSchedule-tokyo-ginza"]["Resources"]
     for kind in ("AWS::SSM::Parameter", "AWS::IAM::ManagedPolicy"):
         in_member = [k for k, v in member.items() if v["Type"] == kind]
         assert in_member
@@ -149,12 +149,14 @@ def test_the_cost_guard_allows_the_gap_between_members_windows() -> None:
     assert not any(a <= sunday_22_jst < b for a, b in allowed)
 
 
-def test_a_members_template_carries_the_crons_it_would_run_alone(grouped: Templates) -> None:
+def test_a_members_template_carries_the_crons_it_would_run_alone(
+    grouped_templates: Templates,
+) -> None:
     """Metadata, not schedules: the cost report splits the group's cost by them; its own
     start and stop as a store's stack would schedule them."""
     fleet = load_fleet(grouped_context(), today=TEST_TODAY)
     shibuya = next(s for s in fleet.stores if s.store_id == "tokyo-shibuya")
-    found = grouped["ModelSchedule-tokyo-shibuya"]["Metadata"][MEMBER_METADATA_KEY]
+    found = grouped_templates["ModelSchedule-tokyo-shibuya"]["Metadata"][MEMBER_METADATA_KEY]
     assert found == {
         "Store": "tokyo-shibuya",
         "ServingGroup": GROUP,
@@ -163,7 +165,9 @@ def test_a_members_template_carries_the_crons_it_would_run_alone(grouped: Templa
         "Stops": [e.expression for e in shibuya.stop_schedules],
     }
     assert "cron(30 9 ? 2-12 MON-SAT 2027)" in found["Starts"]
-    assert not _of_type(grouped["ModelSchedule-tokyo-shibuya"], "AWS::Scheduler::Schedule")
+    assert not _of_type(
+        grouped_templates["ModelSchedule-tokyo-shibuya"], "AWS::Scheduler::Schedule"
+    )
 
 
 def test_a_group_of_many_members_names_as_many_as_its_description_holds() -> None:

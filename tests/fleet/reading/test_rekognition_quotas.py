@@ -14,7 +14,10 @@ from fleet.reading.errors import ConfigError
 from fleet.reading.loader import load_fleet
 from fleet.settings.quotas import QUOTAS
 from tests.groups import GROUP, grouped_context, grouped_fleet
-from tests.synth import TEST_TODAY, cli_context, default_fleet, synth
+from tests.synth import TEST_TODAY, cli_context, default_fleet
+
+# The tests of groups share the session fixture grouped_templates: one worker makes it once.
+pytestmark = pytest.mark.xdist_group("serving-groups")
 
 TOKYO = "arn:aws:rekognition:ap-northeast-1:111122223333:project/bread-checkout"
 WHERE = "fleet.quotas.accounts.111122223333.regions.ap-northeast-1"
@@ -147,15 +150,11 @@ def test_the_flat_form_of_a_regional_rekognition_quota_needs_one_account_and_reg
     ]
 
 
-@pytest.fixture(scope="session")
-def grouped_templates() -> dict[str, dict[str, Any]]:
-    return synth(grouped_context())
-
-
 @pytest.mark.parametrize("quota", QUOTAS, ids=lambda q: q.key)
 def test_what_a_group_and_a_member_create_is_what_their_templates_hold(
     quota: Any, grouped_templates: dict[str, dict[str, Any]]
 ) -> None:
+
     templates = grouped_templates
     for name, each in (
         (f"ModelServing-{GROUP}", quota.per_group),
