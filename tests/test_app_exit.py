@@ -21,7 +21,7 @@ PROJECT_ARN = "arn:aws:rekognition:ap-northeast-1:111122223333:project/bread-che
 
 
 def run_app(
-    context: dict[str, Any], outdir: Path | None = None
+    context: dict[str, Any], outdir: Path | None = None, *, flags: tuple[str, ...] = ()
 ) -> subprocess.CompletedProcess[str]:
     """app.py with the context the CLI would pass, an empty PATH and no JSII_NODE: jsii finds
     the pinned Node through the JSII_NODE that app.py points at .venv, not on the machine."""
@@ -32,7 +32,12 @@ def run_app(
         "CDK_OUTDIR": str(outdir or tempfile.mkdtemp()),
     }
     return subprocess.run(
-        [sys.executable, "app.py"], cwd=ROOT, env=env, capture_output=True, text=True, timeout=120
+        [sys.executable, *flags, "app.py"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
     )
 
 
@@ -45,11 +50,15 @@ def tokyo() -> tuple[subprocess.CompletedProcess[str], Path]:
 
 
 def test_bad_configuration_exits_2_with_one_line_per_problem() -> None:
-    """Two problems, two `error:` lines naming key, value and fix; no Python traceback."""
+    """Two problems, two `error:` lines naming key, value and fix; no Python traceback; and
+    before aws-cdk-lib is imported (1 to 2 s), so that they come at once."""
     context = cli_context(
         **{"modelVersionArn:tokyo-ginza": PROJECT_ARN, "minInferenceUnits:sydney-central": "0"}
     )
-    done = run_app(context)
+    done = run_app(context, flags=("-X", "importtime"))
+    imported = [line for line in done.stderr.splitlines() if line.startswith("import time:")]
+    assert imported  # -X importtime lists every module imported
+    assert not [line for line in imported if line.endswith((" aws_cdk", " stacks.fleet_app"))]
     assert done.returncode == 2
     assert "Traceback" not in done.stderr
     errors = [line for line in done.stderr.splitlines() if line.startswith("  error: ")]

@@ -137,8 +137,9 @@ def test_bad_value_from_the_command_line_fails_the_synth() -> None:
 
 
 def test_cli_synth_leaves_out_what_nothing_reads(cli_out: Path) -> None:
-    """`cdk synth` writes no tree.json and no creation stack traces (app.cli_app switches both
-    off for speed), but still the logical-ID metadata the CLI names resources by."""
+    """`cdk synth` writes no tree.json and no creation stack traces (stacks/fleet_app.py's
+    cli_app switches both off for speed), but still the logical-ID metadata the CLI names
+    resources by."""
     assert not (cli_out / "tree.json").exists()
     metadata = [
         entry["type"]

@@ -62,10 +62,12 @@ def test_the_cli_app_skips_the_builtin_validation() -> None:
     """app.main(), which `cdk synth` runs, lets the same broken property through: the check
     above is the one place it is caught, so it must stay in the tests."""
     script = (
-        "import sys, app\n"
+        "import sys, app, stacks.fleet_app as wiring\n"
         "from tests.stacks.test_builtin_validation import add_a_broken_resource\n"
-        "build = app.build\n"
-        "app.build = lambda a, c: [add_a_broken_resource(s) or s for s in build(a, c)]\n"
+        "build = wiring.build_fleet\n"
+        "wiring.build_fleet = lambda *a, **k: [\n"
+        "    add_a_broken_resource(s) or s for s in build(*a, **k)\n"
+        "]\n"
         "sys.exit(app.main())\n"
     )
     env = {

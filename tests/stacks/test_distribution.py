@@ -12,12 +12,12 @@ from typing import Any
 import aws_cdk as cdk
 import pytest
 
-import app as app_module
 import scheduler_constructs.nag
 from fleet.names import copies_bucket_name
 from fleet.pipeline.execution_policy import BY_TYPE, execution_policy
 from fleet.reading.loader import load_fleet
 from stacks.distribution_stack import ModelScheduleDistributionStack
+from stacks.fleet_app import add_checks
 from tests.stacks.test_nag import CONTROL_TOWER, RecordingValidations, findings
 from tests.synth import TEST_TODAY, cli_context, default_fleet, synth
 
@@ -109,7 +109,7 @@ def test_each_acknowledgment_answers_exactly_one_real_finding() -> None:
         app = cdk.App(outdir=str(outdir))
         for place in fleet.distribution_places():
             ModelScheduleDistributionStack(app, place=place)
-        app_module.add_checks(app, control_tower=True)
+        add_checks(app, control_tower=True)
         with pytest.raises(RuntimeError, match="ValidationFailed"):
             app.synth()
     found = findings(outdir)
