@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import json
+import os
 import re
 import shutil
 import subprocess
@@ -81,6 +82,24 @@ def _setup_check(folder: Path) -> subprocess.CompletedProcess[str]:
         text=True,
         check=False,
     )
+
+
+@pytest.mark.e2e
+def test_a_python_older_than_3_11_is_refused_in_one_line(tmp_path: Path) -> None:
+    """The set-up's first word on a machine whose python3 is too old (here one that says it is
+    3.10, through a sitecustomize on PYTHONPATH): which version it needs and which it found."""
+    (tmp_path / "sitecustomize.py").write_text(
+        "import sys\nsys.version_info = (3, 10, 0, 'final', 0)\nsys.version = '3.10.0'\n"
+    )
+    done = subprocess.run(
+        ["bash", str(ROOT / "scripts" / "setup.sh"), "--check"],
+        env={**os.environ, "PYTHONPATH": str(tmp_path)},
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert done.returncode == 1
+    assert done.stderr == "setup: Python 3.11 or newer is required, this is 3.10.0\n"
 
 
 @pytest.mark.e2e
