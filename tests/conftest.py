@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import shutil
 import sys
+import tempfile
 from pathlib import Path
 from typing import Any
 
@@ -28,10 +29,20 @@ STORE_IDS = store_ids()
 
 
 @pytest.fixture(scope="session")
-def all_templates() -> dict[str, dict[str, Any]]:
-    """Every stack of the default fleet, by stack name, as `cdk synth` would write it (with
-    every cdk-nag pack; tests/stacks/test_nag.py adds the Control Tower controls once)."""
-    return synth(cli_context())
+def default_synth() -> tuple[Path, dict[str, dict[str, Any]]]:
+    """The default fleet synthesized as `cdk synth` would write it, with every cdk-nag pack:
+    the cloud assembly's folder (its validation report too), and every stack's template by
+    stack name."""
+    out = Path(tempfile.mkdtemp(prefix="cdk.out."))
+    return out, synth(cli_context(), out)
+
+
+@pytest.fixture(scope="session")
+def all_templates(
+    default_synth: tuple[Path, dict[str, dict[str, Any]]],
+) -> dict[str, dict[str, Any]]:
+    """Every stack of the default fleet, by stack name."""
+    return default_synth[1]
 
 
 @pytest.fixture(scope="session")

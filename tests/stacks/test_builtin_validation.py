@@ -49,10 +49,11 @@ def test_a_schema_violation_fails_the_test_synth(monkeypatch: pytest.MonkeyPatch
     assert any("CloudFormation" in name for name in violating), violating
 
 
-def test_the_fleet_passes_the_builtin_validation() -> None:
+def test_the_fleet_passes_the_builtin_validation(
+    default_synth: tuple[Path, dict[str, Any]],
+) -> None:
     """The same synth of the whole fleet reports nothing from the built-in validation."""
-    outdir = Path(tempfile.mkdtemp(prefix="cdk.out."))
-    synth(cli_context(), outdir=outdir)
+    outdir, _ = default_synth
     report = json.loads((outdir / "validation-report.json").read_text())
     assert not [v for p in report["pluginReports"] for v in p["violations"]]
 

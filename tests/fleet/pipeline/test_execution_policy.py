@@ -6,6 +6,8 @@ from __future__ import annotations
 import json
 from typing import Any
 
+import pytest
+
 from fleet.pipeline.execution_policy import BY_TYPE, execution_policy, main
 
 # IAM's limit for a managed policy document, without whitespace.
@@ -38,13 +40,13 @@ def test_only_key_creation_is_on_every_resource() -> None:
                 assert statement["Sid"] == "Keys"
 
 
-def test_a_serving_groups_stack_and_resources_are_allowed() -> None:
+@pytest.mark.xdist_group("serving-groups")  # grouped_templates: made once
+def test_a_serving_groups_stack_and_resources_are_allowed(
+    grouped_templates: dict[str, dict[str, Any]],
+) -> None:
     """What CloudFormation names after a stack (roles, functions, queues...) is allowed for
     ModelServing-<group> as for ModelSchedule-<store>, and its resource types are covered."""
-    from tests.groups import grouped_context
-    from tests.synth import synth
-
-    templates = synth(grouped_context())
+    templates = grouped_templates
     types = {r["Type"] for r in templates["ModelServing-tokyo"]["Resources"].values()} - {
         "AWS::CDK::Metadata"
     }
