@@ -86,20 +86,21 @@ class Intent:
         """(the store is open now, the model may run now) at local wall-clock minute `local`
         (minutes since 1970-01-01 00:00 on the zone's clock), UTC minute `instant`."""
         s = self.store.settings
+        opens, closes, lead = s.opens, s.closes, s.start_lead_minutes
+        ends = closes + s.stop_lag_minutes
         today, minute = divmod(local, DAY)
-        lead = s.start_lead_minutes
         open_now = may_run = False
-        for shift in (-1, 0, 1):  # a window may begin the evening before or end after midnight
-            day = today - shift
+        # A window may begin the evening before or end after midnight: yesterday's, today's and
+        # tomorrow's (written out, not looped: this runs for every minute of the year).
+        for day, at in ((today + 1, minute - DAY), (today, minute), (today - 1, minute + DAY)):
             if not self.opens_on[day]:
                 continue
-            at = minute + shift * DAY
-            if s.opens - lead <= at < s.closes + s.stop_lag_minutes:
+            if opens - lead <= at < ends:
                 may_run = True
-                open_now = open_now or s.opens <= at < s.closes
+                open_now = open_now or opens <= at < closes
             # The lead is real minutes before the opening instant, also when a spring-forward
             # gap swallows the start's wall-clock time (fleet/calendar/dst.py).
-            if self.opening[day] - lead <= instant < self.opening[day]:
+            elif self.opening[day] - lead <= instant < self.opening[day]:
                 may_run = True
         return open_now, may_run
 
