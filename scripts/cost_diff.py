@@ -12,8 +12,9 @@ options: --month YYYY-MM, --from/--to YYYY-MM-DD, --price USD, --start-minutes N
 (default: next month).
 
 Exit status 0 with the comparison; otherwise one message that says what is wrong: a side that
-does not synthesize (which one, and its error), an unknown ref (2), a bad report option (2), an
-interruption (128 + the signal; the worktree and the scratch folder are removed first).
+does not synthesize (which one, and its error; the other side's synth is stopped then), an
+unknown ref (2), a bad report option (2), an interruption (128 + the signal; the worktree and
+the scratch folder are removed first).
 """
 
 from __future__ import annotations
@@ -130,6 +131,9 @@ class Synth:
                 start_new_session=True,
             )
 
+    def done(self) -> bool:
+        return self._process.poll() is not None
+
     def wait(self) -> str:
         """Its standard error (warnings); CostDiffError when it failed."""
         code = self._process.wait()
@@ -148,6 +152,19 @@ class Synth:
         deadline = time.monotonic() + 10
         while _group_alive(self._process.pid) and time.monotonic() < deadline:
             time.sleep(0.05)
+
+
+def wait_all(*synths: Synth) -> list[str]:
+    """Each synth's standard error, in order, once all have succeeded; as soon as one fails, its
+    CostDiffError (the first of them in order when several end at once): a diff needs both."""
+    pending = list(synths)
+    while pending:
+        for synth in [s for s in pending if s.done()]:
+            synth.wait()
+            pending.remove(synth)
+        if pending:
+            time.sleep(0.05)
+    return [synth.wait() for synth in synths]
 
 
 def _group_alive(group: int) -> bool:
@@ -281,13 +298,13 @@ def compare(args: argparse.Namespace) -> int:
             added = git("worktree", "add", "--detach", "--quiet", str(tree), sha)
             if added.returncode != 0:
                 raise CostDiffError(f"cost-diff: cannot check out {label}:\n{tail(added.stderr)}")
-            # Both sides at once. The working tree's mistakes are the likelier ones: its failure
-            # is the one reported (and the other synth stopped) when both fail.
+            # Both sides at once; the first to fail is reported and the other stopped. The working
+            # tree's mistakes are the likelier ones: its synth starts first, a bad configuration
+            # fails before the CDK loads, and of two failures seen together its is reported.
             after = start(ROOT, work / "after.out", after_label)
             set_up(tree, f"{label} (before)")
             before = start(tree, work / "before.out", f"{label} (before)", args.now)
-            say_warnings(after.wait())
-            before.wait()
+            say_warnings(wait_all(after, before)[0])
         finally:
             _quietly(lambda: [synth.stop() for synth in running])
             _quietly(lambda: remove_worktree(tree))
