@@ -1,4 +1,5 @@
-"""app.py as the CLI runs it: bad configuration ends with clear lines and exit 2, no traceback."""
+"""app.py as the CLI runs it: bad configuration ends with clear lines and exit 2, no traceback;
+a good one synthesizes on a machine with nothing on PATH and a broken zone file."""
 
 from __future__ import annotations
 
@@ -21,15 +22,21 @@ PROJECT_ARN = "arn:aws:rekognition:ap-northeast-1:111122223333:project/bread-che
 
 
 def run_app(
-    context: dict[str, Any], outdir: Path | None = None, *, flags: tuple[str, ...] = ()
+    context: dict[str, Any],
+    outdir: Path | None = None,
+    *,
+    flags: tuple[str, ...] = (),
+    zones: Path | None = None,
 ) -> subprocess.CompletedProcess[str]:
     """app.py with the context the CLI would pass, an empty PATH and no JSII_NODE: jsii finds
-    the pinned Node through the JSII_NODE that app.py points at .venv, not on the machine."""
+    the pinned Node through the JSII_NODE that app.py points at .venv, not on the machine;
+    `zones`, the machine's zone files (PYTHONTZPATH), which zoneinfo reads before tzdata."""
     env = {
         "PATH": "",
         "HOME": os.environ.get("HOME", "/tmp"),
         "CDK_CONTEXT_JSON": json.dumps(context),
         "CDK_OUTDIR": str(outdir or tempfile.mkdtemp()),
+        **({"PYTHONTZPATH": str(zones)} if zones else {}),
     }
     return subprocess.run(
         [sys.executable, *flags, "app.py"],
@@ -42,11 +49,15 @@ def run_app(
 
 
 @pytest.fixture(scope="session")
-def tokyo() -> tuple[subprocess.CompletedProcess[str], Path]:
-    """One store of the default fleet, as `cdk synth -c store=tokyo-ginza` runs app.py (once a
-    worker: a module's fixture would be made again when the worker has run another module)."""
+def seattle() -> tuple[subprocess.CompletedProcess[str], Path]:
+    """One store of the default fleet, as `cdk synth -c store=seattle-pike-place` runs app.py,
+    on a machine whose America/Los_Angeles zone file is not a zone file (once: the tests that
+    read it share this module's xdist group)."""
     outdir = Path(tempfile.mkdtemp(prefix="cdk.out."))
-    return run_app(cli_context(store="tokyo-ginza"), outdir), outdir
+    zones = Path(tempfile.mkdtemp(prefix="zoneinfo.")) / "zoneinfo"
+    (zones / "America").mkdir(parents=True)
+    (zones / "America" / "Los_Angeles").write_bytes(b"not a zone file")
+    return run_app(cli_context(store="seattle-pike-place"), outdir, zones=zones), outdir
 
 
 def test_bad_configuration_exits_2_with_one_line_per_problem() -> None:
@@ -70,14 +81,17 @@ def test_bad_configuration_exits_2_with_one_line_per_problem() -> None:
 
 
 def test_good_configuration_synthesizes_quietly(
-    tokyo: tuple[subprocess.CompletedProcess[str], Path],
+    seattle: tuple[subprocess.CompletedProcess[str], Path],
+    fleet_templates: dict[str, dict[str, Any]],
 ) -> None:
-    """Exit 0 with nothing on PATH (the pinned Node found all the same), the store's template,
-    and no jsii Node end-of-life banner in the output."""
-    done, outdir = tokyo
+    """Exit 0 with nothing on PATH (the pinned Node found all the same) and no jsii Node
+    end-of-life banner in the output; and past the machine's broken Los Angeles zone file, the
+    store's template is the one the tests approve (app.py reads the pinned tzdata only)."""
+    done, outdir = seattle
     assert done.returncode == 0, done.stderr
-    assert (outdir / "ModelSchedule-tokyo-ginza.template.json").exists()
     assert "end-of-life" not in done.stderr + done.stdout
+    written = json.loads((outdir / "ModelSchedule-seattle-pike-place.template.json").read_text())
+    assert written == fleet_templates["ModelSchedule-seattle-pike-place"]
 
 
 def test_what_looks_at_the_clock_is_a_warning_on_standard_error() -> None:
@@ -100,18 +114,18 @@ def test_what_looks_at_the_clock_is_a_warning_on_standard_error() -> None:
 
 
 def test_a_store_whose_reminder_reaches_nobody_is_a_warning(
-    tokyo: tuple[subprocess.CompletedProcess[str], Path],
+    seattle: tuple[subprocess.CompletedProcess[str], Path],
 ) -> None:
     """No notifyEmails: the horizon's reminder and the verifier's notices go to a topic nobody
     reads; the synth says so (a warning: the template is the same as without it)."""
-    done, _ = tokyo
+    done, _ = seattle
     assert done.returncode == 0, done.stderr
     assert (
-        "rekognition-model-scheduler: warning: fleet.stores: tokyo-ginza has no notifyEmails: "
-        "the reminder 60 days before the calendar horizon ends (2027-11-01) and the verifier's "
-        "notices reach nobody" in done.stderr
+        "rekognition-model-scheduler: warning: fleet.stores: seattle-pike-place has no "
+        "notifyEmails: the reminder 60 days before the calendar horizon ends (2027-11-01) and "
+        "the verifier's notices reach nobody" in done.stderr
     )
-    assert "seattle-pike-place" not in done.stderr  # not selected: not this synth's stacks
+    assert "tokyo-ginza" not in done.stderr  # not selected: not this synth's stacks
 
 
 def test_the_context_is_read_as_the_cli_wrote_it_overflow_included(tmp_path: Path) -> None:

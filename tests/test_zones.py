@@ -3,7 +3,6 @@ files (zoneinfo reads those first): the same cdk.json gives the same templates e
 
 from __future__ import annotations
 
-import json
 import os
 import subprocess
 import sys
@@ -15,7 +14,7 @@ import pytest
 import tzdata
 
 from fleet.calendar.zones import TZDATA_VERSION
-from tests.synth import ROOT, cli_context
+from tests.synth import ROOT
 
 UTC_FILE = Path(tzdata.__file__).parent / "zoneinfo" / "Etc" / "UTC"
 
@@ -54,25 +53,7 @@ def test_a_machine_zone_file_changes_nothing(module: str, tmp_path: Path) -> Non
     assert done.stdout.strip() == "-1 day, 17:00:00"
 
 
-@pytest.mark.e2e
-def test_the_app_synthesizes_past_a_broken_machine_zone_file(
-    tmp_path: Path, fleet_templates: dict[str, dict[str, object]]
-) -> None:
-    """`cdk synth`'s path (app.main) with a machine whose Los Angeles file is not a zone file:
-    the seattle store's template is the one the tests approve."""
-    out = Path(tempfile.mkdtemp())
-    env = {
-        **os.environ,
-        "PYTHONTZPATH": str(machine_zone_files(tmp_path, b"not a zone file")),
-        "CDK_CONTEXT_JSON": json.dumps(cli_context(store="seattle-pike-place")),
-        "CDK_OUTDIR": str(out),
-    }
-    done = subprocess.run(
-        [sys.executable, "app.py"], cwd=ROOT, env=env, capture_output=True, text=True, timeout=120
-    )
-    assert done.returncode == 0, done.stderr
-    written = json.loads((out / "ModelSchedule-seattle-pike-place.template.json").read_text())
-    assert written == fleet_templates["ModelSchedule-seattle-pike-place"]
+# app.py synthesizing past a machine zone file that is not one: test_app_exit.py (its shared run).
 
 
 def test_the_readme_names_the_tzdata_the_templates_assume() -> None:
