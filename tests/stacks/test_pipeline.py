@@ -35,8 +35,24 @@ def synth_pipeline(
 
 
 @pytest.fixture(scope="session")
-def assembly() -> cx_api.CloudAssembly:
-    return synth_pipeline()
+def checked() -> tuple[RecordingValidations, Path]:
+    """The pipeline app synthesized with every check, AWS Control Tower's controls too (as
+    -c controlTowerChecks=true adds them), every acknowledgment recorded and withheld: what
+    was acknowledged, and the cloud assembly's folder, written before the checks end the synth."""
+    recorder = RecordingValidations()
+    outdir = Path(tempfile.mkdtemp(prefix="cdk.out."))
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(scheduler_constructs.nag, "Validations", recorder)
+        with pytest.raises(RuntimeError, match="ValidationFailed"):
+            synth_pipeline(outdir, control_tower=True)
+    return recorder, outdir
+
+
+@pytest.fixture(scope="session")
+def assembly(checked: tuple[RecordingValidations, Path]) -> cx_api.CloudAssembly:
+    """That synth's cloud assembly: the pipeline app synthesized once for the tests here.
+    Acknowledgments change no template (its stages' templates are the flat app's: below)."""
+    return cx_api.CloudAssembly(str(checked[1]))
 
 
 def nested_stacks(assembly: cx_api.CloudAssembly) -> dict[str, dict[str, Any]]:
@@ -96,16 +112,12 @@ def test_the_default_fleet_is_one_pipeline_in_the_tooling_account(
 
 
 def test_each_acknowledgment_answers_exactly_one_real_finding(
-    monkeypatch: pytest.MonkeyPatch,
+    checked: tuple[RecordingValidations, Path],
 ) -> None:
     """With acknowledgments withheld, the findings are exactly the acknowledged ones, for the
     pipeline's generated resources as for the stores' stacks inside it, with AWS Control
     Tower's proactive controls (cfn-guard) run as well, as -c controlTowerChecks=true does."""
-    recorder = RecordingValidations()
-    monkeypatch.setattr(scheduler_constructs.nag, "Validations", recorder)
-    outdir = Path(tempfile.mkdtemp())
-    with pytest.raises(RuntimeError, match="ValidationFailed"):
-        synth_pipeline(outdir, control_tower=True)
+    recorder, outdir = checked
     found = findings(outdir)
     acknowledged = recorder.paths()
     assert found == acknowledged
