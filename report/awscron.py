@@ -85,13 +85,33 @@ class AwsCron:
 
     def local_times(self, after: datetime, before: datetime) -> Iterator[datetime]:
         """Naive wall-clock occurrences in (after, before)."""
-        iterator = croniter(self.croniter_fields, after)
-        while True:
-            local: datetime = iterator.get_next(datetime)
-            if local >= before:
-                return
-            if self.years is None or local.year in self.years:
+        for low, high in self._year_spans(after, before):
+            iterator = croniter(self.croniter_fields, low)
+            while True:
+                local: datetime = iterator.get_next(datetime)
+                if local >= high:
+                    break
                 yield local
+
+    def _year_spans(self, after: datetime, before: datetime) -> Iterator[tuple[datetime, datetime]]:
+        """(after, before) cut to the runs of consecutive years the year field allows: croniter
+        knows no year, and the calendar's expressions each hold a year or two of a long range
+        (`1970-2025,2028-2199`), so iterating the others' firings only to drop them is most of
+        the work."""
+        if self.years is None:
+            yield after, before
+            return
+        years = sorted(y for y in self.years if after.year <= y <= before.year)
+        while years:
+            first = last = years.pop(0)
+            while years and years[0] == last + 1:
+                last = years.pop(0)
+            # croniter yields times after its start: a minute before the run, so that its
+            # first minute (January 1, 00:00) can fire.
+            low = max(after, datetime(first, 1, 1) - timedelta(minutes=1))
+            high = min(before, datetime(last + 1, 1, 1))
+            if low < high:
+                yield low, high
 
 
 def occurrences(expression: str, zone_name: str, start: datetime, end: datetime) -> list[datetime]:

@@ -53,6 +53,13 @@ def test_year_field_restricts() -> None:
     assert local_days("cron(0 0 1 1 ? 2028)", "2026-01-01", "2029-06-01") == ["Sat 01-01 00:00"]
 
 
+def test_years_a_range_leaves_out_are_skipped_and_its_edges_kept() -> None:
+    """The calendar's expression for the years outside its horizon, over the two it leaves out
+    and a few days either side: the last days of 2025 and the first of 2028, nothing between."""
+    found = local_days("cron(0 12 * * ? 1970-2025,2028-2199)", "2025-12-30", "2028-01-03")
+    assert found == ["Tue 12-30 12:00", "Wed 12-31 12:00", "Sat 01-01 12:00", "Sun 01-02 12:00"]
+
+
 def test_time_zone_moves_the_instant() -> None:
     """06:30 in Tokyo is 21:30 UTC the day before."""
     found = occurrences("cron(30 6 * * ? *)", "Asia/Tokyo", utc("2026-12-01"), utc("2026-12-02"))
