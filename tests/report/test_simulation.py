@@ -88,19 +88,21 @@ class Intent:
         s = self.store.settings
         opens, closes, lead = s.opens, s.closes, s.start_lead_minutes
         ends = closes + s.stop_lag_minutes
+        opens_on, opening = self.opens_on, self.opening
         today, minute = divmod(local, DAY)
         open_now = may_run = False
-        # A window may begin the evening before or end after midnight: yesterday's, today's and
-        # tomorrow's (written out, not looped: this runs for every minute of the year).
+        # A window may begin the evening before or end after midnight: tomorrow's (counted on
+        # its clock, this minute is a day earlier), today's and yesterday's.
         for day, at in ((today + 1, minute - DAY), (today, minute), (today - 1, minute + DAY)):
-            if not self.opens_on[day]:
+            if not opens_on[day]:
                 continue
             if opens - lead <= at < ends:
                 may_run = True
-                open_now = open_now or opens <= at < closes
+                if opens <= at < closes:
+                    open_now = True
             # The lead is real minutes before the opening instant, also when a spring-forward
             # gap swallows the start's wall-clock time (fleet/calendar/dst.py).
-            elif self.opening[day] - lead <= instant < self.opening[day]:
+            elif opening[day] - lead <= instant < opening[day]:
                 may_run = True
         return open_now, may_run
 
