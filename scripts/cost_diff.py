@@ -295,7 +295,10 @@ def compare(args: argparse.Namespace) -> int:
             return report_run(args)
         tree = work / "before"
         try:
-            added = git("worktree", "add", "--detach", "--quiet", str(tree), sha)
+            # A signal waits until the worktree is added: git checks it out in a child process,
+            # which killing git leaves writing into the folder the clean-up removes.
+            with _deferred_interrupts():
+                added = git("worktree", "add", "--detach", "--quiet", str(tree), sha)
             if added.returncode != 0:
                 raise CostDiffError(f"cost-diff: cannot check out {label}:\n{tail(added.stderr)}")
             # Both sides at once; the first to fail is reported and the other stopped. The working

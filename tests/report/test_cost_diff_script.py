@@ -144,9 +144,13 @@ def test_an_interrupted_diff_leaves_no_worktree(repo: Path, how: str) -> None:
     )
     deadline = time.monotonic() + 300
     while len(worktrees(repo)) < 2 and process.poll() is None and time.monotonic() < deadline:
-        time.sleep(0.2)
+        time.sleep(0.05)
     assert process.poll() is None, process.communicate()
     before = Path(worktrees(repo)[1])
+    # Both synths started: the base's (the second) has its standard error file.
+    while not (before.parent / "before.stderr").exists() and process.poll() is None:
+        time.sleep(0.05)
+    assert process.poll() is None, process.communicate()
     if how == "ctrl-c":
         os.killpg(process.pid, signal.SIGINT)
         expected = 128 + signal.SIGINT
