@@ -157,14 +157,14 @@ class Synth:
 def wait_all(*synths: Synth) -> list[str]:
     """Each synth's standard error, in order, once all have succeeded; as soon as one fails, its
     CostDiffError (the first of them in order when several end at once): a diff needs both."""
-    pending = list(synths)
-    while pending:
-        for synth in [s for s in pending if s.done()]:
-            synth.wait()
-            pending.remove(synth)
-        if pending:
+    stderr: dict[Synth, str] = {}
+    while len(stderr) < len(synths):
+        for synth in synths:
+            if synth not in stderr and synth.done():
+                stderr[synth] = synth.wait()
+        if len(stderr) < len(synths):
             time.sleep(0.05)
-    return [synth.wait() for synth in synths]
+    return [stderr[synth] for synth in synths]
 
 
 def _group_alive(group: int) -> bool:

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -66,18 +67,25 @@ def findings(report_dir: Path, *, suppressed: bool = False) -> set[tuple[str, st
 CONTROL_TOWER = "cdk-validator-cfnguard::"
 
 
-@pytest.fixture(scope="session")
-def acknowledged() -> tuple[RecordingValidations, Path]:
-    """The default fleet synthesized with every cdk-nag pack and every acknowledgment recorded
-    and withheld: what was acknowledged, and the validation report. (AWS Control Tower's
-    controls run once, on the pipeline, whose stages hold these same stacks: test_pipeline.)"""
+def withheld(synthesize: Callable[[Path], object]) -> tuple[RecordingValidations, Path]:
+    """`synthesize(outdir)` with every acknowledgment recorded and withheld, so that the checks
+    end it (ValidationFailed) after writing the cloud assembly and its validation report: what
+    was acknowledged, and that folder."""
     recorder = RecordingValidations()
-    outdir = Path(tempfile.mkdtemp())
+    outdir = Path(tempfile.mkdtemp(prefix="cdk.out."))
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(scheduler_constructs.nag, "Validations", recorder)
         with pytest.raises(RuntimeError, match="ValidationFailed"):
-            synth(cli_context(), outdir)
+            synthesize(outdir)
     return recorder, outdir
+
+
+@pytest.fixture(scope="session")
+def acknowledged() -> tuple[RecordingValidations, Path]:
+    """The default fleet synthesized with every cdk-nag pack, acknowledgments withheld. (AWS
+    Control Tower's controls run once, on the pipeline, whose stages hold these same stacks:
+    test_pipeline.)"""
+    return withheld(lambda outdir: synth(cli_context(), outdir))
 
 
 def test_each_acknowledgment_answers_exactly_one_real_finding(

@@ -17,9 +17,8 @@ import pytest
 from aws_cdk import cx_api
 
 import app as app_module
-import scheduler_constructs.nag
 from stacks.pipeline_steps import CHECKS_INSTALL
-from tests.stacks.test_nag import CONTROL_TOWER, RecordingValidations, findings
+from tests.stacks.test_nag import CONTROL_TOWER, RecordingValidations, findings, withheld
 from tests.synth import cli_context, default_fleet, store_ids
 
 pytestmark = pytest.mark.xdist_group("pipeline")
@@ -39,13 +38,7 @@ def checked() -> tuple[RecordingValidations, Path]:
     """The pipeline app synthesized with every check, AWS Control Tower's controls too (as
     -c controlTowerChecks=true adds them), every acknowledgment recorded and withheld: what
     was acknowledged, and the cloud assembly's folder, written before the checks end the synth."""
-    recorder = RecordingValidations()
-    outdir = Path(tempfile.mkdtemp(prefix="cdk.out."))
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(scheduler_constructs.nag, "Validations", recorder)
-        with pytest.raises(RuntimeError, match="ValidationFailed"):
-            synth_pipeline(outdir, control_tower=True)
-    return recorder, outdir
+    return withheld(lambda outdir: synth_pipeline(outdir, control_tower=True))
 
 
 @pytest.fixture(scope="session")
